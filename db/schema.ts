@@ -1,0 +1,286 @@
+// The database behind the dashboard. Definitions (entities, strategy, KPIs) are loaded from
+// kpi-definitions/ by `kpi sync`; nothing is ever deleted from them, only retired, so the
+// figures and history that point at a retired KPI or entity stay readable.
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from "drizzle-orm/sqlite-core";
+
+const retiredAt = () => text("retired_at");
+const syncedAt = () => text("synced_at").notNull();
+
+export const entities = sqliteTable("entities", {
+  code: text("code").primaryKey(),
+  nameEn: text("name_en").notNull(),
+  nameAr: text("name_ar").notNull(),
+  parentCode: text("parent_code").references((): AnySQLiteColumn => entities.code),
+  sample: integer("sample", { mode: "boolean" }).notNull().default(false),
+  position: integer("position").notNull(),
+  retiredAt: retiredAt(),
+  syncedAt: syncedAt(),
+});
+
+export const dimensions = sqliteTable("dimensions", {
+  code: text("code").primaryKey(),
+  nameEn: text("name_en").notNull(),
+  nameAr: text("name_ar").notNull(),
+  position: integer("position").notNull(),
+  retiredAt: retiredAt(),
+  syncedAt: syncedAt(),
+});
+
+export const pillars = sqliteTable("pillars", {
+  code: text("code").primaryKey(),
+  nameEn: text("name_en").notNull(),
+  nameAr: text("name_ar").notNull(),
+  position: integer("position").notNull(),
+  retiredAt: retiredAt(),
+  syncedAt: syncedAt(),
+});
+
+export const initiatives = sqliteTable("initiatives", {
+  code: text("code").primaryKey(),
+  nameEn: text("name_en").notNull(),
+  nameAr: text("name_ar").notNull(),
+  pillarCode: text("pillar_code")
+    .notNull()
+    .references(() => pillars.code),
+  ownerCode: text("owner_code").references(() => entities.code),
+  position: integer("position").notNull(),
+  retiredAt: retiredAt(),
+  syncedAt: syncedAt(),
+});
+
+export const policies = sqliteTable("policies", {
+  code: text("code").primaryKey(),
+  nameEn: text("name_en").notNull(),
+  nameAr: text("name_ar").notNull(),
+  reference: text("reference"),
+  position: integer("position").notNull(),
+  retiredAt: retiredAt(),
+  syncedAt: syncedAt(),
+});
+
+export const kpis = sqliteTable("kpis", {
+  code: text("code").primaryKey(),
+  nameEn: text("name_en").notNull(),
+  nameAr: text("name_ar").notNull(),
+  descriptionEn: text("description_en"),
+  descriptionAr: text("description_ar"),
+  unit: text("unit", {
+    enum: ["percent", "count", "number", "currency", "days", "yes-no"],
+  }).notNull(),
+  direction: text("direction", { enum: ["increase", "decrease"] }).notNull(),
+  measure: text("measure", { enum: ["ratio", "value"] }).notNull(),
+  numeratorEn: text("numerator_en"),
+  numeratorAr: text("numerator_ar"),
+  denominatorEn: text("denominator_en"),
+  denominatorAr: text("denominator_ar"),
+  aggregation: text("aggregation", {
+    enum: ["ratio-of-sums", "sum", "mean", "min", "max"],
+  }).notNull(),
+  weight: real("weight").notNull().default(1),
+  /** `reporters: all`; otherwise the list is in kpi_reporters. */
+  reportersAll: integer("reporters_all", { mode: "boolean" }).notNull(),
+  atRiskBand: real("at_risk_band").notNull().default(0.9),
+  /** The file it was loaded from, relative to the definitions folder. */
+  sourceFile: text("source_file").notNull(),
+  /** Hash of the parsed definition: lets `kpi sync` tell changed from unchanged. */
+  definitionHash: text("definition_hash").notNull(),
+  position: integer("position").notNull(),
+  retiredAt: retiredAt(),
+  syncedAt: syncedAt(),
+});
+
+export const kpiReporters = sqliteTable(
+  "kpi_reporters",
+  {
+    kpiCode: text("kpi_code")
+      .notNull()
+      .references(() => kpis.code, { onDelete: "cascade" }),
+    entityCode: text("entity_code")
+      .notNull()
+      .references(() => entities.code),
+  },
+  (t) => [primaryKey({ columns: [t.kpiCode, t.entityCode] })],
+);
+
+export const kpiPolicies = sqliteTable(
+  "kpi_policies",
+  {
+    kpiCode: text("kpi_code")
+      .notNull()
+      .references(() => kpis.code, { onDelete: "cascade" }),
+    policyCode: text("policy_code")
+      .notNull()
+      .references(() => policies.code),
+  },
+  (t) => [primaryKey({ columns: [t.kpiCode, t.policyCode] })],
+);
+
+export const kpiInitiatives = sqliteTable(
+  "kpi_initiatives",
+  {
+    kpiCode: text("kpi_code")
+      .notNull()
+      .references(() => kpis.code, { onDelete: "cascade" }),
+    initiativeCode: text("initiative_code")
+      .notNull()
+      .references(() => initiatives.code),
+  },
+  (t) => [primaryKey({ columns: [t.kpiCode, t.initiativeCode] })],
+);
+
+export const kpiPillars = sqliteTable(
+  "kpi_pillars",
+  {
+    kpiCode: text("kpi_code")
+      .notNull()
+      .references(() => kpis.code, { onDelete: "cascade" }),
+    pillarCode: text("pillar_code")
+      .notNull()
+      .references(() => pillars.code),
+  },
+  (t) => [primaryKey({ columns: [t.kpiCode, t.pillarCode] })],
+);
+
+export const kpiDimensions = sqliteTable(
+  "kpi_dimensions",
+  {
+    kpiCode: text("kpi_code")
+      .notNull()
+      .references(() => kpis.code, { onDelete: "cascade" }),
+    dimensionCode: text("dimension_code")
+      .notNull()
+      .references(() => dimensions.code),
+  },
+  (t) => [primaryKey({ columns: [t.kpiCode, t.dimensionCode] })],
+);
+
+export const kpiTargets = sqliteTable(
+  "kpi_targets",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kpiCode: text("kpi_code")
+      .notNull()
+      .references(() => kpis.code, { onDelete: "cascade" }),
+    /** Order in the KPI file, so pages list targets as their authors wrote them. */
+    position: integer("position").notNull(),
+    value: real("value").notNull(),
+    due: text("due").notNull(),
+    /** `general` covers every reporter and the city row; `entities` only those named. */
+    scope: text("scope", { enum: ["general", "entities", "city"] }).notNull(),
+    fromPeriod: text("from_period"),
+    fromValue: real("from_value"),
+  },
+  (t) => [index("kpi_targets_kpi").on(t.kpiCode)],
+);
+
+export const kpiTargetEntities = sqliteTable(
+  "kpi_target_entities",
+  {
+    targetId: integer("target_id")
+      .notNull()
+      .references(() => kpiTargets.id, { onDelete: "cascade" }),
+    entityCode: text("entity_code")
+      .notNull()
+      .references(() => entities.code),
+  },
+  (t) => [primaryKey({ columns: [t.targetId, t.entityCode] })],
+);
+
+export const FIGURE_STATUSES = ["draft", "submitted", "returned", "approved"] as const;
+export type FigureStatus = (typeof FIGURE_STATUSES)[number];
+
+export const figures = sqliteTable(
+  "figures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    entityCode: text("entity_code")
+      .notNull()
+      .references(() => entities.code),
+    kpiCode: text("kpi_code")
+      .notNull()
+      .references(() => kpis.code),
+    period: text("period").notNull(),
+    /** The KPI's value: for ratio KPIs derived from numerator and denominator. */
+    value: real("value").notNull(),
+    numerator: real("numerator"),
+    denominator: real("denominator"),
+    comment: text("comment"),
+    status: text("status", { enum: FIGURE_STATUSES }).notNull().default("draft"),
+    /** How it arrived: typed in a form, imported from a file, or generated demo data. */
+    source: text("source", { enum: ["form", "import", "seed"] }).notNull(),
+    /** Bumped on every change, so a later save can refuse to overwrite one it has not seen. */
+    version: integer("version").notNull().default(1),
+    enteredBy: text("entered_by").notNull(),
+    enteredAt: text("entered_at").notNull(),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("figures_entity_kpi_period").on(t.entityCode, t.kpiCode, t.period),
+    index("figures_kpi_period").on(t.kpiCode, t.period),
+    index("figures_period").on(t.period),
+  ],
+);
+
+export const FIGURE_ACTIONS = [
+  "create",
+  "edit",
+  "submit",
+  "approve",
+  "return",
+  "import",
+  "seed",
+  "lock",
+  "reopen",
+] as const;
+export type FigureAction = (typeof FIGURE_ACTIONS)[number];
+
+/** Append-only: triggers in the migrations refuse UPDATE and DELETE on this table. */
+export const figureHistory = sqliteTable(
+  "figure_history",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    figureId: integer("figure_id")
+      .notNull()
+      .references(() => figures.id),
+    action: text("action", { enum: FIGURE_ACTIONS }).notNull(),
+    oldValue: real("old_value"),
+    oldNumerator: real("old_numerator"),
+    oldDenominator: real("old_denominator"),
+    oldStatus: text("old_status"),
+    newValue: real("new_value"),
+    newNumerator: real("new_numerator"),
+    newDenominator: real("new_denominator"),
+    newStatus: text("new_status"),
+    comment: text("comment"),
+    actor: text("actor").notNull(),
+    at: text("at").notNull(),
+  },
+  (t) => [index("figure_history_figure").on(t.figureId)],
+);
+
+/** Months closed to every change (the review workflow locks and reopens them). */
+export const periodLocks = sqliteTable("period_locks", {
+  period: text("period").primaryKey(),
+  lockedBy: text("locked_by").notNull(),
+  lockedAt: text("locked_at").notNull(),
+});
+
+/** Small facts about the database itself: whether it holds demo data, the definitions' hash. */
+export const meta = sqliteTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: text("updated_at")
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+});
