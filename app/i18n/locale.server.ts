@@ -1,0 +1,42 @@
+import { DEFAULT_LOCALE, isLocale, type Locale } from "./locale";
+
+export const LOCALE_COOKIE = "lang";
+
+function cookieValue(request: Request, name: string): string | undefined {
+  const header = request.headers.get("Cookie") ?? "";
+  for (const part of header.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return undefined;
+}
+
+/** The first of our locales that the Accept-Language header asks for, by its q-values. */
+export function fromAcceptLanguage(header: string | null): Locale | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(",")
+    .map((part) => {
+      const [tag, ...params] = part.trim().split(";");
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return { lang: tag.trim().toLowerCase().split("-")[0], q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q);
+  return ranked.map((x) => x.lang).find(isLocale);
+}
+
+/** The locale for a request: `?lang=` in the URL, then the cookie, then Accept-Language. */
+export function resolveLocale(request: Request): Locale {
+  const fromUrl = new URL(request.url).searchParams.get("lang");
+  if (isLocale(fromUrl)) return fromUrl;
+  const fromCookie = cookieValue(request, LOCALE_COOKIE);
+  if (isLocale(fromCookie)) return fromCookie;
+  return fromAcceptLanguage(request.headers.get("Accept-Language")) ?? DEFAULT_LOCALE;
+}
+
+export function localeCookie(locale: Locale, secure: boolean): string {
+  const attributes = [`${LOCALE_COOKIE}=${locale}`, "Path=/", "Max-Age=31536000", "SameSite=Lax"];
+  if (secure) attributes.push("Secure");
+  return attributes.join("; ");
+}

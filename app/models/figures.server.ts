@@ -1,0 +1,246 @@
+// Writing monthly figures: the rules from the database, the CSV import (all or nothing) and the
+// one function that stores figures and appends their history.
+import { and, eq, isNull } from "drizzle-orm";
+import { parse } from "csv-parse/sync";
+import type { Db } from "../../db/index";
+import * as s from "../../db/schema";
+import type { FigureAction, FigureStatus } from "../../db/schema";
+import {
+  checkFigure,
+  describeProblem,
+  type CheckedFigure,
+  type FigureProblem,
+  type FigureRules,
+  type KpiRules,
+  type RawFigure,
+} from "../figures/rules";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** What the database says a figure may be: active entities and KPIs, reporters, locks. */
+export function loadFigureRules(db: Db | Tx, currentPeriod: string): FigureRules {
+  const entities = new Set(
+    db.select({ code: s.entities.code }).from(s.entities).where(isNull(s.entities.retiredAt)).all().map((e) => e.code),
+  );
+  const reporterRows = db.select().from(s.kpiReporters).all();
+  const kpis = new Map<string, KpiRules>();
+  for (const kpi of db.select().from(s.kpis).where(isNull(s.kpis.retiredAt)).all()) {
+    kpis.set(kpi.code, {
+      unit: kpi.unit,
+      measure: kpi.measure,
+      reporters: kpi.reportersAll
+        ? null
+        : new Set(reporterRows.filter((r) => r.kpiCode === kpi.code).map((r) => r.entityCode)),
+    });
+  }
+  const lockedPeriods = new Set(db.select({ period: s.periodLocks.period }).from(s.periodLocks).all().map((l) => l.period));
+  return { entities, kpis, lockedPeriods, currentPeriod };
+}
+
+export interface SaveOptions {
+  action: FigureAction;
+  source: "form" | "import" | "seed";
+  status: FigureStatus;
+  actor: string;
+  /** ISO timestamp of the change. */
+  now: string;
+}
+
+/**
+ * Stores figures, replacing any for the same (entity, KPI, period), and appends one history row
+ * per figure with the old and new values. Must run inside the caller's transaction, so that a
+ * batch lands whole or not at all.
+ */
+export function saveFigures(tx: Tx, figures: CheckedFigure[], options: SaveOptions): void {
+  for (const f of figures) {
+    const existing = tx
+      .select()
+      .from(s.figures)
+      .where(and(eq(s.figures.entityCode, f.entity), eq(s.figures.kpiCode, f.kpi), eq(s.figures.period, f.period)))
+      .get();
+    let figureId: number;
+    if (existing) {
+      tx.update(s.figures)
+        .set({
+          value: f.value,
+          numerator: f.numerator,
+          denominator: f.denominator,
+          comment: f.comment,
+          status: options.status,
+          source: options.source,
+          version: existing.version + 1,
+          updatedBy: options.actor,
+          updatedAt: options.now,
+        })
+        .where(eq(s.figures.id, existing.id))
+        .run();
+      figureId = existing.id;
+    } else {
+      figureId = tx
+        .insert(s.figures)
+        .values({
+          entityCode: f.entity,
+          kpiCode: f.kpi,
+          period: f.period,
+          value: f.value,
+          numerator: f.numerator,
+          denominator: f.denominator,
+          comment: f.comment,
+          status: options.status,
+          source: options.source,
+          enteredBy: options.actor,
+          enteredAt: options.now,
+          updatedBy: options.actor,
+          updatedAt: options.now,
+        })
+        .returning({ id: s.figures.id })
+        .get().id;
+    }
+    tx.insert(s.figureHistory)
+      .values({
+        figureId,
+        action: options.action,
+        oldValue: existing?.value ?? null,
+        oldNumerator: existing?.numerator ?? null,
+        oldDenominator: existing?.denominator ?? null,
+        oldStatus: existing?.status ?? null,
+        newValue: f.value,
+        newNumerator: f.numerator,
+        newDenominator: f.denominator,
+        newStatus: options.status,
+        comment: f.comment,
+        actor: options.actor,
+        at: options.now,
+      })
+      .run();
+  }
+}
+
+export interface ImportError {
+  /** Line in the file, counting the header as line 1. */
+  line: number;
+  message: string;
+  problems: FigureProblem[];
+}
+
+export type ImportResult = { ok: true; imported: number } | { ok: false; errors: ImportError[] };
+
+export const CSV_COLUMNS = ["entity", "kpi", "period", "value", "numerator", "denominator", "comment"] as const;
+const REQUIRED_COLUMNS = ["entity", "kpi", "period"] as const;
+
+interface ParsedRow {
+  line: number;
+  raw: RawFigure;
+}
+
+/** Reads a contract §2 CSV into rows; a file that is not such a CSV gives errors instead. */
+export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: ImportError[] } {
+  const fail = (line: number, message: string) => ({ rows: [], errors: [{ line, message, problems: [] }] });
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 1;
+    return fail(line, `the file is not readable CSV: ${(error as Error).message.split(":")[0]}`);
+  }
+  if (records.length === 0) return fail(1, "the file is empty: expected a header line");
+
+  const header = records[0].record.map((h) => h.trim().toLowerCase());
+  const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
+  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+  const errors: ImportError[] = [];
+  if (unknown.length > 0) {
+    errors.push({ line: 1, message: `unknown column ${unknown.map((c) => `"${c}"`).join(", ")}; expected ${CSV_COLUMNS.join(",")}`, problems: [] });
+  }
+  if (missing.length > 0) {
+    errors.push({ line: 1, message: `missing column ${missing.join(", ")}; expected ${CSV_COLUMNS.join(",")}`, problems: [] });
+  }
+  if (errors.length > 0) return { rows: [], errors };
+  if (records.length === 1) return fail(1, "the file has a header but no figures");
+
+  const rows: ParsedRow[] = [];
+  for (const { record, info } of records.slice(1)) {
+    if (record.length !== header.length) {
+      errors.push({ line: info.lines, message: `expected ${header.length} fields, found ${record.length}`, problems: [] });
+      continue;
+    }
+    const cell = (name: string) => {
+      const i = header.indexOf(name);
+      return i === -1 ? undefined : record[i];
+    };
+    rows.push({
+      line: info.lines,
+      raw: {
+        entity: cell("entity") ?? "",
+        kpi: cell("kpi") ?? "",
+        period: cell("period") ?? "",
+        value: cell("value"),
+        numerator: cell("numerator"),
+        denominator: cell("denominator"),
+        comment: cell("comment"),
+      },
+    });
+  }
+  return { rows, errors };
+}
+
+/** Checks every row against the rules and the file itself (duplicates); nothing is written. */
+export function checkFiguresCsv(
+  text: string,
+  rules: FigureRules,
+): { figures: CheckedFigure[]; errors: ImportError[] } {
+  const { rows, errors } = readFiguresCsv(text);
+  const figures: CheckedFigure[] = [];
+  const firstLineOf = new Map<string, number>();
+  for (const { line, raw } of rows) {
+    const result = checkFigure(raw, rules);
+    if (!result.ok) {
+      errors.push({ line, message: result.problems.map(describeProblem).join("; "), problems: result.problems });
+      continue;
+    }
+    const key = `${result.figure.entity}|${result.figure.kpi}|${result.figure.period}`;
+    const first = firstLineOf.get(key);
+    if (first !== undefined) {
+      errors.push({
+        line,
+        message: `duplicate of line ${first}: ${result.figure.entity}, ${result.figure.kpi}, ${result.figure.period} appears twice`,
+        problems: [],
+      });
+      continue;
+    }
+    firstLineOf.set(key, line);
+    figures.push(result.figure);
+  }
+  errors.sort((a, b) => a.line - b.line);
+  return { figures, errors };
+}
+
+/**
+ * Imports a contract §2 CSV whole or not at all. Imported figures count as approved: they come
+ * from the smart-city office's own tooling, not from an agency's draft.
+ */
+export function importFiguresCsv(
+  db: Db,
+  text: string,
+  options: { actor: string; now: Date; currentPeriod: string },
+): ImportResult {
+  return db.transaction((tx) => {
+    // Rules are read inside the transaction, so a lock taken meanwhile cannot be slipped past.
+    const rules = loadFigureRules(tx, options.currentPeriod);
+    const { figures, errors } = checkFiguresCsv(text, rules);
+    if (errors.length > 0) return { ok: false as const, errors };
+    saveFigures(tx, figures, {
+      action: "import",
+      source: "import",
+      status: "approved",
+      actor: options.actor,
+      now: options.now.toISOString(),
+    });
+    return { ok: true as const, imported: figures.length };
+  });
+}

@@ -1,0 +1,145 @@
+import arabicFont400 from "@fontsource/noto-sans-arabic/400.css?url";
+import arabicFont700 from "@fontsource/noto-sans-arabic/700.css?url";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { IntlProvider } from "react-intl";
+import { DEFAULT_LOCALE, direction, intlLocale, messagesFor, type Locale } from "./i18n/locale";
+import { resolveLocale } from "./i18n/locale.server";
+import { useT } from "./i18n/use-t";
+import { databaseFacts } from "./models/kpis.server";
+import styles from "./styles/app.css?url";
+import { db } from "./utils/db.server";
+import { TIME_ZONE } from "./utils/period";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: arabicFont400 },
+  { rel: "stylesheet", href: arabicFont700 },
+  { rel: "stylesheet", href: styles },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  // Public for now: every page here shows definitions only. Accounts arrive with issue 4.
+  const locale = resolveLocale(request);
+  const { demo } = databaseFacts(db());
+  return { locale, demo };
+}
+
+function LanguageSwitch({ locale }: { locale: Locale }) {
+  const t = useT();
+  const location = useLocation();
+  const search = new URLSearchParams(location.search);
+  search.delete("lang");
+  const here = `${location.pathname}${search.size ? `?${search}` : ""}`;
+  const other: Locale = locale === "ar" ? "en" : "ar";
+  return (
+    <a
+      className="language-switch"
+      href={`/locale?${new URLSearchParams({ lang: other, to: here })}`}
+      hrefLang={other}
+      lang={other}
+      aria-label={`${t("lang.label")}: ${t("lang.other")}`}
+    >
+      {t("lang.other")}
+    </a>
+  );
+}
+
+function Shell({ locale, demo, children }: { locale: Locale; demo: boolean; children: ReactNode }) {
+  const t = useT();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t("nav.skip")}
+      </a>
+      <header className="app-header">
+        <div className="brand">
+          <Link to="/" className="brand-title">
+            {t("app.title")}
+          </Link>
+          <span className="brand-subtitle">{t("app.subtitle")}</span>
+        </div>
+        <nav aria-label={t("nav.label")} className="app-nav">
+          <NavLink to="/kpis">{t("nav.catalogue")}</NavLink>
+        </nav>
+        <LanguageSwitch locale={locale} />
+      </header>
+      {demo ? (
+        <p className="demo-banner" role="note">
+          {t("demo.banner")}
+        </p>
+      ) : null}
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  // Missing when the root loader itself failed: the error page still gets a language.
+  const data = useRouteLoaderData<typeof loader>("root");
+  const locale = data?.locale ?? DEFAULT_LOCALE;
+  return (
+    <html lang={locale} dir={direction(locale)}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <IntlProvider
+          locale={intlLocale(locale)}
+          messages={messagesFor(locale)}
+          timeZone={TIME_ZONE}
+          defaultLocale={intlLocale(DEFAULT_LOCALE)}
+        >
+          <Shell locale={locale} demo={data?.demo ?? false}>
+            {children}
+          </Shell>
+        </IntlProvider>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+const KNOWN_STATUSES = [400, 403, 404, 500] as const;
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  let status = 500;
+  if (isRouteErrorResponse(error)) status = error.status;
+  // Anything else a user could cause is a bad request; everything else is our fault.
+  const shown = (KNOWN_STATUSES as readonly number[]).includes(status) ? status : status >= 400 && status < 500 ? 400 : 500;
+  const key = shown as (typeof KNOWN_STATUSES)[number];
+  return (
+    <section className="error-page" aria-labelledby="error-title">
+      <p className="error-status">{t("error.status", { status })}</p>
+      <h1 id="error-title">{t(`error.${key}.title`)}</h1>
+      <p>{t(`error.${key}.body`)}</p>
+      <p>
+        <Link to="/kpis">{t("error.home")}</Link>
+      </p>
+    </section>
+  );
+}

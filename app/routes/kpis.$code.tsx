@@ -1,0 +1,153 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useFormat } from "~/components/format";
+import { useT } from "~/i18n/use-t";
+import { getKpi, type Named } from "~/models/kpis.server";
+import { db } from "~/utils/db.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
+  const root = matches.find((m) => m.id === "root")?.data as { locale?: string } | undefined;
+  const name = data ? (root?.locale === "ar" ? data.kpi.nameAr : data.kpi.nameEn) : undefined;
+  return pageTitle(matches, "catalogue.title", name);
+};
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const kpi = getKpi(db(), params.code ?? "");
+  if (!kpi) throw new Response("KPI not found", { status: 404 });
+  return { kpi };
+}
+
+export default function KpiDefinitionPage() {
+  const { kpi } = useLoaderData<typeof loader>();
+  const t = useT();
+  const f = useFormat();
+  const names = (items: Named[]) =>
+    items.length === 0 ? t("kpi.linksNone") : f.list(items.map((item) => f.name(item)));
+  const description = f.name({ nameEn: kpi.descriptionEn ?? "", nameAr: kpi.descriptionAr ?? "" });
+
+  return (
+    <article className="kpi-definition">
+      <p className="breadcrumb">
+        <Link to="/kpis">{t("kpi.back")}</Link>
+      </p>
+      <h1>
+        {f.name(kpi)} <span className="code">{kpi.code}</span>
+      </h1>
+      {kpi.retiredAt ? (
+        <p className="notice" role="status">
+          {t("kpi.retired", { date: f.date(kpi.retiredAt) })}
+        </p>
+      ) : null}
+      {description ? <p className="lead">{description}</p> : null}
+
+      <section aria-labelledby="definition">
+        <h2 id="definition">{t("kpi.definition")}</h2>
+        <dl className="definition-list">
+          <dt>{t("kpi.code")}</dt>
+          <dd>
+            <code>{kpi.code}</code>
+          </dd>
+          <dt>{t("kpi.unit")}</dt>
+          <dd>{t(`unit.${kpi.unit}`)}</dd>
+          <dt>{t("kpi.direction")}</dt>
+          <dd>{t(`direction.${kpi.direction}`)}</dd>
+          <dt>{t("kpi.measure")}</dt>
+          <dd>{t(`measure.${kpi.measure}`)}</dd>
+          {kpi.measure === "ratio" ? (
+            <>
+              <dt>{t("kpi.numerator")}</dt>
+              <dd>{f.name({ nameEn: kpi.numeratorEn ?? "", nameAr: kpi.numeratorAr ?? "" })}</dd>
+              <dt>{t("kpi.denominator")}</dt>
+              <dd>{f.name({ nameEn: kpi.denominatorEn ?? "", nameAr: kpi.denominatorAr ?? "" })}</dd>
+            </>
+          ) : null}
+          <dt>{t("kpi.aggregation")}</dt>
+          <dd>{t(`aggregation.${kpi.aggregation}`)}</dd>
+          <dt>{t("kpi.weight")}</dt>
+          <dd>{f.number(kpi.weight)}</dd>
+          <dt>{t("kpi.atRisk")}</dt>
+          <dd>{t("kpi.atRiskValue", { share: f.share(kpi.atRiskBand) })}</dd>
+          <dt>{t("kpi.sourceFile")}</dt>
+          <dd>
+            <code dir="ltr">kpi-definitions/{kpi.sourceFile}</code>
+          </dd>
+        </dl>
+      </section>
+
+      <section aria-labelledby="targets">
+        <h2 id="targets">{t("kpi.targets")}</h2>
+        {kpi.targets.length === 0 ? (
+          <p className="empty-state">{t("kpi.targetsEmpty")}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table">
+              <caption className="visually-hidden">{t("kpi.targetsCaption")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("kpi.col.value")}</th>
+                  <th scope="col">{t("kpi.col.due")}</th>
+                  <th scope="col">{t("kpi.col.appliesTo")}</th>
+                  <th scope="col">{t("kpi.col.trajectory")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {kpi.targets.map((target) => (
+                  <tr key={`${target.due}-${target.scope}-${target.entities?.join()}`}>
+                    <td>{f.value(kpi.unit, target.value)}</td>
+                    <td>{f.period(target.due)}</td>
+                    <td>
+                      {target.scope === "city"
+                        ? t("target.appliesCity")
+                        : target.entities
+                          ? f.list(target.entities.map((code) => (kpi.entityNames[code] ? f.name(kpi.entityNames[code]) : code)))
+                          : t("target.appliesGeneral")}
+                    </td>
+                    <td>
+                      {target.from
+                        ? t("target.trajectory", {
+                            value: f.value(kpi.unit, target.from.value),
+                            period: f.period(target.from.period),
+                          })
+                        : t("target.noTrajectory")}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="reporters">
+        <h2 id="reporters">{t("kpi.reporters")}</h2>
+        {kpi.reporters === null ? (
+          <p>{t("kpi.reportersAll", { count: kpi.entityCount })}</p>
+        ) : (
+          <ul className="tag-list">
+            {kpi.reporters.map((e) => (
+              <li key={e.code}>
+                {f.name(e)} <span className="code">{e.code}</span>
+                {e.sample ? <span className="badge">{t("entity.sample")}</span> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="links">
+        <h2 id="links">{t("kpi.links")}</h2>
+        <dl className="definition-list">
+          <dt>{t("kpi.pillars")}</dt>
+          <dd>{names(kpi.pillars)}</dd>
+          <dt>{t("kpi.dimensions")}</dt>
+          <dd>{names(kpi.dimensions)}</dd>
+          <dt>{t("kpi.initiatives")}</dt>
+          <dd>{names(kpi.initiatives)}</dd>
+          <dt>{t("kpi.policies")}</dt>
+          <dd>{names(kpi.policies)}</dd>
+        </dl>
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,102 @@
+// `npm run kpi -- <command>`: the command line over the same models the app uses.
+// Kept apart from cli/kpi.ts so tests can run a command in-process and read what it printed.
+import { readFileSync } from "node:fs";
+import { getDatabase } from "../db/index";
+import { loadDefinitions } from "../app/definitions/load.server";
+import { formatDefinitionError } from "../app/definitions/validate";
+import { importFiguresCsv } from "../app/models/figures.server";
+import { syncDefinitions, type Changes } from "../app/models/sync.server";
+import { parseEnv } from "../app/utils/env.server";
+import { periodOf } from "../app/utils/period";
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: Record<string, string | undefined>;
+  now: Date;
+}
+
+export const USAGE = `Usage: npm run kpi -- <command>
+
+Commands:
+  check                 validate the definitions folder (KPI_DEFINITIONS_DIR)
+  sync                  load the definitions folder into the database
+  import FILE.csv       import monthly figures (all or nothing)
+
+Environment: DATABASE_PATH (the SQLite file), KPI_DEFINITIONS_DIR (the definitions folder).`;
+
+function describeChanges(label: string, c: Changes): string {
+  const parts = [`${c.added.length} added`, `${c.updated.length} updated`, `${c.retired.length} retired`, `${c.unchanged} unchanged`];
+  const named = [
+    ...c.added.map((x) => `+${x}`),
+    ...c.updated.map((x) => `~${x}`),
+    ...c.retired.map((x) => `-${x}`),
+  ];
+  return `${label}: ${parts.join(", ")}${named.length ? ` (${named.join(" ")})` : ""}`;
+}
+
+export function runKpi(args: string[], io: Io): number {
+  const [command, ...rest] = args;
+  if (!command || command === "help" || command === "--help") {
+    (command ? io.out : io.err)(USAGE);
+    return command ? 0 : 2;
+  }
+  const env = parseEnv(io.env);
+  const db = getDatabase(env.DATABASE_PATH);
+
+  switch (command) {
+    case "check":
+    case "sync": {
+      if (rest.length > 0) {
+        io.err(`kpi ${command} takes no arguments\n\n${USAGE}`);
+        return 2;
+      }
+      const result = loadDefinitions(env.KPI_DEFINITIONS_DIR);
+      if (!result.ok) {
+        io.err(`${env.KPI_DEFINITIONS_DIR}: ${result.errors.length} error(s); nothing was loaded`);
+        for (const e of result.errors) io.err(`  ${formatDefinitionError(e)}`);
+        return 1;
+      }
+      const { entities, strategy, kpis } = result.definitions;
+      const items = strategy.dimensions.length + strategy.pillars.length + strategy.initiatives.length + strategy.policies.length;
+      if (command === "check") {
+        io.out(`ok: ${entities.length} entities, ${items} strategy items, ${kpis.length} KPIs`);
+        return 0;
+      }
+      const summary = syncDefinitions(db, result.definitions, io.now.toISOString());
+      io.out(describeChanges("entities", summary.entities));
+      io.out(describeChanges("strategy", summary.strategy));
+      io.out(describeChanges("KPIs", summary.kpis));
+      io.out(`definitions version ${summary.version}`);
+      return 0;
+    }
+    case "import": {
+      if (rest.length !== 1) {
+        io.err(`kpi import takes one file\n\n${USAGE}`);
+        return 2;
+      }
+      let text: string;
+      try {
+        text = readFileSync(rest[0], "utf8");
+      } catch {
+        io.err(`cannot read ${rest[0]}`);
+        return 1;
+      }
+      const result = importFiguresCsv(db, text, {
+        actor: "cli:import",
+        now: io.now,
+        currentPeriod: periodOf(io.now),
+      });
+      if (!result.ok) {
+        io.err(`${rest[0]}: ${result.errors.length} bad row(s); nothing was imported`);
+        for (const e of result.errors) io.err(`  line ${e.line}: ${e.message}`);
+        return 1;
+      }
+      io.out(`imported ${result.imported} figure(s) from ${rest[0]}`);
+      return 0;
+    }
+    default:
+      io.err(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}

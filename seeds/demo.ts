@@ -1,0 +1,66 @@
+// The Smart Dubai demo database: the definitions folder synced, then seven years of generated
+// monthly figures stored through the same path as an import, so they obey the same rules.
+import { count } from "drizzle-orm";
+import type { Db } from "../db/index";
+import * as s from "../db/schema";
+import { loadDefinitions } from "../app/definitions/load.server";
+import { formatDefinitionError } from "../app/definitions/validate";
+import { checkFigure, describeProblem, type CheckedFigure } from "../app/figures/rules";
+import { loadFigureRules, saveFigures } from "../app/models/figures.server";
+import { syncDefinitions } from "../app/models/sync.server";
+import { periodOf } from "../app/utils/period";
+import { generateDemoFigures } from "./generate";
+
+const text = (n: number | null | undefined) => (n === null || n === undefined ? undefined : String(n));
+
+export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figures: number } {
+  const result = loadDefinitions(definitionsDir);
+  if (!result.ok) {
+    throw new Error(`The definitions folder is invalid:\n${result.errors.map(formatDefinitionError).join("\n")}`);
+  }
+  syncDefinitions(db, result.definitions, now.toISOString());
+  const generated = generateDemoFigures(result.definitions);
+
+  return db.transaction((tx) => {
+    const rules = loadFigureRules(tx, periodOf(now));
+    const figures: CheckedFigure[] = generated.map((g) => {
+      const checked = checkFigure(
+        {
+          entity: g.entity,
+          kpi: g.kpi,
+          period: g.period,
+          value: text(g.value),
+          numerator: text(g.numerator),
+          denominator: text(g.denominator),
+          comment: g.comment ?? undefined,
+        },
+        rules,
+      );
+      // The generator is ours: a figure it makes that breaks a rule is a bug, not bad input.
+      if (!checked.ok) {
+        throw new Error(`Generated figure ${g.entity} ${g.kpi} ${g.period}: ${checked.problems.map(describeProblem).join("; ")}`);
+      }
+      return checked.figure;
+    });
+    saveFigures(tx, figures, {
+      action: "seed",
+      source: "seed",
+      status: "approved",
+      actor: "demo-generator",
+      now: now.toISOString(),
+    });
+    tx.insert(s.meta)
+      .values({ key: "demo_data", value: "true", updatedAt: now.toISOString() })
+      .onConflictDoUpdate({ target: s.meta.key, set: { value: "true", updatedAt: now.toISOString() } })
+      .run();
+    return { figures: figures.length };
+  });
+}
+
+/** True for a database nothing has been loaded into: no entities, no KPIs, no figures. */
+export function isEmptyDatabase(db: Db): boolean {
+  const [entities] = db.select({ n: count() }).from(s.entities).all();
+  const [kpis] = db.select({ n: count() }).from(s.kpis).all();
+  const [figures] = db.select({ n: count() }).from(s.figures).all();
+  return entities.n === 0 && kpis.n === 0 && figures.n === 0;
+}

@@ -1,0 +1,26 @@
+// Gets the database ready before the app serves a request: migrated (by opening it) and, when
+// it is empty and SEED_DEMO allows, loaded with the Smart Dubai demo data.
+import { getDatabase, type Db } from "../db/index";
+import type { Env } from "../app/utils/env.server";
+import { isEmptyDatabase, loadDemoData } from "../seeds/demo";
+
+export function prepareDatabase(env: Env, log: (line: string) => void = console.log): Db {
+  const db = getDatabase(env.DATABASE_PATH);
+  if (env.SEED_DEMO && isEmptyDatabase(db)) {
+    const started = performance.now();
+    const { figures } = loadDemoData(db, env.KPI_DEFINITIONS_DIR, new Date());
+    log(`Empty database: loaded the demo data (${figures} figures) in ${Math.round(performance.now() - started)} ms`);
+  }
+  return db;
+}
+
+// `npm run dev` runs this file first, so the dev server also starts on a ready database.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { EnvError, parseEnv } = await import("../app/utils/env.server");
+  try {
+    prepareDatabase(parseEnv(process.env)).$client.close();
+  } catch (error) {
+    console.error(error instanceof EnvError ? error.message : error);
+    process.exitCode = 1;
+  }
+}
