@@ -130,7 +130,11 @@ export function ErrorBoundary() {
   let status = 500;
   if (isRouteErrorResponse(error)) status = error.status;
   // Anything else a user could cause is a bad request; everything else is our fault.
-  const shown = (KNOWN_STATUSES as readonly number[]).includes(status) ? status : status >= 400 && status < 500 ? 400 : 500;
+  const shown = (KNOWN_STATUSES as readonly number[]).includes(status)
+    ? status
+    : status >= 400 && status < 500
+      ? 400
+      : 500;
   const key = shown as (typeof KNOWN_STATUSES)[number];
   return (
     <section className="error-page" aria-labelledby="error-title">

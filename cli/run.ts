@@ -26,7 +26,12 @@ Commands:
 Environment: DATABASE_PATH (the SQLite file), KPI_DEFINITIONS_DIR (the definitions folder).`;
 
 function describeChanges(label: string, c: Changes): string {
-  const parts = [`${c.added.length} added`, `${c.updated.length} updated`, `${c.retired.length} retired`, `${c.unchanged} unchanged`];
+  const parts = [
+    `${c.added.length} added`,
+    `${c.updated.length} updated`,
+    `${c.retired.length} retired`,
+    `${c.unchanged} unchanged`,
+  ];
   const named = [
     ...c.added.map((x) => `+${x}`),
     ...c.updated.map((x) => `~${x}`),
@@ -58,7 +63,11 @@ export function runKpi(args: string[], io: Io): number {
         return 1;
       }
       const { entities, strategy, kpis } = result.definitions;
-      const items = strategy.dimensions.length + strategy.pillars.length + strategy.initiatives.length + strategy.policies.length;
+      const items =
+        strategy.dimensions.length +
+        strategy.pillars.length +
+        strategy.initiatives.length +
+        strategy.policies.length;
       if (command === "check") {
         io.out(`ok: ${entities.length} entities, ${items} strategy items, ${kpis.length} KPIs`);
         return 0;

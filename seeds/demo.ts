@@ -11,12 +11,15 @@ import { syncDefinitions } from "../app/models/sync.server";
 import { periodOf } from "../app/utils/period";
 import { generateDemoFigures } from "./generate";
 
-const text = (n: number | null | undefined) => (n === null || n === undefined ? undefined : String(n));
+const text = (n: number | null | undefined) =>
+  n === null || n === undefined ? undefined : String(n);
 
 export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figures: number } {
   const result = loadDefinitions(definitionsDir);
   if (!result.ok) {
-    throw new Error(`The definitions folder is invalid:\n${result.errors.map(formatDefinitionError).join("\n")}`);
+    throw new Error(
+      `The definitions folder is invalid:\n${result.errors.map(formatDefinitionError).join("\n")}`,
+    );
   }
   syncDefinitions(db, result.definitions, now.toISOString());
   const generated = generateDemoFigures(result.definitions);
@@ -38,7 +41,9 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
       );
       // The generator is ours: a figure it makes that breaks a rule is a bug, not bad input.
       if (!checked.ok) {
-        throw new Error(`Generated figure ${g.entity} ${g.kpi} ${g.period}: ${checked.problems.map(describeProblem).join("; ")}`);
+        throw new Error(
+          `Generated figure ${g.entity} ${g.kpi} ${g.period}: ${checked.problems.map(describeProblem).join("; ")}`,
+        );
       }
       return checked.figure;
     });
@@ -51,7 +56,10 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
     });
     tx.insert(s.meta)
       .values({ key: "demo_data", value: "true", updatedAt: now.toISOString() })
-      .onConflictDoUpdate({ target: s.meta.key, set: { value: "true", updatedAt: now.toISOString() } })
+      .onConflictDoUpdate({
+        target: s.meta.key,
+        set: { value: "true", updatedAt: now.toISOString() },
+      })
       .run();
     return { figures: figures.length };
   });

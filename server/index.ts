@@ -21,7 +21,9 @@ try {
 prepareDatabase(env);
 
 const buildDir = path.resolve("build");
-const build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
+const build = (await import(
+  pathToFileURL(path.join(buildDir, "server/index.js")).href
+)) as ServerBuild;
 
 const app = express();
 app.disable("x-powered-by");
@@ -32,12 +34,17 @@ app.use((_req, res, next) => {
   next();
 });
 // Fingerprinted by Vite: safe to cache for a year.
-app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
+app.use(
+  "/assets",
+  express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }),
+);
 app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = app.listen(env.PORT, env.HOST, () => {
-  console.log(`Smart compliance dashboard at http://localhost:${env.PORT} (database ${env.DATABASE_PATH})`);
+  console.log(
+    `Smart compliance dashboard at http://localhost:${env.PORT} (database ${env.DATABASE_PATH})`,
+  );
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -9,7 +9,9 @@ export function prepareDatabase(env: Env, log: (line: string) => void = console.
   if (env.SEED_DEMO && isEmptyDatabase(db)) {
     const started = performance.now();
     const { figures } = loadDemoData(db, env.KPI_DEFINITIONS_DIR, new Date());
-    log(`Empty database: loaded the demo data (${figures} figures) in ${Math.round(performance.now() - started)} ms`);
+    log(
+      `Empty database: loaded the demo data (${figures} figures) in ${Math.round(performance.now() - started)} ms`,
+    );
   }
   return db;
 }

@@ -52,7 +52,10 @@ export function targetInForce(covering: readonly Target[], period: string): Targ
         monthsBetween(from.period, onTrajectory.due);
     return { kind: "interim", value, target: onTrajectory };
   }
-  const final = covering.filter((t) => t.due <= period).sort(byDue).at(-1);
+  const final = covering
+    .filter((t) => t.due <= period)
+    .sort(byDue)
+    .at(-1);
   if (final) return { kind: "final", value: final.value, target: final };
   const pending = covering.filter((t) => t.due > period).sort(byDue)[0];
   if (pending) return { kind: "pending", value: pending.value, target: pending };
@@ -68,7 +71,10 @@ export function headlineTarget(
   period: string,
 ): { value: number; due: string; kind: TargetKind } | null {
   const general = targets.filter(isGeneral);
-  const found = targetInForce(general.length > 0 ? general : coveringTargets(targets, null), period);
+  const found = targetInForce(
+    general.length > 0 ? general : coveringTargets(targets, null),
+    period,
+  );
   // The target being worked towards, not the interim point on its trajectory.
   return found ? { value: found.target.value, due: found.target.due, kind: found.kind } : null;
 }

@@ -25,7 +25,12 @@ export function useFormat() {
     });
 
   const date = (iso: string) =>
-    intl.formatDate(new Date(iso), { year: "numeric", month: "long", day: "numeric", timeZone: TIME_ZONE });
+    intl.formatDate(new Date(iso), {
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+      timeZone: TIME_ZONE,
+    });
 
   /** A KPI value as a reader expects it for its unit: 80%, 640, 5.2 days, Yes. */
   const value = (unit: Unit, v: number | null) => {
@@ -36,12 +41,20 @@ export function useFormat() {
       case "count":
         return intl.formatNumber(v, { maximumFractionDigits: 0 });
       case "currency":
-        return intl.formatNumber(v, { style: "currency", currency: "AED", maximumFractionDigits: 0 });
+        return intl.formatNumber(v, {
+          style: "currency",
+          currency: "AED",
+          maximumFractionDigits: 0,
+        });
       case "days":
         return t("value.days", { value: v });
       case "yes-no":
         // A yes-no KPI summed over entities is a count of them on the city row.
-        return v === 1 ? t("value.yes") : v === 0 ? t("value.no") : intl.formatNumber(v, { maximumFractionDigits: 2 });
+        return v === 1
+          ? t("value.yes")
+          : v === 0
+            ? t("value.no")
+            : intl.formatNumber(v, { maximumFractionDigits: 2 });
       default:
         return intl.formatNumber(v, { maximumFractionDigits: 2 });
     }

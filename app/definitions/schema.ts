@@ -19,23 +19,17 @@ export const bilingual = z.strictObject(
   { error: "expected { en: ..., ar: ... }" },
 );
 
-export const entityCode = z
-  .string({ error: "expected an entity code" })
-  .regex(/^[A-Z0-9_-]+$/, {
-    error: "expected an entity code of upper case letters, digits, _ or -",
-  });
+export const entityCode = z.string({ error: "expected an entity code" }).regex(/^[A-Z0-9_-]+$/, {
+  error: "expected an entity code of upper case letters, digits, _ or -",
+});
 
-const strategyCode = z
-  .string({ error: "expected a code" })
-  .regex(/^[a-z0-9][a-z0-9-]*$/, {
-    error: "expected a code of lower case letters, digits and -",
-  });
+const strategyCode = z.string({ error: "expected a code" }).regex(/^[a-z0-9][a-z0-9-]*$/, {
+  error: "expected a code of lower case letters, digits and -",
+});
 
-export const kpiCode = z
-  .string({ error: "expected a KPI code" })
-  .regex(/^[A-Z][A-Z0-9_]*$/, {
-    error: "expected a KPI code of upper case letters, digits and _",
-  });
+export const kpiCode = z.string({ error: "expected a KPI code" }).regex(/^[A-Z][A-Z0-9_]*$/, {
+  error: "expected a KPI code of upper case letters, digits and _",
+});
 
 export const entitySchema = z.strictObject({
   code: entityCode,
@@ -102,7 +96,10 @@ export const kpiFileSchema = z.strictObject({
   numerator: bilingual.optional(),
   denominator: bilingual.optional(),
   aggregation: z.enum(AGGREGATIONS, { error: `expected one of ${AGGREGATIONS.join(", ")}` }),
-  weight: z.number({ error: "expected a number" }).positive({ error: "expected a number above 0" }).default(1),
+  weight: z
+    .number({ error: "expected a number" })
+    .positive({ error: "expected a number above 0" })
+    .default(1),
   reporters: z.union([z.literal("all"), codeList(entityCode).min(1)], {
     error: 'expected "all" or a list of entity codes',
   }),

@@ -28,8 +28,7 @@ export interface DefinitionFiles {
 }
 
 export type ValidationResult =
-  | { ok: true; definitions: DefinitionSet }
-  | { ok: false; errors: DefinitionError[] };
+  { ok: true; definitions: DefinitionSet } | { ok: false; errors: DefinitionError[] };
 
 export function formatFieldPath(path: ReadonlyArray<PropertyKey>): string {
   return path
@@ -77,7 +76,10 @@ function check<T extends z.ZodType>(
   return undefined;
 }
 
-function duplicates<T>(items: T[], key: (item: T) => string): Array<{ index: number; key: string }> {
+function duplicates<T>(
+  items: T[],
+  key: (item: T) => string,
+): Array<{ index: number; key: string }> {
   const seen = new Set<string>();
   const found: Array<{ index: number; key: string }> = [];
   items.forEach((item, index) => {
@@ -99,7 +101,8 @@ export function validateDefinitions(files: DefinitionFiles): ValidationResult {
     errors.push({ file: ENTITIES_FILE, field: "", message: "expected this file to exist" });
   } else {
     const data = parseYaml(ENTITIES_FILE, files.entities, errors);
-    if (data !== undefined) entities = check(entitiesFileSchema, ENTITIES_FILE, data, errors)?.entities;
+    if (data !== undefined)
+      entities = check(entitiesFileSchema, ENTITIES_FILE, data, errors)?.entities;
   }
 
   let strategy: StrategyDefinition | undefined;
@@ -139,7 +142,11 @@ export function validateDefinitions(files: DefinitionFiles): ValidationResult {
   return { ok: true, definitions: { entities, strategy, kpis } };
 }
 
-function checkEntities(entities: EntityDefinition[], codes: Set<string>, errors: DefinitionError[]) {
+function checkEntities(
+  entities: EntityDefinition[],
+  codes: Set<string>,
+  errors: DefinitionError[],
+) {
   for (const { index, key } of duplicates(entities, (e) => e.code)) {
     errors.push({
       file: ENTITIES_FILE,
@@ -221,21 +228,31 @@ function checkKpi(
   const fail = (field: string, message: string) => errors.push({ file: kpi.file, field, message });
 
   if (kpi.measure === "ratio") {
-    if (!kpi.numerator) fail("numerator", "expected { en, ar } naming the numerator of a ratio KPI");
-    if (!kpi.denominator) fail("denominator", "expected { en, ar } naming the denominator of a ratio KPI");
+    if (!kpi.numerator)
+      fail("numerator", "expected { en, ar } naming the numerator of a ratio KPI");
+    if (!kpi.denominator)
+      fail("denominator", "expected { en, ar } naming the denominator of a ratio KPI");
     if (kpi.unit === "yes-no") fail("measure", 'expected "value" for a yes-no KPI, got "ratio"');
   } else {
     if (kpi.numerator) fail("numerator", "expected no numerator on a value KPI (measure: value)");
-    if (kpi.denominator) fail("denominator", "expected no denominator on a value KPI (measure: value)");
+    if (kpi.denominator)
+      fail("denominator", "expected no denominator on a value KPI (measure: value)");
     if (kpi.aggregation === "ratio-of-sums") {
-      fail("aggregation", 'expected sum, mean, min or max for a value KPI; "ratio-of-sums" needs measure: ratio');
+      fail(
+        "aggregation",
+        'expected sum, mean, min or max for a value KPI; "ratio-of-sums" needs measure: ratio',
+      );
     }
   }
 
   const reporters = kpi.reporters === "all" ? null : new Set(kpi.reporters);
   if (Array.isArray(kpi.reporters) && entitiesKnown) {
     kpi.reporters.forEach((code, i) => {
-      if (!entityCodes.has(code)) fail(`reporters[${i}]`, `expected an entity code from entities.yaml, got unknown "${code}"`);
+      if (!entityCodes.has(code))
+        fail(
+          `reporters[${i}]`,
+          `expected an entity code from entities.yaml, got unknown "${code}"`,
+        );
     });
   }
   if (Array.isArray(kpi.reporters)) {
@@ -254,7 +271,10 @@ function checkKpi(
     for (const kind of ["policies", "initiatives", "pillars", "dimensions"] as const) {
       kpi.links[kind].forEach((code, i) => {
         if (!known[kind].has(code)) {
-          fail(`links.${kind}[${i}]`, `expected a code from the ${kind} in strategy.yaml, got unknown "${code}"`);
+          fail(
+            `links.${kind}[${i}]`,
+            `expected a code from the ${kind} in strategy.yaml, got unknown "${code}"`,
+          );
         }
       });
     }
@@ -263,34 +283,51 @@ function checkKpi(
   const coverage = new Set<string>();
   kpi.targets.forEach((target, i) => {
     const at = `targets[${i}]`;
-    if (target.entities && target.scope) fail(at, 'expected either "entities" or "scope: city", not both');
+    if (target.entities && target.scope)
+      fail(at, 'expected either "entities" or "scope: city", not both');
     target.entities?.forEach((code, j) => {
       if (entitiesKnown && !entityCodes.has(code)) {
-        fail(`${at}.entities[${j}]`, `expected an entity code from entities.yaml, got unknown "${code}"`);
+        fail(
+          `${at}.entities[${j}]`,
+          `expected an entity code from entities.yaml, got unknown "${code}"`,
+        );
       } else if (reporters && !reporters.has(code)) {
         fail(`${at}.entities[${j}]`, `expected an entity that reports this KPI, got "${code}"`);
       }
     });
     if (target.from && target.from.period >= target.due) {
-      fail(`${at}.from.period`, `expected a month before the due month ${target.due}, got ${target.from.period}`);
+      fail(
+        `${at}.from.period`,
+        `expected a month before the due month ${target.due}, got ${target.from.period}`,
+      );
     }
     for (const [field, value] of [
       ["value", target.value],
       ["from.value", target.from?.value],
     ] as const) {
       if (value === undefined) continue;
-      if (kpi.unit === "percent" && (value < 0 || value > 100)) fail(`${at}.${field}`, `expected a percentage from 0 to 100, got ${value}`);
+      if (kpi.unit === "percent" && (value < 0 || value > 100))
+        fail(`${at}.${field}`, `expected a percentage from 0 to 100, got ${value}`);
       // A yes-no KPI summed across entities counts them, so only its city target may exceed 1.
       const countsEntities = target.scope === "city" && kpi.aggregation === "sum";
       if (kpi.unit === "yes-no" && !countsEntities && value !== 0 && value !== 1) {
         fail(`${at}.${field}`, `expected 1 (yes) or 0 (no) for a yes-no KPI, got ${value}`);
       }
-      if (value < 0 && kpi.unit !== "number") fail(`${at}.${field}`, `expected a number of 0 or more, got ${value}`);
+      if (value < 0 && kpi.unit !== "number")
+        fail(`${at}.${field}`, `expected a number of 0 or more, got ${value}`);
     }
     // Two targets for the same rows due the same month leave the target in force ambiguous.
-    const who = target.scope ? "city" : target.entities ? [...target.entities].sort().join(",") : "all";
+    const who = target.scope
+      ? "city"
+      : target.entities
+        ? [...target.entities].sort().join(",")
+        : "all";
     const key = `${who}@${target.due}`;
-    if (coverage.has(key)) fail(`${at}.due`, `expected one target per month for the same entities, but ${target.due} appears twice`);
+    if (coverage.has(key))
+      fail(
+        `${at}.due`,
+        `expected one target per month for the same entities, but ${target.due} appears twice`,
+      );
     coverage.add(key);
   });
 }

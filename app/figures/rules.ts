@@ -99,13 +99,15 @@ export function parseYesNo(text: string): 1 | 0 | null {
 }
 
 export type CheckResult =
-  | { ok: true; figure: CheckedFigure }
-  | { ok: false; problems: FigureProblem[] };
+  { ok: true; figure: CheckedFigure } | { ok: false; problems: FigureProblem[] };
 
 export function checkFigure(raw: RawFigure, rules: FigureRules): CheckResult {
   const problems: FigureProblem[] = [];
-  const problem = (code: ProblemCode, field: keyof RawFigure, params: Record<string, string | number> = {}) =>
-    problems.push({ code, field, params });
+  const problem = (
+    code: ProblemCode,
+    field: keyof RawFigure,
+    params: Record<string, string | number> = {},
+  ) => problems.push({ code, field, params });
 
   const entity = raw.entity.trim();
   const kpiCode = raw.kpi.trim();
@@ -118,7 +120,8 @@ export function checkFigure(raw: RawFigure, rules: FigureRules): CheckResult {
     problem("not-a-reporter", "entity", { entity, kpi: kpiCode });
   }
   if (!PERIOD_PATTERN.test(period)) problem("bad-period", "period", { period: raw.period.trim() });
-  else if (period > rules.currentPeriod) problem("future-period", "period", { period, current: rules.currentPeriod });
+  else if (period > rules.currentPeriod)
+    problem("future-period", "period", { period, current: rules.currentPeriod });
   else if (rules.lockedPeriods.has(period)) problem("locked-period", "period", { period });
 
   const comment = raw.comment?.trim() ? raw.comment.trim() : null;
@@ -137,8 +140,10 @@ export function checkFigure(raw: RawFigure, rules: FigureRules): CheckResult {
     } else {
       numerator = readNumber(raw, "numerator", problem);
       denominator = readNumber(raw, "denominator", problem);
-      if (numerator !== null && numerator < 0) problem("negative", "numerator", { value: numerator });
-      if (denominator !== null && denominator < 0) problem("negative", "denominator", { value: denominator });
+      if (numerator !== null && numerator < 0)
+        problem("negative", "numerator", { value: numerator });
+      if (denominator !== null && denominator < 0)
+        problem("negative", "denominator", { value: denominator });
       if (denominator === 0) problem("zero-denominator", "denominator");
       if (
         kpi.unit === "percent" &&
@@ -165,21 +170,31 @@ export function checkFigure(raw: RawFigure, rules: FigureRules): CheckResult {
     } else {
       value = readNumber(raw, "value", problem);
       if (value !== null) {
-        if (kpi.unit === "percent" && (value < 0 || value > 100)) problem("percent-out-of-range", "value", { value });
-        else if (value < 0 && kpi.unit !== "number" && kpi.unit !== "currency") problem("negative", "value", { value });
-        else if (kpi.unit === "count" && !Number.isInteger(value)) problem("not-whole", "value", { value });
+        if (kpi.unit === "percent" && (value < 0 || value > 100))
+          problem("percent-out-of-range", "value", { value });
+        else if (value < 0 && kpi.unit !== "number" && kpi.unit !== "currency")
+          problem("negative", "value", { value });
+        else if (kpi.unit === "count" && !Number.isInteger(value))
+          problem("not-whole", "value", { value });
       }
     }
   }
 
   if (problems.length > 0 || value === null || !kpi) return { ok: false, problems };
-  return { ok: true, figure: { entity, kpi: kpiCode, period, value, numerator, denominator, comment } };
+  return {
+    ok: true,
+    figure: { entity, kpi: kpiCode, period, value, numerator, denominator, comment },
+  };
 }
 
 function readNumber(
   raw: RawFigure,
   field: "value" | "numerator" | "denominator",
-  problem: (code: ProblemCode, field: keyof RawFigure, params?: Record<string, string | number>) => void,
+  problem: (
+    code: ProblemCode,
+    field: keyof RawFigure,
+    params?: Record<string, string | number>,
+  ) => void,
 ): number | null {
   const text = raw[field];
   if (text === undefined || text.trim() === "") {

@@ -49,7 +49,7 @@ export const en = {
   "aggregation.max": "Highest",
   "value.yes": "Yes",
   "value.no": "No",
-  "value.days": "{value, number, ::.#} days",
+  "value.days": "{value, plural, one {# day} other {# days}}",
   "value.none": "—",
 
   "target.byDue": "{value} by {due}",
@@ -63,7 +63,8 @@ export const en = {
   "target.noTrajectory": "None",
 
   "kpi.back": "All KPIs",
-  "kpi.retired": "Retired on {date}: no longer in the definitions folder. Its figures and history are kept.",
+  "kpi.retired":
+    "Retired on {date}: no longer in the definitions folder. Its figures and history are kept.",
   "kpi.definition": "Definition",
   "kpi.description": "Description",
   "kpi.code": "Code",
@@ -94,13 +95,16 @@ export const en = {
   "kpi.linksNone": "None",
 
   "error.400.title": "Bad request",
-  "error.400.body": "The request could not be understood. Check the address or the form and try again.",
+  "error.400.body":
+    "The request could not be understood. Check the address or the form and try again.",
   "error.403.title": "Not allowed",
   "error.403.body": "You do not have permission to see or change this.",
   "error.404.title": "Page not found",
-  "error.404.body": "There is no page at this address. It may have moved, or the link may be mistyped.",
+  "error.404.body":
+    "There is no page at this address. It may have moved, or the link may be mistyped.",
   "error.500.title": "Something went wrong",
-  "error.500.body": "The server could not complete the request. Nothing you entered was saved twice; try again in a moment.",
+  "error.500.body":
+    "The server could not complete the request. Nothing you entered was saved twice; try again in a moment.",
   "error.home": "Go to the KPI catalogue",
   "error.status": "Error {status}",
 } as const;
@@ -115,13 +119,15 @@ export const ar: Record<MessageId, string> = {
   "nav.skip": "انتقل إلى المحتوى",
   "lang.label": "اللغة",
   "lang.other": "English",
-  "demo.banner": "بيانات تجريبية: الأرقام في قاعدة البيانات هذه مولَّدة لأغراض العرض وليست إحصاءات رسمية.",
+  "demo.banner":
+    "بيانات تجريبية: الأرقام في قاعدة البيانات هذه مولَّدة لأغراض العرض وليست إحصاءات رسمية.",
   "entity.sample": "نموذجية",
 
   "catalogue.title": "دليل مؤشرات الأداء",
   "catalogue.intro":
     "جميع المؤشرات التي يقيس بها مكتب مدينة دبي الذكية مدى امتثال الجهات لسياسات الحكومة الذكية واستراتيجياتها ومبادراتها، كما هي معرّفة في مجلد التعريفات المراجَع.",
-  "catalogue.count": "{count, plural, zero {لا مؤشرات} one {مؤشر واحد} two {مؤشران} few {# مؤشرات} many {# مؤشرًا} other {# مؤشر}}",
+  "catalogue.count":
+    "{count, plural, zero {لا مؤشرات} one {مؤشر واحد} two {مؤشران} few {# مؤشرات} many {# مؤشرًا} other {# مؤشر}}",
   "catalogue.col.kpi": "المؤشر",
   "catalogue.col.unit": "الوحدة",
   "catalogue.col.direction": "الاتجاه",
@@ -154,7 +160,8 @@ export const ar: Record<MessageId, string> = {
   "aggregation.max": "الأعلى",
   "value.yes": "نعم",
   "value.no": "لا",
-  "value.days": "{value, number, ::.#} يوم",
+  "value.days":
+    "{value, plural, =1 {يوم واحد} =2 {يومان} few {# أيام} many {# يومًا} other {# يوم}}",
   "value.none": "—",
 
   "target.byDue": "{value} بحلول {due}",
@@ -205,7 +212,8 @@ export const ar: Record<MessageId, string> = {
   "error.404.title": "الصفحة غير موجودة",
   "error.404.body": "لا توجد صفحة على هذا العنوان. ربما نُقلت أو أن الرابط مكتوب بشكل خاطئ.",
   "error.500.title": "حدث خطأ",
-  "error.500.body": "تعذّر على الخادم إكمال الطلب. لم يُحفظ أي شيء أدخلته مرتين؛ أعد المحاولة بعد قليل.",
+  "error.500.body":
+    "تعذّر على الخادم إكمال الطلب. لم يُحفظ أي شيء أدخلته مرتين؛ أعد المحاولة بعد قليل.",
   "error.home": "انتقل إلى دليل المؤشرات",
   "error.status": "خطأ {status}",
 };

@@ -20,7 +20,12 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** What the database says a figure may be: active entities and KPIs, reporters, locks. */
 export function loadFigureRules(db: Db | Tx, currentPeriod: string): FigureRules {
   const entities = new Set(
-    db.select({ code: s.entities.code }).from(s.entities).where(isNull(s.entities.retiredAt)).all().map((e) => e.code),
+    db
+      .select({ code: s.entities.code })
+      .from(s.entities)
+      .where(isNull(s.entities.retiredAt))
+      .all()
+      .map((e) => e.code),
   );
   const reporterRows = db.select().from(s.kpiReporters).all();
   const kpis = new Map<string, KpiRules>();
@@ -33,7 +38,13 @@ export function loadFigureRules(db: Db | Tx, currentPeriod: string): FigureRules
         : new Set(reporterRows.filter((r) => r.kpiCode === kpi.code).map((r) => r.entityCode)),
     });
   }
-  const lockedPeriods = new Set(db.select({ period: s.periodLocks.period }).from(s.periodLocks).all().map((l) => l.period));
+  const lockedPeriods = new Set(
+    db
+      .select({ period: s.periodLocks.period })
+      .from(s.periodLocks)
+      .all()
+      .map((l) => l.period),
+  );
   return { entities, kpis, lockedPeriods, currentPeriod };
 }
 
@@ -56,7 +67,13 @@ export function saveFigures(tx: Tx, figures: CheckedFigure[], options: SaveOptio
     const existing = tx
       .select()
       .from(s.figures)
-      .where(and(eq(s.figures.entityCode, f.entity), eq(s.figures.kpiCode, f.kpi), eq(s.figures.period, f.period)))
+      .where(
+        and(
+          eq(s.figures.entityCode, f.entity),
+          eq(s.figures.kpiCode, f.kpi),
+          eq(s.figures.period, f.period),
+        ),
+      )
       .get();
     let figureId: number;
     if (existing) {
@@ -125,7 +142,15 @@ export interface ImportError {
 
 export type ImportResult = { ok: true; imported: number } | { ok: false; errors: ImportError[] };
 
-export const CSV_COLUMNS = ["entity", "kpi", "period", "value", "numerator", "denominator", "comment"] as const;
+export const CSV_COLUMNS = [
+  "entity",
+  "kpi",
+  "period",
+  "value",
+  "numerator",
+  "denominator",
+  "comment",
+] as const;
 const REQUIRED_COLUMNS = ["entity", "kpi", "period"] as const;
 
 interface ParsedRow {
@@ -135,7 +160,10 @@ interface ParsedRow {
 
 /** Reads a contract §2 CSV into rows; a file that is not such a CSV gives errors instead. */
 export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: ImportError[] } {
-  const fail = (line: number, message: string) => ({ rows: [], errors: [{ line, message, problems: [] }] });
+  const fail = (line: number, message: string) => ({
+    rows: [],
+    errors: [{ line, message, problems: [] }],
+  });
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parse(text, {
@@ -155,10 +183,18 @@ export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: Impor
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   const errors: ImportError[] = [];
   if (unknown.length > 0) {
-    errors.push({ line: 1, message: `unknown column ${unknown.map((c) => `"${c}"`).join(", ")}; expected ${CSV_COLUMNS.join(",")}`, problems: [] });
+    errors.push({
+      line: 1,
+      message: `unknown column ${unknown.map((c) => `"${c}"`).join(", ")}; expected ${CSV_COLUMNS.join(",")}`,
+      problems: [],
+    });
   }
   if (missing.length > 0) {
-    errors.push({ line: 1, message: `missing column ${missing.join(", ")}; expected ${CSV_COLUMNS.join(",")}`, problems: [] });
+    errors.push({
+      line: 1,
+      message: `missing column ${missing.join(", ")}; expected ${CSV_COLUMNS.join(",")}`,
+      problems: [],
+    });
   }
   if (errors.length > 0) return { rows: [], errors };
   if (records.length === 1) return fail(1, "the file has a header but no figures");
@@ -166,7 +202,11 @@ export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: Impor
   const rows: ParsedRow[] = [];
   for (const { record, info } of records.slice(1)) {
     if (record.length !== header.length) {
-      errors.push({ line: info.lines, message: `expected ${header.length} fields, found ${record.length}`, problems: [] });
+      errors.push({
+        line: info.lines,
+        message: `expected ${header.length} fields, found ${record.length}`,
+        problems: [],
+      });
       continue;
     }
     const cell = (name: string) => {
@@ -200,7 +240,11 @@ export function checkFiguresCsv(
   for (const { line, raw } of rows) {
     const result = checkFigure(raw, rules);
     if (!result.ok) {
-      errors.push({ line, message: result.problems.map(describeProblem).join("; "), problems: result.problems });
+      errors.push({
+        line,
+        message: result.problems.map(describeProblem).join("; "),
+        problems: result.problems,
+      });
       continue;
     }
     const key = `${result.figure.entity}|${result.figure.kpi}|${result.figure.period}`;

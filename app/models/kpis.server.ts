@@ -28,9 +28,12 @@ export interface KpiDetail extends KpiSummary {
   entityNames: Record<string, Named>;
 }
 
-
 function targetsByKpi(db: Db): Map<string, Target[]> {
-  const targets = db.select().from(s.kpiTargets).orderBy(asc(s.kpiTargets.kpiCode), asc(s.kpiTargets.position)).all();
+  const targets = db
+    .select()
+    .from(s.kpiTargets)
+    .orderBy(asc(s.kpiTargets.kpiCode), asc(s.kpiTargets.position))
+    .all();
   const named = db.select().from(s.kpiTargetEntities).all();
   const out = new Map<string, Target[]>();
   for (const t of targets) {
@@ -38,9 +41,15 @@ function targetsByKpi(db: Db): Map<string, Target[]> {
     list.push({
       value: t.value,
       due: t.due,
-      entities: t.scope === "entities" ? named.filter((n) => n.targetId === t.id).map((n) => n.entityCode) : null,
+      entities:
+        t.scope === "entities"
+          ? named.filter((n) => n.targetId === t.id).map((n) => n.entityCode)
+          : null,
       scope: t.scope === "city" ? "city" : null,
-      from: t.fromPeriod !== null && t.fromValue !== null ? { period: t.fromPeriod, value: t.fromValue } : null,
+      from:
+        t.fromPeriod !== null && t.fromValue !== null
+          ? { period: t.fromPeriod, value: t.fromValue }
+          : null,
     });
     out.set(t.kpiCode, list);
   }
@@ -58,20 +67,56 @@ function links(db: Db) {
     group(rows.sort((a, b) => a.position - b.position));
   return {
     pillars: strip(
-      db.select({ kpiCode: s.kpiPillars.kpiCode, position: s.pillars.position, code: s.pillars.code, nameEn: s.pillars.nameEn, nameAr: s.pillars.nameAr })
-        .from(s.kpiPillars).innerJoin(s.pillars, eq(s.pillars.code, s.kpiPillars.pillarCode)).all(),
+      db
+        .select({
+          kpiCode: s.kpiPillars.kpiCode,
+          position: s.pillars.position,
+          code: s.pillars.code,
+          nameEn: s.pillars.nameEn,
+          nameAr: s.pillars.nameAr,
+        })
+        .from(s.kpiPillars)
+        .innerJoin(s.pillars, eq(s.pillars.code, s.kpiPillars.pillarCode))
+        .all(),
     ),
     dimensions: strip(
-      db.select({ kpiCode: s.kpiDimensions.kpiCode, position: s.dimensions.position, code: s.dimensions.code, nameEn: s.dimensions.nameEn, nameAr: s.dimensions.nameAr })
-        .from(s.kpiDimensions).innerJoin(s.dimensions, eq(s.dimensions.code, s.kpiDimensions.dimensionCode)).all(),
+      db
+        .select({
+          kpiCode: s.kpiDimensions.kpiCode,
+          position: s.dimensions.position,
+          code: s.dimensions.code,
+          nameEn: s.dimensions.nameEn,
+          nameAr: s.dimensions.nameAr,
+        })
+        .from(s.kpiDimensions)
+        .innerJoin(s.dimensions, eq(s.dimensions.code, s.kpiDimensions.dimensionCode))
+        .all(),
     ),
     initiatives: strip(
-      db.select({ kpiCode: s.kpiInitiatives.kpiCode, position: s.initiatives.position, code: s.initiatives.code, nameEn: s.initiatives.nameEn, nameAr: s.initiatives.nameAr })
-        .from(s.kpiInitiatives).innerJoin(s.initiatives, eq(s.initiatives.code, s.kpiInitiatives.initiativeCode)).all(),
+      db
+        .select({
+          kpiCode: s.kpiInitiatives.kpiCode,
+          position: s.initiatives.position,
+          code: s.initiatives.code,
+          nameEn: s.initiatives.nameEn,
+          nameAr: s.initiatives.nameAr,
+        })
+        .from(s.kpiInitiatives)
+        .innerJoin(s.initiatives, eq(s.initiatives.code, s.kpiInitiatives.initiativeCode))
+        .all(),
     ),
     policies: strip(
-      db.select({ kpiCode: s.kpiPolicies.kpiCode, position: s.policies.position, code: s.policies.code, nameEn: s.policies.nameEn, nameAr: s.policies.nameAr })
-        .from(s.kpiPolicies).innerJoin(s.policies, eq(s.policies.code, s.kpiPolicies.policyCode)).all(),
+      db
+        .select({
+          kpiCode: s.kpiPolicies.kpiCode,
+          position: s.policies.position,
+          code: s.policies.code,
+          nameEn: s.policies.nameEn,
+          nameAr: s.policies.nameAr,
+        })
+        .from(s.kpiPolicies)
+        .innerJoin(s.policies, eq(s.policies.code, s.kpiPolicies.policyCode))
+        .all(),
     ),
   };
 }
@@ -92,9 +137,19 @@ function summarise(db: Db, rows: KpiRow[]): KpiSummary[] {
   }));
 }
 
-/** The KPIs in force (not retired), in the order of the definitions folder. */
+/**
+ * The KPIs in force (not retired), grouped by their first pillar in the strategy's order and,
+ * within a pillar, the heaviest first: the headline KPI leads the catalogue.
+ */
 export function listKpis(db: Db): KpiSummary[] {
-  return summarise(db, db.select().from(s.kpis).where(isNull(s.kpis.retiredAt)).orderBy(asc(s.kpis.position)).all());
+  const kpis = summarise(
+    db,
+    db.select().from(s.kpis).where(isNull(s.kpis.retiredAt)).orderBy(asc(s.kpis.position)).all(),
+  );
+  const pillarOrder = new Map(listPillars(db).map((p, i) => [p.code, i]));
+  const rank = (k: KpiSummary) =>
+    k.pillars.length > 0 ? (pillarOrder.get(k.pillars[0].code) ?? 99) : 99;
+  return kpis.sort((a, b) => rank(a) - rank(b) || b.weight - a.weight || a.position - b.position);
 }
 
 /** One KPI, retired or not, with everything its definition says; null when unknown. */
@@ -103,23 +158,44 @@ export function getKpi(db: Db, code: string): KpiDetail | null {
   if (!row) return null;
   const [summary] = summarise(db, [row]);
   const entities = db
-    .select({ code: s.entities.code, nameEn: s.entities.nameEn, nameAr: s.entities.nameAr, sample: s.entities.sample })
-    .from(s.entities).orderBy(asc(s.entities.position)).all();
+    .select({
+      code: s.entities.code,
+      nameEn: s.entities.nameEn,
+      nameAr: s.entities.nameAr,
+      sample: s.entities.sample,
+    })
+    .from(s.entities)
+    .orderBy(asc(s.entities.position))
+    .all();
   const reporterCodes = new Set(
-    db.select().from(s.kpiReporters).where(eq(s.kpiReporters.kpiCode, code)).all().map((r) => r.entityCode),
+    db
+      .select()
+      .from(s.kpiReporters)
+      .where(eq(s.kpiReporters.kpiCode, code))
+      .all()
+      .map((r) => r.entityCode),
   );
   return {
     ...summary,
     reporters: row.reportersAll ? null : entities.filter((e) => reporterCodes.has(e.code)),
-    entityCount: db.select({ code: s.entities.code }).from(s.entities).where(isNull(s.entities.retiredAt)).all().length,
-    entityNames: Object.fromEntries(entities.map(({ code, nameEn, nameAr }) => [code, { code, nameEn, nameAr }])),
+    entityCount: db
+      .select({ code: s.entities.code })
+      .from(s.entities)
+      .where(isNull(s.entities.retiredAt))
+      .all().length,
+    entityNames: Object.fromEntries(
+      entities.map(({ code, nameEn, nameAr }) => [code, { code, nameEn, nameAr }]),
+    ),
   };
 }
 
 export function listPillars(db: Db): Named[] {
   return db
     .select({ code: s.pillars.code, nameEn: s.pillars.nameEn, nameAr: s.pillars.nameAr })
-    .from(s.pillars).where(isNull(s.pillars.retiredAt)).orderBy(asc(s.pillars.position)).all();
+    .from(s.pillars)
+    .where(isNull(s.pillars.retiredAt))
+    .orderBy(asc(s.pillars.position))
+    .all();
 }
 
 /** Whether the database holds generated demo data, and the definitions' version. */

@@ -44,7 +44,9 @@ function reconcile<In extends { code: string }>(
     else if (row.retiredAt !== null || differs(item.code, item)) update.push(item);
     else unchanged++;
   }
-  const retire = stored.filter((r) => r.retiredAt === null && !incomingCodes.has(r.code)).map((r) => r.code);
+  const retire = stored
+    .filter((r) => r.retiredAt === null && !incomingCodes.has(r.code))
+    .map((r) => r.code);
   return { add, update, retire, unchanged };
 }
 
@@ -137,7 +139,10 @@ function syncEntities(tx: Tx, definitions: DefinitionSet, now: string): Changes 
       row.position !== item.position
     );
   });
-  for (const item of plan.add) tx.insert(s.entities).values({ ...item, syncedAt: now }).run();
+  for (const item of plan.add)
+    tx.insert(s.entities)
+      .values({ ...item, syncedAt: now })
+      .run();
   for (const item of plan.update) {
     tx.update(s.entities)
       .set({ ...item, retiredAt: null, syncedAt: now })
@@ -145,7 +150,10 @@ function syncEntities(tx: Tx, definitions: DefinitionSet, now: string): Changes 
       .run();
   }
   if (plan.retire.length > 0) {
-    tx.update(s.entities).set({ retiredAt: now }).where(inArray(s.entities.code, plan.retire)).run();
+    tx.update(s.entities)
+      .set({ retiredAt: now })
+      .where(inArray(s.entities.code, plan.retire))
+      .run();
   }
   return {
     added: plan.add.map((i) => i.code),
@@ -167,7 +175,10 @@ function syncNamed(
     const row = storedByCode.get(code)!;
     return Object.entries(item).some(([key, value]) => row[key] !== value);
   });
-  for (const item of plan.add) tx.insert(table).values({ ...item, syncedAt: now } as never).run();
+  for (const item of plan.add)
+    tx.insert(table)
+      .values({ ...item, syncedAt: now } as never)
+      .run();
   for (const item of plan.update) {
     tx.update(table)
       .set({ ...item, retiredAt: null, syncedAt: now } as never)
@@ -218,7 +229,9 @@ function syncKpis(tx: Tx, definitions: DefinitionSet, now: string): Changes {
     return row.definitionHash !== item.definitionHash || row.position !== item.position;
   });
   for (const { kpi, ...row } of plan.add) {
-    tx.insert(s.kpis).values({ ...row, syncedAt: now }).run();
+    tx.insert(s.kpis)
+      .values({ ...row, syncedAt: now })
+      .run();
     writeKpiChildren(tx, kpi);
   }
   for (const { kpi, ...row } of plan.update) {
@@ -249,13 +262,16 @@ function syncKpis(tx: Tx, definitions: DefinitionSet, now: string): Changes {
 function writeKpiChildren(tx: Tx, kpi: KpiDefinition) {
   const kpiCode = kpi.code;
   if (kpi.reporters !== "all") {
-    for (const entityCode of kpi.reporters) tx.insert(s.kpiReporters).values({ kpiCode, entityCode }).run();
+    for (const entityCode of kpi.reporters)
+      tx.insert(s.kpiReporters).values({ kpiCode, entityCode }).run();
   }
-  for (const policyCode of kpi.links.policies) tx.insert(s.kpiPolicies).values({ kpiCode, policyCode }).run();
+  for (const policyCode of kpi.links.policies)
+    tx.insert(s.kpiPolicies).values({ kpiCode, policyCode }).run();
   for (const initiativeCode of kpi.links.initiatives) {
     tx.insert(s.kpiInitiatives).values({ kpiCode, initiativeCode }).run();
   }
-  for (const pillarCode of kpi.links.pillars) tx.insert(s.kpiPillars).values({ kpiCode, pillarCode }).run();
+  for (const pillarCode of kpi.links.pillars)
+    tx.insert(s.kpiPillars).values({ kpiCode, pillarCode }).run();
   for (const dimensionCode of kpi.links.dimensions) {
     tx.insert(s.kpiDimensions).values({ kpiCode, dimensionCode }).run();
   }

@@ -59,7 +59,9 @@ export default function KpiDefinitionPage() {
               <dt>{t("kpi.numerator")}</dt>
               <dd>{f.name({ nameEn: kpi.numeratorEn ?? "", nameAr: kpi.numeratorAr ?? "" })}</dd>
               <dt>{t("kpi.denominator")}</dt>
-              <dd>{f.name({ nameEn: kpi.denominatorEn ?? "", nameAr: kpi.denominatorAr ?? "" })}</dd>
+              <dd>
+                {f.name({ nameEn: kpi.denominatorEn ?? "", nameAr: kpi.denominatorAr ?? "" })}
+              </dd>
             </>
           ) : null}
           <dt>{t("kpi.aggregation")}</dt>
@@ -100,7 +102,11 @@ export default function KpiDefinitionPage() {
                       {target.scope === "city"
                         ? t("target.appliesCity")
                         : target.entities
-                          ? f.list(target.entities.map((code) => (kpi.entityNames[code] ? f.name(kpi.entityNames[code]) : code)))
+                          ? f.list(
+                              target.entities.map((code) =>
+                                kpi.entityNames[code] ? f.name(kpi.entityNames[code]) : code,
+                              ),
+                            )
                           : t("target.appliesGeneral")}
                     </td>
                     <td>

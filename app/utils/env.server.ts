@@ -29,7 +29,9 @@ export class EnvError extends Error {}
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // An empty variable means "not set", as in most shells' `VAR= command`.
-  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const present = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
   const result = envSchema.safeParse(present);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -37,7 +39,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   return {
     ...result.data,
-    DATABASE_PATH: result.data.DATABASE_PATH === ":memory:" ? ":memory:" : path.resolve(result.data.DATABASE_PATH),
+    DATABASE_PATH:
+      result.data.DATABASE_PATH === ":memory:"
+        ? ":memory:"
+        : path.resolve(result.data.DATABASE_PATH),
     KPI_DEFINITIONS_DIR: path.resolve(result.data.KPI_DEFINITIONS_DIR),
   };
 }

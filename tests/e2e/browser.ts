@@ -1,0 +1,44 @@
+// Debian's Chromium driven by playwright-core: no browser download, no network beyond localhost.
+// playwright gives every launch a fresh temporary profile of its own.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SCREENSHOTS = path.resolve("tests/e2e/screenshots");
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A fresh context whose browser asks for `locale` first, in Dubai's time zone. */
+export async function newPage(
+  browser: Browser,
+  locale: "en-US" | "ar-AE",
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    locale,
+    timezoneId: "Asia/Dubai",
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Saves a full-page screenshot under tests/e2e/screenshots for a person to read. */
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
