@@ -1,6 +1,19 @@
 // Shared by every vitest file (unit, component and integration).
 import "@testing-library/jest-dom/vitest";
+import { cleanup } from "@testing-library/react";
 import { afterEach, beforeEach, vi } from "vitest";
+
+// vitest runs without globals, so Testing Library cannot unmount between tests by itself.
+afterEach(() => cleanup());
+
+// jsdom has no ResizeObserver, which charts measure their box with.
+if (typeof window !== "undefined" && !("ResizeObserver" in window)) {
+  window.ResizeObserver = class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  };
+}
 
 // A console.error during a test is a failure: React warnings and swallowed errors hide bugs.
 let errors: unknown[][] = [];
