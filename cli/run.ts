@@ -4,7 +4,10 @@ import { readFileSync } from "node:fs";
 import { getDatabase } from "../db/index";
 import { loadDefinitions } from "../app/definitions/load.server";
 import { formatDefinitionError } from "../app/definitions/validate";
+import { reportCsv, reportJson } from "../app/compliance/report-format";
+import { PERIOD_PATTERN } from "../app/definitions/schema";
 import { importFiguresCsv } from "../app/models/figures.server";
+import { reportFor } from "../app/models/report.server";
 import { syncDefinitions, type Changes } from "../app/models/sync.server";
 import { parseEnv } from "../app/utils/env.server";
 import { periodOf } from "../app/utils/period";
@@ -22,6 +25,8 @@ Commands:
   check                 validate the definitions folder (KPI_DEFINITIONS_DIR)
   sync                  load the definitions folder into the database
   import FILE.csv       import monthly figures (all or nothing)
+  report --period YYYY-MM [--format json|csv]
+                        print the compliance report for a month (default json)
 
 Environment: DATABASE_PATH (the SQLite file), KPI_DEFINITIONS_DIR (the definitions folder).`;
 
@@ -104,8 +109,50 @@ export function runKpi(args: string[], io: Io): number {
       io.out(`imported ${result.imported} figure(s) from ${rest[0]}`);
       return 0;
     }
+    case "report": {
+      const options = parseOptions(rest, ["--period", "--format"]);
+      if (!options.ok) {
+        io.err(`${options.error}\n\n${USAGE}`);
+        return 2;
+      }
+      const period = options.values["--period"];
+      const format = options.values["--format"] ?? "json";
+      if (period === undefined || !PERIOD_PATTERN.test(period)) {
+        io.err(
+          `kpi report needs --period as YYYY-MM${period === undefined ? "" : `, got "${period}"`}\n\n${USAGE}`,
+        );
+        return 2;
+      }
+      if (format !== "json" && format !== "csv") {
+        io.err(`kpi report --format takes json or csv, got "${format}"\n\n${USAGE}`);
+        return 2;
+      }
+      const report = reportFor(db, period);
+      io.out(
+        format === "json"
+          ? JSON.stringify(reportJson(report), null, 2)
+          : reportCsv(report).trimEnd(),
+      );
+      return 0;
+    }
     default:
       io.err(`unknown command "${command}"\n\n${USAGE}`);
       return 2;
   }
+}
+
+/** `--name value` or `--name=value` pairs; anything else is a usage error. */
+function parseOptions(
+  args: string[],
+  known: string[],
+): { ok: true; values: Record<string, string> } | { ok: false; error: string } {
+  const values: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const [name, inline] = args[i].split(/=(.*)/s, 2);
+    if (!known.includes(name)) return { ok: false, error: `unknown option "${args[i]}"` };
+    const value = inline ?? args[++i];
+    if (value === undefined) return { ok: false, error: `${name} needs a value` };
+    values[name] = value;
+  }
+  return { ok: true, values };
 }

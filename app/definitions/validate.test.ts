@@ -100,7 +100,10 @@ function files(overrides: Partial<DefinitionFiles> = {}): DefinitionFiles {
   return {
     entities: ENTITIES,
     strategy: STRATEGY,
-    kpis: [kpiFile("kpis/smart-adoption.yaml", ratioKpi()), kpiFile("kpis/services.yaml", valueKpi())],
+    kpis: [
+      kpiFile("kpis/smart-adoption.yaml", ratioKpi()),
+      kpiFile("kpis/services.yaml", valueKpi()),
+    ],
     ...overrides,
   };
 }
@@ -123,7 +126,11 @@ describe("validateDefinitions: a valid set", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.definitions.entities.map((e) => e.code)).toEqual(["SDO", "RTA", "DM"]);
-    expect(result.definitions.strategy.initiatives[0]).toMatchObject({ code: "dubai-now", pillar: "connected-services", owner: "SDO" });
+    expect(result.definitions.strategy.initiatives[0]).toMatchObject({
+      code: "dubai-now",
+      pillar: "connected-services",
+      owner: "SDO",
+    });
     expect(result.definitions.kpis.map((k) => [k.code, k.file])).toEqual([
       ["SMART_ADOPTION", "kpis/smart-adoption.yaml"],
       ["SERVICES_ON_DUBAI_NOW", "kpis/services.yaml"],
@@ -139,16 +146,25 @@ describe("validateDefinitions: a valid set", () => {
   });
 
   it("keeps a weight and an at-risk band that the file gives", () => {
-    const result = validateDefinitions(files({ kpis: [kpiFile("kpis/k.yaml", ratioKpi({ weight: 3, bands: { "at-risk": 0.8 } }))] }));
+    const result = validateDefinitions(
+      files({ kpis: [kpiFile("kpis/k.yaml", ratioKpi({ weight: 3, bands: { "at-risk": 0.8 } }))] }),
+    );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.definitions.kpis[0].weight).toBe(3);
     expect(result.definitions.kpis[0].bands["at-risk"]).toBe(0.8);
   });
 
   it("defaults missing links and targets to empty lists", () => {
-    const result = validateDefinitions(files({ kpis: [kpiFile("kpis/k.yaml", without(without(ratioKpi(), "links"), "targets"))] }));
+    const result = validateDefinitions(
+      files({ kpis: [kpiFile("kpis/k.yaml", without(without(ratioKpi(), "links"), "targets"))] }),
+    );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    expect(result.definitions.kpis[0].links).toEqual({ policies: [], initiatives: [], pillars: [], dimensions: [] });
+    expect(result.definitions.kpis[0].links).toEqual({
+      policies: [],
+      initiatives: [],
+      pillars: [],
+      dimensions: [],
+    });
     expect(result.definitions.kpis[0].targets).toEqual([]);
   });
 });
@@ -178,7 +194,11 @@ describe("validateDefinitions: invalid YAML", () => {
     // The flow mapping opened on line 2 is never closed; the parser notices on line 3.
     const text = "code: SMART_ADOPTION\nname: { en: Adoption, ar: اعتماد\nunit: percent\n";
     expect(errorsOf(files({ kpis: [{ file: "kpis/broken.yaml", text }] }))).toEqual([
-      { file: "kpis/broken.yaml", field: "", message: expect.stringMatching(/^expected valid YAML \(line 3\): Flow map/) },
+      {
+        file: "kpis/broken.yaml",
+        field: "",
+        message: expect.stringMatching(/^expected valid YAML \(line 3\): Flow map/),
+      },
     ]);
   });
 
@@ -191,10 +211,13 @@ describe("validateDefinitions: invalid YAML", () => {
 
   it("loads nothing else from a set with one unparseable KPI file", () => {
     const result = validateDefinitions(
-      files({ kpis: [kpiFile("kpis/a.yaml", ratioKpi()), { file: "kpis/b.yaml", text: "code: [X\n" }] }),
+      files({
+        kpis: [kpiFile("kpis/a.yaml", ratioKpi()), { file: "kpis/b.yaml", text: "code: [X\n" }],
+      }),
     );
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors.map((e) => e.file)).toEqual(result.errors.map(() => "kpis/b.yaml"));
+    if (!result.ok)
+      expect(result.errors.map((e) => e.file)).toEqual(result.errors.map(() => "kpis/b.yaml"));
   });
 });
 
@@ -203,7 +226,9 @@ describe("validateDefinitions: entities.yaml", () => {
 
   it("refuses an entity code in lower case", () => {
     expect(
-      entities(`  - { code: SDO, name: { en: Office, ar: مكتب } }\n  - { code: rta, name: { en: Roads, ar: طرق } }\n`),
+      entities(
+        `  - { code: SDO, name: { en: Office, ar: مكتب } }\n  - { code: rta, name: { en: Roads, ar: طرق } }\n`,
+      ),
     ).toEqual([
       {
         file: "entities.yaml",
@@ -219,7 +244,11 @@ describe("validateDefinitions: entities.yaml", () => {
         `  - { code: SDO, name: { en: Office, ar: مكتب } }\n  - { code: RTA, name: { en: Roads, ar: طرق } }\n  - { code: DM, name: { en: Municipality, ar: بلدية } }\n  - { code: RTA, name: { en: Roads again, ar: طرق } }\n`,
       ),
     ).toEqual([
-      { file: "entities.yaml", field: "entities[3].code", message: 'expected a unique entity code, but "RTA" appears twice' },
+      {
+        file: "entities.yaml",
+        field: "entities[3].code",
+        message: 'expected a unique entity code, but "RTA" appears twice',
+      },
     ]);
   });
 
@@ -229,7 +258,11 @@ describe("validateDefinitions: entities.yaml", () => {
         `  - { code: SDO, name: { en: Office, ar: مكتب } }\n  - { code: RTA, name: { en: Roads, ar: طرق }, parent: XYZ }\n  - { code: DM, name: { en: Municipality, ar: بلدية } }\n`,
       ),
     ).toEqual([
-      { file: "entities.yaml", field: "entities[1].parent", message: 'expected the code of another entity, got unknown "XYZ"' },
+      {
+        file: "entities.yaml",
+        field: "entities[1].parent",
+        message: 'expected the code of another entity, got unknown "XYZ"',
+      },
     ]);
   });
 
@@ -237,7 +270,11 @@ describe("validateDefinitions: entities.yaml", () => {
     const errors = entities(
       `  - { code: SDO, name: { en: Office, ar: مكتب }, parent: DM }\n  - { code: RTA, name: { en: Roads, ar: طرق }, parent: SDO }\n  - { code: DM, name: { en: Municipality, ar: بلدية }, parent: RTA }\n`,
     );
-    expect(errors.map((e) => e.field)).toEqual(["entities[0].parent", "entities[1].parent", "entities[2].parent"]);
+    expect(errors.map((e) => e.field)).toEqual([
+      "entities[0].parent",
+      "entities[1].parent",
+      "entities[2].parent",
+    ]);
     expect(errors[0]).toEqual({
       file: "entities.yaml",
       field: "entities[0].parent",
@@ -247,7 +284,9 @@ describe("validateDefinitions: entities.yaml", () => {
 
   it("refuses an entity that is its own parent", () => {
     expect(
-      entities(`  - { code: SDO, name: { en: Office, ar: مكتب }, parent: SDO }\n  - { code: RTA, name: { en: Roads, ar: طرق } }\n  - { code: DM, name: { en: Municipality, ar: بلدية } }\n`),
+      entities(
+        `  - { code: SDO, name: { en: Office, ar: مكتب }, parent: SDO }\n  - { code: RTA, name: { en: Roads, ar: طرق } }\n  - { code: DM, name: { en: Municipality, ar: بلدية } }\n`,
+      ),
     ).toEqual([
       {
         file: "entities.yaml",
@@ -268,20 +307,34 @@ describe("validateDefinitions: entities.yaml", () => {
 
   it("reports a missing Arabic name at name.ar", () => {
     expect(
-      entities(`  - { code: SDO, name: { en: Office, ar: مكتب } }\n  - { code: RTA, name: { en: Roads } }\n  - { code: DM, name: { en: Municipality, ar: بلدية } }\n`),
+      entities(
+        `  - { code: SDO, name: { en: Office, ar: مكتب } }\n  - { code: RTA, name: { en: Roads } }\n  - { code: DM, name: { en: Municipality, ar: بلدية } }\n`,
+      ),
     ).toEqual([{ file: "entities.yaml", field: "entities[1].name.ar", message: "expected text" }]);
   });
 
   it("reports an empty English name as not empty text", () => {
     expect(
-      entities(`  - { code: SDO, name: { en: "  ", ar: مكتب } }\n  - { code: RTA, name: { en: Roads, ar: طرق } }\n  - { code: DM, name: { en: Municipality, ar: بلدية } }\n`),
-    ).toEqual([{ file: "entities.yaml", field: "entities[0].name.en", message: "expected text that is not empty" }]);
+      entities(
+        `  - { code: SDO, name: { en: "  ", ar: مكتب } }\n  - { code: RTA, name: { en: Roads, ar: طرق } }\n  - { code: DM, name: { en: Municipality, ar: بلدية } }\n`,
+      ),
+    ).toEqual([
+      {
+        file: "entities.yaml",
+        field: "entities[0].name.en",
+        message: "expected text that is not empty",
+      },
+    ]);
   });
 
   it("reports a field the contract does not know", () => {
     expect(
-      entities(`  - { code: SDO, name: { en: Office, ar: مكتب }, colour: blue }\n  - { code: RTA, name: { en: Roads, ar: طرق } }\n  - { code: DM, name: { en: Municipality, ar: بلدية } }\n`),
-    ).toEqual([{ file: "entities.yaml", field: "entities[0]", message: 'unexpected field "colour"' }]);
+      entities(
+        `  - { code: SDO, name: { en: Office, ar: مكتب }, colour: blue }\n  - { code: RTA, name: { en: Roads, ar: طرق } }\n  - { code: DM, name: { en: Municipality, ar: بلدية } }\n`,
+      ),
+    ).toEqual([
+      { file: "entities.yaml", field: "entities[0]", message: 'unexpected field "colour"' },
+    ]);
   });
 });
 
@@ -292,7 +345,11 @@ describe("validateDefinitions: strategy.yaml", () => {
       "  - { code: dubai-now, name: { en: Again, ar: مرة أخرى }, pillar: connected-services }\npolicies:",
     );
     expect(errorsOf(files({ strategy }))).toEqual([
-      { file: "strategy.yaml", field: "initiatives[1].code", message: 'expected a unique code, but "dubai-now" appears twice' },
+      {
+        file: "strategy.yaml",
+        field: "initiatives[1].code",
+        message: 'expected a unique code, but "dubai-now" appears twice',
+      },
     ]);
   });
 
@@ -302,12 +359,19 @@ describe("validateDefinitions: strategy.yaml", () => {
       "  - { code: connected-services, name: { en: Again, ar: مرة أخرى } }\ninitiatives:",
     );
     expect(errorsOf(files({ strategy }))).toEqual([
-      { file: "strategy.yaml", field: "pillars[1].code", message: 'expected a unique code, but "connected-services" appears twice' },
+      {
+        file: "strategy.yaml",
+        field: "pillars[1].code",
+        message: 'expected a unique code, but "connected-services" appears twice',
+      },
     ]);
   });
 
   it("refuses an initiative under an unknown pillar and with an unknown owner", () => {
-    const strategy = STRATEGY.replace("pillar: connected-services, owner: SDO", "pillar: shared-stuff, owner: ACME");
+    const strategy = STRATEGY.replace(
+      "pillar: connected-services, owner: SDO",
+      "pillar: shared-stuff, owner: ACME",
+    );
     expect(errorsOf(files({ strategy }))).toEqual([
       {
         file: "strategy.yaml",
@@ -325,20 +389,30 @@ describe("validateDefinitions: strategy.yaml", () => {
   it("refuses a strategy code in upper case", () => {
     const strategy = STRATEGY.replace("code: smart-governance", "code: Smart-Governance");
     expect(errorsOf(files({ strategy }))).toEqual([
-      { file: "strategy.yaml", field: "dimensions[0].code", message: "expected a code of lower case letters, digits and -" },
+      {
+        file: "strategy.yaml",
+        field: "dimensions[0].code",
+        message: "expected a code of lower case letters, digits and -",
+      },
     ]);
   });
 
   it("reports a missing list of policies", () => {
     const strategy = STRATEGY.slice(0, STRATEGY.indexOf("policies:"));
-    expect(errorsOf(files({ strategy }))).toEqual([{ file: "strategy.yaml", field: "policies", message: "expected a list" }]);
+    expect(errorsOf(files({ strategy }))).toEqual([
+      { file: "strategy.yaml", field: "policies", message: "expected a list" },
+    ]);
   });
 });
 
 describe("validateDefinitions: KPI fields", () => {
   it("lists the allowed units for an unknown unit", () => {
     expect(errorsOfKpi(ratioKpi({ unit: "percentage" }))).toEqual([
-      { file: "kpis/k.yaml", field: "unit", message: "expected one of percent, count, number, currency, days, yes-no" },
+      {
+        file: "kpis/k.yaml",
+        field: "unit",
+        message: "expected one of percent, count, number, currency, days, yes-no",
+      },
     ]);
   });
 
@@ -350,7 +424,11 @@ describe("validateDefinitions: KPI fields", () => {
 
   it("lists the allowed aggregations for an unknown aggregation", () => {
     expect(errorsOfKpi(ratioKpi({ aggregation: "average" }))).toEqual([
-      { file: "kpis/k.yaml", field: "aggregation", message: "expected one of ratio-of-sums, sum, mean, min, max" },
+      {
+        file: "kpis/k.yaml",
+        field: "aggregation",
+        message: "expected one of ratio-of-sums, sum, mean, min, max",
+      },
     ]);
   });
 
@@ -362,7 +440,11 @@ describe("validateDefinitions: KPI fields", () => {
 
   it("refuses a KPI code in lower case", () => {
     expect(errorsOfKpi(ratioKpi({ code: "smart_adoption" }))).toEqual([
-      { file: "kpis/k.yaml", field: "code", message: "expected a KPI code of upper case letters, digits and _" },
+      {
+        file: "kpis/k.yaml",
+        field: "code",
+        message: "expected a KPI code of upper case letters, digits and _",
+      },
     ]);
   });
 
@@ -379,9 +461,9 @@ describe("validateDefinitions: KPI fields", () => {
   });
 
   it("reports an unexpected field inside a target", () => {
-    expect(errorsOfKpi(ratioKpi({ targets: [{ value: 80, due: "2018-12", kind: "final" }] }))).toEqual([
-      { file: "kpis/k.yaml", field: "targets[0]", message: 'unexpected field "kind"' },
-    ]);
+    expect(
+      errorsOfKpi(ratioKpi({ targets: [{ value: 80, due: "2018-12", kind: "final" }] })),
+    ).toEqual([{ file: "kpis/k.yaml", field: "targets[0]", message: 'unexpected field "kind"' }]);
   });
 
   it("refuses a weight of 0", () => {
@@ -392,7 +474,11 @@ describe("validateDefinitions: KPI fields", () => {
 
   it("refuses an at-risk band of 1.5", () => {
     expect(errorsOfKpi(ratioKpi({ bands: { "at-risk": 1.5 } }))).toEqual([
-      { file: "kpis/k.yaml", field: "bands.at-risk", message: "expected a share above 0 and below 1" },
+      {
+        file: "kpis/k.yaml",
+        field: "bands.at-risk",
+        message: "expected a share above 0 and below 1",
+      },
     ]);
   });
 });
@@ -400,19 +486,31 @@ describe("validateDefinitions: KPI fields", () => {
 describe("validateDefinitions: measure rules", () => {
   it("refuses a ratio KPI without a numerator", () => {
     expect(errorsOfKpi(without(ratioKpi(), "numerator"))).toEqual([
-      { file: "kpis/k.yaml", field: "numerator", message: "expected { en, ar } naming the numerator of a ratio KPI" },
+      {
+        file: "kpis/k.yaml",
+        field: "numerator",
+        message: "expected { en, ar } naming the numerator of a ratio KPI",
+      },
     ]);
   });
 
   it("refuses a ratio KPI without a denominator", () => {
     expect(errorsOfKpi(without(ratioKpi(), "denominator"))).toEqual([
-      { file: "kpis/k.yaml", field: "denominator", message: "expected { en, ar } naming the denominator of a ratio KPI" },
+      {
+        file: "kpis/k.yaml",
+        field: "denominator",
+        message: "expected { en, ar } naming the denominator of a ratio KPI",
+      },
     ]);
   });
 
   it("refuses a value KPI with a numerator", () => {
     expect(errorsOfKpi(valueKpi({ numerator: { en: "Services", ar: "خدمات" } }))).toEqual([
-      { file: "kpis/k.yaml", field: "numerator", message: "expected no numerator on a value KPI (measure: value)" },
+      {
+        file: "kpis/k.yaml",
+        field: "numerator",
+        message: "expected no numerator on a value KPI (measure: value)",
+      },
     ]);
   });
 
@@ -421,7 +519,8 @@ describe("validateDefinitions: measure rules", () => {
       {
         file: "kpis/k.yaml",
         field: "aggregation",
-        message: 'expected sum, mean, min or max for a value KPI; "ratio-of-sums" needs measure: ratio',
+        message:
+          'expected sum, mean, min or max for a value KPI; "ratio-of-sums" needs measure: ratio',
       },
     ]);
   });
@@ -434,7 +533,11 @@ describe("validateDefinitions: measure rules", () => {
       aggregation: "ratio-of-sums",
     });
     expect(errorsOfKpi(kpi)).toEqual([
-      { file: "kpis/k.yaml", field: "measure", message: 'expected "value" for a yes-no KPI, got "ratio"' },
+      {
+        file: "kpis/k.yaml",
+        field: "measure",
+        message: 'expected "value" for a yes-no KPI, got "ratio"',
+      },
     ]);
   });
 });
@@ -442,30 +545,50 @@ describe("validateDefinitions: measure rules", () => {
 describe("validateDefinitions: reporters and links", () => {
   it("refuses a reporter that is not an entity", () => {
     expect(errorsOfKpi(valueKpi({ reporters: ["RTA", "DEWA"] }))).toEqual([
-      { file: "kpis/k.yaml", field: "reporters[1]", message: 'expected an entity code from entities.yaml, got unknown "DEWA"' },
+      {
+        file: "kpis/k.yaml",
+        field: "reporters[1]",
+        message: 'expected an entity code from entities.yaml, got unknown "DEWA"',
+      },
     ]);
   });
 
   it("refuses the same reporter twice", () => {
     expect(errorsOfKpi(valueKpi({ reporters: ["RTA", "DM", "RTA"] }))).toEqual([
-      { file: "kpis/k.yaml", field: "reporters[2]", message: 'expected each reporter once, but "RTA" appears twice' },
+      {
+        file: "kpis/k.yaml",
+        field: "reporters[2]",
+        message: 'expected each reporter once, but "RTA" appears twice',
+      },
     ]);
   });
 
   it("refuses reporters that are neither all nor a list", () => {
     expect(errorsOfKpi(valueKpi({ reporters: "everyone" }))).toEqual([
-      { file: "kpis/k.yaml", field: "reporters", message: 'expected "all" or a list of entity codes' },
+      {
+        file: "kpis/k.yaml",
+        field: "reporters",
+        message: 'expected "all" or a list of entity codes',
+      },
     ]);
   });
 
   it.each([
-    ["policies", "expected a code from the policies in strategy.yaml, got unknown \"no-such-thing\""],
-    ["initiatives", "expected a code from the initiatives in strategy.yaml, got unknown \"no-such-thing\""],
-    ["pillars", "expected a code from the pillars in strategy.yaml, got unknown \"no-such-thing\""],
-    ["dimensions", "expected a code from the dimensions in strategy.yaml, got unknown \"no-such-thing\""],
+    ["policies", 'expected a code from the policies in strategy.yaml, got unknown "no-such-thing"'],
+    [
+      "initiatives",
+      'expected a code from the initiatives in strategy.yaml, got unknown "no-such-thing"',
+    ],
+    ["pillars", 'expected a code from the pillars in strategy.yaml, got unknown "no-such-thing"'],
+    [
+      "dimensions",
+      'expected a code from the dimensions in strategy.yaml, got unknown "no-such-thing"',
+    ],
   ] as const)("refuses a link to an unknown item of %s", (kind, message) => {
     const links = { ...LINKS, [kind]: [...LINKS[kind], "no-such-thing"] };
-    expect(errorsOfKpi(ratioKpi({ links }))).toEqual([{ file: "kpis/k.yaml", field: `links.${kind}[1]`, message }]);
+    expect(errorsOfKpi(ratioKpi({ links }))).toEqual([
+      { file: "kpis/k.yaml", field: `links.${kind}[1]`, message },
+    ]);
   });
 
   it("names the first link when it is the unknown one", () => {
@@ -474,7 +597,8 @@ describe("validateDefinitions: reporters and links", () => {
       {
         file: "kpis/k.yaml",
         field: "links.policies[0]",
-        message: 'expected a code from the policies in strategy.yaml, got unknown "smart-gov-90-2021"',
+        message:
+          'expected a code from the policies in strategy.yaml, got unknown "smart-gov-90-2021"',
       },
     ]);
   });
@@ -500,7 +624,11 @@ describe("validateDefinitions: targets", () => {
   it("refuses a target for an entity that does not report the KPI", () => {
     const targets = [{ value: 10, due: "2018-12", entities: ["DM", "SDO"] }];
     expect(errorsOfKpi(valueKpi({ targets }))).toEqual([
-      { file: "kpis/k.yaml", field: "targets[0].entities[1]", message: 'expected an entity that reports this KPI, got "SDO"' },
+      {
+        file: "kpis/k.yaml",
+        field: "targets[0].entities[1]",
+        message: 'expected an entity that reports this KPI, got "SDO"',
+      },
     ]);
   });
 
@@ -518,7 +646,11 @@ describe("validateDefinitions: targets", () => {
   it("refuses a target with both entities and scope", () => {
     const targets = [{ value: 90, due: "2018-12", entities: ["RTA"], scope: "city" }];
     expect(errorsOfKpi(ratioKpi({ targets }))).toEqual([
-      { file: "kpis/k.yaml", field: "targets[0]", message: 'expected either "entities" or "scope: city", not both' },
+      {
+        file: "kpis/k.yaml",
+        field: "targets[0]",
+        message: 'expected either "entities" or "scope: city", not both',
+      },
     ]);
   });
 
@@ -532,48 +664,80 @@ describe("validateDefinitions: targets", () => {
   it("refuses a from.period equal to the due month", () => {
     const targets = [{ value: 80, due: "2018-12", from: { period: "2018-12", value: 60 } }];
     expect(errorsOfKpi(ratioKpi({ targets }))).toEqual([
-      { file: "kpis/k.yaml", field: "targets[0].from.period", message: "expected a month before the due month 2018-12, got 2018-12" },
+      {
+        file: "kpis/k.yaml",
+        field: "targets[0].from.period",
+        message: "expected a month before the due month 2018-12, got 2018-12",
+      },
     ]);
   });
 
   it("refuses a from.period after the due month", () => {
     const targets = [{ value: 80, due: "2018-12", from: { period: "2019-01", value: 60 } }];
     expect(errorsOfKpi(ratioKpi({ targets }))).toEqual([
-      { file: "kpis/k.yaml", field: "targets[0].from.period", message: "expected a month before the due month 2018-12, got 2019-01" },
+      {
+        file: "kpis/k.yaml",
+        field: "targets[0].from.period",
+        message: "expected a month before the due month 2018-12, got 2019-01",
+      },
     ]);
   });
 
   it("accepts a from.period one month before the due month", () => {
     const targets = [{ value: 80, due: "2018-12", from: { period: "2018-11", value: 60 } }];
-    expect(validateDefinitions(files({ kpis: [kpiFile("kpis/k.yaml", ratioKpi({ targets }))] })).ok).toBe(true);
+    expect(
+      validateDefinitions(files({ kpis: [kpiFile("kpis/k.yaml", ratioKpi({ targets }))] })).ok,
+    ).toBe(true);
   });
 
   it("refuses a percent target above 100", () => {
     expect(errorsOfKpi(ratioKpi({ targets: [{ value: 101, due: "2018-12" }] }))).toEqual([
-      { file: "kpis/k.yaml", field: "targets[0].value", message: "expected a percentage from 0 to 100, got 101" },
+      {
+        file: "kpis/k.yaml",
+        field: "targets[0].value",
+        message: "expected a percentage from 0 to 100, got 101",
+      },
     ]);
   });
 
   it("refuses a percent from.value above 100", () => {
     const targets = [{ value: 80, due: "2018-12", from: { period: "2016-06", value: 120 } }];
     expect(errorsOfKpi(ratioKpi({ targets }))).toEqual([
-      { file: "kpis/k.yaml", field: "targets[0].from.value", message: "expected a percentage from 0 to 100, got 120" },
+      {
+        file: "kpis/k.yaml",
+        field: "targets[0].from.value",
+        message: "expected a percentage from 0 to 100, got 120",
+      },
     ]);
   });
 
   it("accepts a percent target of exactly 100", () => {
-    expect(validateDefinitions(files({ kpis: [kpiFile("kpis/k.yaml", ratioKpi({ targets: [{ value: 100, due: "2018-12" }] }))] })).ok).toBe(true);
+    expect(
+      validateDefinitions(
+        files({
+          kpis: [kpiFile("kpis/k.yaml", ratioKpi({ targets: [{ value: 100, due: "2018-12" }] }))],
+        }),
+      ).ok,
+    ).toBe(true);
   });
 
   it("refuses a negative count target", () => {
     expect(errorsOfKpi(valueKpi({ targets: [{ value: -1, due: "2018-12" }] }))).toEqual([
-      { file: "kpis/k.yaml", field: "targets[0].value", message: "expected a number of 0 or more, got -1" },
+      {
+        file: "kpis/k.yaml",
+        field: "targets[0].value",
+        message: "expected a number of 0 or more, got -1",
+      },
     ]);
   });
 
   it("refuses a yes-no target of 2 for the entities", () => {
     expect(errorsOfKpi(yesNoKpi({ targets: [{ value: 2, due: "2017-12" }] }))).toEqual([
-      { file: "kpis/k.yaml", field: "targets[0].value", message: "expected 1 (yes) or 0 (no) for a yes-no KPI, got 2" },
+      {
+        file: "kpis/k.yaml",
+        field: "targets[0].value",
+        message: "expected 1 (yes) or 0 (no) for a yes-no KPI, got 2",
+      },
     ]);
   });
 
@@ -582,15 +746,26 @@ describe("validateDefinitions: targets", () => {
       { value: 1, due: "2016-12" },
       { value: 2, due: "2017-12", scope: "city" },
     ];
-    const result = validateDefinitions(files({ kpis: [kpiFile("kpis/k.yaml", yesNoKpi({ targets }))] }));
+    const result = validateDefinitions(
+      files({ kpis: [kpiFile("kpis/k.yaml", yesNoKpi({ targets }))] }),
+    );
     expect(result.ok).toBe(true);
-    if (result.ok) expect(result.definitions.kpis[0].targets[1]).toEqual({ value: 2, due: "2017-12", scope: "city" });
+    if (result.ok)
+      expect(result.definitions.kpis[0].targets[1]).toEqual({
+        value: 2,
+        due: "2017-12",
+        scope: "city",
+      });
   });
 
   it("refuses a yes-no city target of 2 when the KPI is not summed", () => {
     const targets = [{ value: 2, due: "2017-12", scope: "city" }];
     expect(errorsOfKpi(yesNoKpi({ aggregation: "mean", targets }))).toEqual([
-      { file: "kpis/k.yaml", field: "targets[0].value", message: "expected 1 (yes) or 0 (no) for a yes-no KPI, got 2" },
+      {
+        file: "kpis/k.yaml",
+        field: "targets[0].value",
+        message: "expected 1 (yes) or 0 (no) for a yes-no KPI, got 2",
+      },
     ]);
   });
 
@@ -628,7 +803,9 @@ describe("validateDefinitions: targets", () => {
       { value: 90, due: "2018-12", entities: ["RTA"] },
       { value: 85, due: "2018-12", scope: "city" },
     ];
-    expect(validateDefinitions(files({ kpis: [kpiFile("kpis/k.yaml", ratioKpi({ targets }))] })).ok).toBe(true);
+    expect(
+      validateDefinitions(files({ kpis: [kpiFile("kpis/k.yaml", ratioKpi({ targets }))] })).ok,
+    ).toBe(true);
   });
 });
 
@@ -636,7 +813,10 @@ describe("validateDefinitions: the set as a whole", () => {
   it("refuses the same KPI code in two files, naming both", () => {
     const errors = errorsOf(
       files({
-        kpis: [kpiFile("kpis/a.yaml", ratioKpi()), kpiFile("kpis/b.yaml", ratioKpi({ name: { en: "Copy", ar: "نسخة" } }))],
+        kpis: [
+          kpiFile("kpis/a.yaml", ratioKpi()),
+          kpiFile("kpis/b.yaml", ratioKpi({ name: { en: "Copy", ar: "نسخة" } })),
+        ],
       }),
     );
     expect(errors).toEqual([
@@ -655,7 +835,15 @@ describe("validateDefinitions: the set as a whole", () => {
         strategy: STRATEGY.replace("owner: SDO", "owner: ACME"),
         kpis: [
           kpiFile("kpis/a.yaml", ratioKpi({ unit: "percentage" })),
-          kpiFile("kpis/b.yaml", valueKpi({ targets: [{ value: 10, due: "2018-12" }, { value: 12, due: "2019-1" }] })),
+          kpiFile(
+            "kpis/b.yaml",
+            valueKpi({
+              targets: [
+                { value: 10, due: "2018-12" },
+                { value: 12, due: "2019-1" },
+              ],
+            }),
+          ),
         ],
       }),
     );
@@ -670,17 +858,26 @@ describe("validateDefinitions: the set as a whole", () => {
 
   it("refuses the set when only one of many KPI files is bad", () => {
     const result = validateDefinitions(
-      files({ kpis: [kpiFile("kpis/a.yaml", ratioKpi()), kpiFile("kpis/b.yaml", valueKpi({ direction: "sideways" }))] }),
+      files({
+        kpis: [
+          kpiFile("kpis/a.yaml", ratioKpi()),
+          kpiFile("kpis/b.yaml", valueKpi({ direction: "sideways" })),
+        ],
+      }),
     );
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors).toEqual([{ file: "kpis/b.yaml", field: "direction", message: "expected one of increase, decrease" }]);
+    if (!result.ok)
+      expect(result.errors).toEqual([
+        { file: "kpis/b.yaml", field: "direction", message: "expected one of increase, decrease" },
+      ]);
   });
 });
 
 describe("the real definitions folder", () => {
   const result = loadDefinitions(path.resolve(__dirname, "../../kpi-definitions"));
   const definitions = () => {
-    if (!result.ok) throw new Error(result.errors.map((e) => `${e.file}: ${e.field}: ${e.message}`).join("\n"));
+    if (!result.ok)
+      throw new Error(result.errors.map((e) => `${e.file}: ${e.field}: ${e.message}`).join("\n"));
     return result.definitions;
   };
 

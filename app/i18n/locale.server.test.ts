@@ -2,19 +2,28 @@ import { describe, expect, it } from "vitest";
 import { loader as switchLocale } from "../routes/locale";
 import { fromAcceptLanguage, localeCookie, resolveLocale } from "./locale.server";
 
-const request = (url: string, headers: Record<string, string> = {}) => new Request(`http://localhost${url}`, { headers });
+const request = (url: string, headers: Record<string, string> = {}) =>
+  new Request(`http://localhost${url}`, { headers });
 
 describe("choosing the page's language", () => {
   it("takes ?lang= first, then the cookie, then Accept-Language, then English", () => {
-    expect(resolveLocale(request("/kpis?lang=ar", { Cookie: "lang=en", "Accept-Language": "en" }))).toBe("ar");
-    expect(resolveLocale(request("/kpis", { Cookie: "theme=dark; lang=ar", "Accept-Language": "en" }))).toBe("ar");
-    expect(resolveLocale(request("/kpis", { "Accept-Language": "ar-AE,ar;q=0.9,en;q=0.8" }))).toBe("ar");
+    expect(
+      resolveLocale(request("/kpis?lang=ar", { Cookie: "lang=en", "Accept-Language": "en" })),
+    ).toBe("ar");
+    expect(
+      resolveLocale(request("/kpis", { Cookie: "theme=dark; lang=ar", "Accept-Language": "en" })),
+    ).toBe("ar");
+    expect(resolveLocale(request("/kpis", { "Accept-Language": "ar-AE,ar;q=0.9,en;q=0.8" }))).toBe(
+      "ar",
+    );
     expect(resolveLocale(request("/kpis", { "Accept-Language": "fr-FR" }))).toBe("en");
     expect(resolveLocale(request("/kpis"))).toBe("en");
   });
 
   it("ignores a language it does not have, wherever it comes from", () => {
-    expect(resolveLocale(request("/kpis?lang=fr", { Cookie: "lang=de", "Accept-Language": "ar" }))).toBe("ar");
+    expect(
+      resolveLocale(request("/kpis?lang=fr", { Cookie: "lang=de", "Accept-Language": "ar" })),
+    ).toBe("ar");
   });
 
   it("ranks Accept-Language by q-value, not by order", () => {
@@ -30,7 +39,8 @@ describe("choosing the page's language", () => {
 });
 
 describe("the language switch", () => {
-  const call = (url: string) => switchLocale({ request: request(url), params: {}, context: {} }) as Response;
+  const call = (url: string) =>
+    switchLocale({ request: request(url), params: {}, context: {} }) as Response;
 
   it("sets the cookie and returns to the same page", () => {
     const response = call("/locale?lang=ar&to=%2Fkpis%2FSMART_ADOPTION%3Fpillar%3Dx");

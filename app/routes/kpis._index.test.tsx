@@ -6,7 +6,11 @@ import type { Locale } from "~/i18n/locale";
 import { WithIntl } from "../../tests/helpers/intl";
 import Catalogue from "./kpis._index";
 
-const connected = { code: "connected-services", nameEn: "Connected services", nameAr: "الخدمات المترابطة" };
+const connected = {
+  code: "connected-services",
+  nameEn: "Connected services",
+  nameAr: "الخدمات المترابطة",
+};
 const data = {
   total: 2,
   pillar: null,
@@ -37,7 +41,7 @@ const data = {
   ],
 };
 
-function renderCatalogue(locale: Locale, loaderData: unknown = data) {
+function renderCatalogue(locale: Locale, loaderData: object = data) {
   const Stub = createRemixStub([{ path: "/kpis", Component: Catalogue, loader: () => loaderData }]);
   return render(
     <WithIntl locale={locale}>
@@ -49,12 +53,16 @@ function renderCatalogue(locale: Locale, loaderData: unknown = data) {
 describe("the KPI catalogue page", () => {
   it("shows each KPI with unit, direction and its target in English", async () => {
     renderCatalogue("en");
-    const row = (await screen.findByRole("link", { name: "Transactions through e-/smart channels" })).closest("tr")!;
+    const row = (
+      await screen.findByRole("link", { name: "Transactions through e-/smart channels" })
+    ).closest("tr")!;
     expect(within(row).getByText("Percent")).toBeInTheDocument();
     expect(within(row).getByText("Higher is better")).toBeInTheDocument();
     expect(within(row).getByText("80% by December 2018")).toBeInTheDocument();
     expect(within(row).getByText("Dubai Now app")).toBeInTheDocument();
-    const days = screen.getByRole("link", { name: "Working days to complete a service request" }).closest("tr")!;
+    const days = screen
+      .getByRole("link", { name: "Working days to complete a service request" })
+      .closest("tr")!;
     expect(within(days).getByText("Lower is better")).toBeInTheDocument();
     expect(within(days).getByText("No target")).toBeInTheDocument();
     expect(screen.getByText("2 KPIs")).toBeInTheDocument();
@@ -62,11 +70,17 @@ describe("the KPI catalogue page", () => {
 
   it("shows the same catalogue in Arabic", async () => {
     renderCatalogue("ar");
-    const row = (await screen.findByRole("link", { name: "نسبة المعاملات المنجزة عبر القنوات الإلكترونية والذكية" })).closest("tr")!;
+    const row = (
+      await screen.findByRole("link", {
+        name: "نسبة المعاملات المنجزة عبر القنوات الإلكترونية والذكية",
+      })
+    ).closest("tr")!;
     expect(within(row).getByText("نسبة مئوية")).toBeInTheDocument();
     expect(within(row).getByText("الأعلى أفضل")).toBeInTheDocument();
     // Arabic percentages carry left-to-right marks around the sign; the reader sees "80%".
-    const target = within(row).getByText((text) => text.replace(/[\u200e\u200f]/g, "") === "80% بحلول ديسمبر 2018");
+    const target = within(row).getByText(
+      (text) => text.replace(/[\u200e\u200f]/g, "") === "80% بحلول ديسمبر 2018",
+    );
     expect(target).toBeInTheDocument();
     expect(screen.getByRole("columnheader", { name: "المستهدف الحالي" })).toBeInTheDocument();
     expect(screen.getByText("مؤشران")).toBeInTheDocument();
@@ -79,7 +93,12 @@ describe("the KPI catalogue page", () => {
   });
 
   it("says when a pillar has no KPI", async () => {
-    renderCatalogue("ar", { total: 3, pillar: "connected-services", pillars: [connected], kpis: [] });
+    renderCatalogue("ar", {
+      total: 3,
+      pillar: "connected-services",
+      pillars: [connected],
+      kpis: [],
+    });
     expect(await screen.findByText("لا يوجد مؤشر ضمن هذه الركيزة.")).toBeInTheDocument();
   });
 });

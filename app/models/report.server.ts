@@ -1,0 +1,106 @@
+// Reads what the compliance engine needs from the database, and nothing more: the definitions
+// in force and the approved figures of the months a report reads.
+import { and, asc, eq, gte, inArray, isNull, lte } from "drizzle-orm";
+import type { Db } from "../../db/index";
+import * as s from "../../db/schema";
+import { computeReport, periodsRead } from "../compliance/engine";
+import type { ComplianceReport, EngineFigure, EngineKpi } from "../compliance/types";
+import { listKpis } from "./kpis.server";
+
+/** Entities in force, in register order. */
+export function activeEntityCodes(db: Db): string[] {
+  return db
+    .select({ code: s.entities.code })
+    .from(s.entities)
+    .where(isNull(s.entities.retiredAt))
+    .orderBy(asc(s.entities.position))
+    .all()
+    .map((e) => e.code);
+}
+
+/** The KPIs in force as the engine takes them, with `reporters: all` resolved. */
+export function engineKpis(db: Db, entities: string[] = activeEntityCodes(db)): EngineKpi[] {
+  const reporters = db.select().from(s.kpiReporters).all();
+  return listKpis(db).map((kpi) => ({
+    code: kpi.code,
+    unit: kpi.unit,
+    direction: kpi.direction,
+    measure: kpi.measure,
+    aggregation: kpi.aggregation,
+    weight: kpi.weight,
+    atRiskBand: kpi.atRiskBand,
+    reporters: kpi.reportersAll
+      ? entities
+      : reporters.filter((r) => r.kpiCode === kpi.code).map((r) => r.entityCode),
+    targets: kpi.targets,
+    links: {
+      policies: kpi.policies.map((p) => p.code),
+      initiatives: kpi.initiatives.map((p) => p.code),
+      pillars: kpi.pillars.map((p) => p.code),
+      dimensions: kpi.dimensions.map((p) => p.code),
+    },
+  }));
+}
+
+const figureColumns = {
+  entity: s.figures.entityCode,
+  kpi: s.figures.kpiCode,
+  period: s.figures.period,
+  value: s.figures.value,
+  numerator: s.figures.numerator,
+  denominator: s.figures.denominator,
+};
+
+/** Approved figures of the given months. Only approved figures count in compliance. */
+export function approvedFiguresIn(
+  db: Db,
+  periods: string[],
+  filter: { kpi?: string; entity?: string } = {},
+): EngineFigure[] {
+  return db
+    .select(figureColumns)
+    .from(s.figures)
+    .where(
+      and(
+        inArray(s.figures.period, periods),
+        eq(s.figures.status, "approved"),
+        filter.kpi ? eq(s.figures.kpiCode, filter.kpi) : undefined,
+        filter.entity ? eq(s.figures.entityCode, filter.entity) : undefined,
+      ),
+    )
+    .all();
+}
+
+/** Approved figures of one KPI (and optionally one entity) between two months, both included. */
+export function approvedFiguresBetween(
+  db: Db,
+  kpi: string,
+  from: string,
+  to: string,
+  entity?: string,
+): EngineFigure[] {
+  return db
+    .select(figureColumns)
+    .from(s.figures)
+    .where(
+      and(
+        eq(s.figures.kpiCode, kpi),
+        gte(s.figures.period, from),
+        lte(s.figures.period, to),
+        eq(s.figures.status, "approved"),
+        entity ? eq(s.figures.entityCode, entity) : undefined,
+      ),
+    )
+    .all();
+}
+
+/** The compliance report for one month, from the database. */
+export function reportFor(db: Db, period: string): ComplianceReport {
+  const entities = activeEntityCodes(db);
+  return computeReport({
+    period,
+    entities,
+    kpis: engineKpis(db, entities),
+    figures: approvedFiguresIn(db, periodsRead(period)),
+  });
+}
