@@ -7,8 +7,9 @@ import { afterEach, beforeEach, vi } from "vitest";
 afterEach(() => cleanup());
 
 // jsdom has no ResizeObserver, which charts measure their box with.
-if (typeof window !== "undefined" && !("ResizeObserver" in window)) {
-  window.ResizeObserver = class {
+const scope = globalThis as { ResizeObserver?: unknown; window?: unknown };
+if (scope.window !== undefined && scope.ResizeObserver === undefined) {
+  scope.ResizeObserver = class {
     observe() {}
     unobserve() {}
     disconnect() {}

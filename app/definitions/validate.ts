@@ -43,19 +43,26 @@ export function formatDefinitionError(e: DefinitionError): string {
 }
 
 function parseYaml(file: string, text: string, errors: DefinitionError[]): unknown {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {
       const line = err.linePos?.[0]?.line;
       errors.push({
         file,
         field: "",
-        message: `expected valid YAML${line ? ` (line ${line})` : ""}: ${err.message.split("\n")[0]}`,
+        message: `expected valid YAML${line ? ` (line ${line})` : ""}: ${err.message
+          .split("\n")[0]
+          .replace(/ at line \d+, column \d+:?$/, "")}`,
       });
     }
     return undefined;
   }
-  return doc.toJS();
+  const data = doc.toJS();
+  if (data === null || data === undefined) {
+    errors.push({ file, field: "", message: "expected YAML content, but the file is empty" });
+    return undefined;
+  }
+  return data;
 }
 
 function check<T extends z.ZodType>(

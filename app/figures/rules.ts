@@ -135,7 +135,9 @@ export function checkFigure(raw: RawFigure, rules: FigureRules): CheckResult {
   const given = (text: string | undefined) => text !== undefined && text.trim() !== "";
 
   if (kpi?.measure === "ratio") {
-    if (given(raw.value) && !given(raw.numerator) && !given(raw.denominator)) {
+    // Contract §2: a ratio KPI's value is left empty; a value beside the pair would be ignored
+    // silently, and may disagree with it.
+    if (given(raw.value)) {
       problem("value-on-ratio", "value", { kpi: kpiCode });
     } else {
       numerator = readNumber(raw, "numerator", problem);
@@ -159,7 +161,7 @@ export function checkFigure(raw: RawFigure, rules: FigureRules): CheckResult {
       }
     }
   } else if (kpi) {
-    if (!given(raw.value) && (given(raw.numerator) || given(raw.denominator))) {
+    if (given(raw.numerator) || given(raw.denominator)) {
       problem("ratio-on-value", "value", { kpi: kpiCode });
     } else if (kpi.unit === "yes-no") {
       if (!given(raw.value)) problem("missing-value", "value");

@@ -164,24 +164,40 @@ export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: Impor
     rows: [],
     errors: [{ line, message, problems: [] }],
   });
-  let records: Array<{ record: string[]; info: { lines: number } }>;
+  type Parsed = { record: string[]; raw: string; info: { lines: number } };
+  let parsed: Parsed[];
   try {
-    records = parse(text, {
+    // CRLF inside a quoted field would be counted as two lines; as LF every line counts once.
+    parsed = parse(text.replace(/\r\n?/g, "\n"), {
       bom: true,
       info: true,
+      raw: true,
       relax_column_count: true,
       skip_empty_lines: true,
-    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    }) as unknown as Parsed[];
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
     return fail(line, `the file is not readable CSV: ${(error as Error).message.split(":")[0]}`);
   }
+  // A row is reported by the line it starts on: its last line less the line breaks inside it.
+  const records = parsed.map(({ record, raw, info }) => ({
+    record,
+    line: info.lines - (raw.replace(/\n$/, "").match(/\n/g)?.length ?? 0),
+  }));
   if (records.length === 0) return fail(1, "the file is empty: expected a header line");
 
   const header = records[0].record.map((h) => h.trim().toLowerCase());
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
+  const repeated = header.filter((h, i) => header.indexOf(h) !== i);
   const errors: ImportError[] = [];
+  if (repeated.length > 0) {
+    errors.push({
+      line: 1,
+      message: `column ${[...new Set(repeated)].map((c) => `"${c}"`).join(", ")} appears more than once`,
+      problems: [],
+    });
+  }
   if (unknown.length > 0) {
     errors.push({
       line: 1,
@@ -200,10 +216,10 @@ export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: Impor
   if (records.length === 1) return fail(1, "the file has a header but no figures");
 
   const rows: ParsedRow[] = [];
-  for (const { record, info } of records.slice(1)) {
+  for (const { record, line } of records.slice(1)) {
     if (record.length !== header.length) {
       errors.push({
-        line: info.lines,
+        line,
         message: `expected ${header.length} fields, found ${record.length}`,
         problems: [],
       });
@@ -214,7 +230,7 @@ export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: Impor
       return i === -1 ? undefined : record[i];
     };
     rows.push({
-      line: info.lines,
+      line,
       raw: {
         entity: cell("entity") ?? "",
         kpi: cell("kpi") ?? "",

@@ -3,12 +3,17 @@
 import { and, asc, eq, gte, inArray, isNull, lte } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
-import { computeReport, periodsRead } from "../compliance/engine";
+import { computeReport, computeSeries, periodsRead } from "../compliance/engine";
 import type { ComplianceReport, EngineFigure, EngineKpi } from "../compliance/types";
+import { cachedForDefinitions } from "./definitions-cache.server";
 import { listKpis } from "./kpis.server";
 
 /** Entities in force, in register order. */
 export function activeEntityCodes(db: Db): string[] {
+  return cachedForDefinitions(db, "activeEntityCodes", () => readActiveEntityCodes(db));
+}
+
+function readActiveEntityCodes(db: Db): string[] {
   return db
     .select({ code: s.entities.code })
     .from(s.entities)
@@ -19,7 +24,11 @@ export function activeEntityCodes(db: Db): string[] {
 }
 
 /** The KPIs in force as the engine takes them, with `reporters: all` resolved. */
-export function engineKpis(db: Db, entities: string[] = activeEntityCodes(db)): EngineKpi[] {
+export function engineKpis(db: Db): EngineKpi[] {
+  return cachedForDefinitions(db, "engineKpis", () => readEngineKpis(db, activeEntityCodes(db)));
+}
+
+function readEngineKpis(db: Db, entities: string[]): EngineKpi[] {
   const reporters = db.select().from(s.kpiReporters).all();
   return listKpis(db).map((kpi) => ({
     code: kpi.code,
@@ -100,7 +109,41 @@ export function reportFor(db: Db, period: string): ComplianceReport {
   return computeReport({
     period,
     entities,
-    kpis: engineKpis(db, entities),
+    kpis: engineKpis(db),
     figures: approvedFiguresIn(db, periodsRead(period)),
+  });
+}
+
+/**
+ * One entity's rows and roll-up for a month. Reads only that entity's figures: its compliance
+ * and score depend on its own rows alone, so the rest of the city is not needed.
+ */
+export function scorecardFor(db: Db, entity: string, period: string) {
+  const kpis = engineKpis(db)
+    .filter((k) => k.reporters.includes(entity))
+    .map((k) => ({ ...k, reporters: [entity] }));
+  const report = computeReport({
+    period,
+    entities: [entity],
+    kpis,
+    figures: approvedFiguresIn(db, periodsRead(period), { entity }),
+  });
+  return {
+    period,
+    rows: report.rows.filter((r) => r.entity === entity),
+    compliance: report.entities[0],
+  };
+}
+
+/** The city-wide row of one KPI month by month, against its targets. */
+export function citySeriesFor(db: Db, kpiCode: string, from: string, to: string) {
+  const kpi = engineKpis(db).find((k) => k.code === kpiCode);
+  if (!kpi) return null;
+  return computeSeries({
+    kpi,
+    entity: null,
+    figures: approvedFiguresBetween(db, kpiCode, from, to),
+    from,
+    to,
   });
 }

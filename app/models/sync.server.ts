@@ -2,7 +2,7 @@
 // with the same folder changes nothing. Whatever leaves the folder is retired, never deleted,
 // so the figures and history that refer to it stay readable.
 import { createHash } from "node:crypto";
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { DefinitionSet, KpiDefinition } from "../definitions/schema";
@@ -28,26 +28,35 @@ interface Row {
 }
 
 /** Compares what is stored with what the folder says, by code. */
-function reconcile<In extends { code: string }>(
-  stored: Row[],
+/**
+ * Compares what is stored with what the folder says, by code. A row whose only change is its
+ * place in the folder is `moved`, not updated: removing one KPI must not report, and rewrite,
+ * every KPI after it.
+ */
+function reconcile<In extends { code: string; position: number }>(
+  stored: Array<Row & { position: number }>,
   incoming: In[],
   differs: (code: string, item: In) => boolean,
-): { add: In[]; update: In[]; retire: string[]; unchanged: number } {
+): { add: In[]; update: In[]; moved: In[]; retire: string[]; unchanged: number } {
   const storedByCode = new Map(stored.map((r) => [r.code, r]));
   const incomingCodes = new Set(incoming.map((i) => i.code));
   const add: In[] = [];
   const update: In[] = [];
+  const moved: In[] = [];
   let unchanged = 0;
   for (const item of incoming) {
     const row = storedByCode.get(item.code);
     if (!row) add.push(item);
     else if (row.retiredAt !== null || differs(item.code, item)) update.push(item);
-    else unchanged++;
+    else {
+      if (row.position !== item.position) moved.push(item);
+      unchanged++;
+    }
   }
   const retire = stored
     .filter((r) => r.retiredAt === null && !incomingCodes.has(r.code))
     .map((r) => r.code);
-  return { add, update, retire, unchanged };
+  return { add, update, moved, retire, unchanged };
 }
 
 const sha = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
@@ -74,7 +83,9 @@ export function syncDefinitions(db: Db, definitions: DefinitionSet, now: string)
         nameAr: item.name.ar,
         position,
       }));
-    const groups: Array<[NamedTable, Array<Record<string, unknown> & { code: string }>]> = [
+    const groups: Array<
+      [NamedTable, Array<Record<string, unknown> & { code: string; position: number }>]
+    > = [
       [s.dimensions, plain(dimensions)],
       [s.pillars, plain(pillars)],
       [
@@ -109,9 +120,14 @@ export function syncDefinitions(db: Db, definitions: DefinitionSet, now: string)
 
     const kpis = syncKpis(tx, definitions, now);
     const version = definitionsVersion(definitions);
+    // Written only when it changes, so that a sync of an unchanged folder writes nothing at all.
     tx.insert(s.meta)
       .values({ key: "definitions_version", value: version, updatedAt: now })
-      .onConflictDoUpdate({ target: s.meta.key, set: { value: version, updatedAt: now } })
+      .onConflictDoUpdate({
+        target: s.meta.key,
+        set: { value: version, updatedAt: now },
+        setWhere: sql`${s.meta.value} <> ${version}`,
+      })
       .run();
     return { entities, strategy: strategyChanges, kpis, version };
   });
@@ -135,8 +151,7 @@ function syncEntities(tx: Tx, definitions: DefinitionSet, now: string): Changes 
       row.nameEn !== item.nameEn ||
       row.nameAr !== item.nameAr ||
       row.parentCode !== item.parentCode ||
-      row.sample !== item.sample ||
-      row.position !== item.position
+      row.sample !== item.sample
     );
   });
   for (const item of plan.add)
@@ -166,14 +181,16 @@ function syncEntities(tx: Tx, definitions: DefinitionSet, now: string): Changes 
 function syncNamed(
   tx: Tx,
   table: NamedTable,
-  incoming: Array<Record<string, unknown> & { code: string }>,
+  incoming: Array<Record<string, unknown> & { code: string; position: number }>,
   now: string,
 ): Changes {
-  const stored = tx.select().from(table).all() as Array<Row & Record<string, unknown>>;
+  const stored = tx.select().from(table).all() as Array<
+    Row & { position: number } & Record<string, unknown>
+  >;
   const storedByCode = new Map(stored.map((r) => [r.code, r]));
   const plan = reconcile(stored, incoming, (code, item) => {
     const row = storedByCode.get(code)!;
-    return Object.entries(item).some(([key, value]) => row[key] !== value);
+    return Object.entries(item).some(([key, value]) => key !== "position" && row[key] !== value);
   });
   for (const item of plan.add)
     tx.insert(table)
@@ -184,6 +201,9 @@ function syncNamed(
       .set({ ...item, retiredAt: null, syncedAt: now } as never)
       .where(eq(table.code, item.code))
       .run();
+  }
+  for (const item of plan.moved) {
+    tx.update(table).set({ position: item.position }).where(eq(table.code, item.code)).run();
   }
   if (plan.retire.length > 0) {
     tx.update(table).set({ retiredAt: now }).where(inArray(table.code, plan.retire)).run();
@@ -226,7 +246,7 @@ function syncKpis(tx: Tx, definitions: DefinitionSet, now: string): Changes {
   const incoming = definitions.kpis.map((kpi, position) => ({ ...kpiRow(kpi, position), kpi }));
   const plan = reconcile(stored, incoming, (code, item) => {
     const row = storedByCode.get(code)!;
-    return row.definitionHash !== item.definitionHash || row.position !== item.position;
+    return row.definitionHash !== item.definitionHash;
   });
   for (const { kpi, ...row } of plan.add) {
     tx.insert(s.kpis)
@@ -247,6 +267,9 @@ function syncKpis(tx: Tx, definitions: DefinitionSet, now: string): Changes {
     tx.delete(s.kpiDimensions).where(eq(s.kpiDimensions.kpiCode, row.code)).run();
     tx.delete(s.kpiTargets).where(eq(s.kpiTargets.kpiCode, row.code)).run();
     writeKpiChildren(tx, kpi);
+  }
+  for (const item of plan.moved) {
+    tx.update(s.kpis).set({ position: item.position }).where(eq(s.kpis.code, item.code)).run();
   }
   if (plan.retire.length > 0) {
     tx.update(s.kpis).set({ retiredAt: now }).where(inArray(s.kpis.code, plan.retire)).run();
