@@ -25,6 +25,7 @@ import { db } from "./utils/db.server";
 import { TIME_ZONE } from "./utils/period";
 
 export const links: LinksFunction = () => [
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
   { rel: "stylesheet", href: arabicFont400 },
   { rel: "stylesheet", href: arabicFont700 },
   { rel: "stylesheet", href: styles },
