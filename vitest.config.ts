@@ -11,6 +11,8 @@ export default defineConfig({
       "tests/integration/**/*.test.ts",
     ],
     environment: "node",
+    // The JSON copy lets .ci/run print one plain "N passed, N failed" line at the end.
+    reporters: ["default", ["json", { outputFile: "test-results/unit.json" }]],
     setupFiles: ["./tests/setup.ts"],
     restoreMocks: true,
   },

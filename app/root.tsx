@@ -1,6 +1,6 @@
 import arabicFont400 from "@fontsource/noto-sans-arabic/400.css?url";
 import arabicFont700 from "@fontsource/noto-sans-arabic/700.css?url";
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { data, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import {
   Link,
   Links,
@@ -19,7 +19,12 @@ import { IntlProvider } from "react-intl";
 import { DEFAULT_LOCALE, direction, intlLocale, messagesFor, type Locale } from "./i18n/locale";
 import { resolveLocale } from "./i18n/locale.server";
 import { useT } from "./i18n/use-t";
+import { currentUser } from "./auth/guard.server";
+import { can } from "./auth/permissions";
+import { csrfToken } from "./auth/csrf.server";
+import { CsrfInput } from "./components/csrf-input";
 import { databaseFacts } from "./models/kpis.server";
+import { useNonce } from "./utils/nonce";
 import styles from "./styles/app.css?url";
 import { db } from "./utils/db.server";
 import { TIME_ZONE } from "./utils/period";
@@ -31,11 +36,23 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
 ];
 
+// The root loader runs for the sign-in page too, so it asks nothing of the visitor: each route
+// below checks who is asking, itself.
 export async function loader({ request }: LoaderFunctionArgs) {
-  // Public for now: every page here shows definitions only. Accounts arrive with issue 4.
   const locale = resolveLocale(request);
   const { demo } = databaseFacts(db());
-  return { locale, demo };
+  const user = currentUser(request);
+  const csrf = csrfToken(request);
+  return data(
+    {
+      locale,
+      demo,
+      csrfToken: csrf.token,
+      user: user ? { name: user.name, email: user.email, role: user.role, entityCode: user.entityCode } : null,
+      canManageUsers: can(user, "users:manage"),
+    },
+    csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined,
+  );
 }
 
 function LanguageSwitch({ locale }: { locale: Locale }) {
@@ -58,8 +75,11 @@ function LanguageSwitch({ locale }: { locale: Locale }) {
   );
 }
 
-function Shell({ locale, demo, children }: { locale: Locale; demo: boolean; children: ReactNode }) {
+type RootData = ReturnType<typeof useRouteLoaderData<typeof loader>>;
+
+function Shell({ locale, root, children }: { locale: Locale; root: RootData; children: ReactNode }) {
   const t = useT();
+  const user = root?.user ?? null;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -72,12 +92,24 @@ function Shell({ locale, demo, children }: { locale: Locale; demo: boolean; chil
           </Link>
           <span className="brand-subtitle">{t("app.subtitle")}</span>
         </div>
-        <nav aria-label={t("nav.label")} className="app-nav">
-          <NavLink to="/kpis">{t("nav.catalogue")}</NavLink>
-        </nav>
+        {user ? (
+          <nav aria-label={t("nav.label")} className="app-nav">
+            <NavLink to="/kpis">{t("nav.catalogue")}</NavLink>
+            {root?.canManageUsers ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
+          </nav>
+        ) : (
+          <span className="app-nav" />
+        )}
         <LanguageSwitch locale={locale} />
+        {user ? (
+          <form method="post" action="/logout" className="sign-out">
+            <span className="signed-in-as">{t("nav.signedInAs", { name: user.name, role: t(`role.${user.role}`) })}</span>
+            <CsrfInput />
+            <button type="submit">{t("nav.signOut")}</button>
+          </form>
+        ) : null}
       </header>
-      {demo ? (
+      {root?.demo ? (
         <p className="demo-banner" role="note">
           {t("demo.banner")}
         </p>
@@ -91,8 +123,9 @@ function Shell({ locale, demo, children }: { locale: Locale; demo: boolean; chil
 
 export function Layout({ children }: { children: ReactNode }) {
   // Missing when the root loader itself failed: the error page still gets a language.
-  const data = useRouteLoaderData<typeof loader>("root");
-  const locale = data?.locale ?? DEFAULT_LOCALE;
+  const root = useRouteLoaderData<typeof loader>("root");
+  const locale = root?.locale ?? DEFAULT_LOCALE;
+  const nonce = useNonce();
   return (
     <html lang={locale} dir={direction(locale)}>
       <head>
@@ -108,12 +141,12 @@ export function Layout({ children }: { children: ReactNode }) {
           timeZone={TIME_ZONE}
           defaultLocale={intlLocale(DEFAULT_LOCALE)}
         >
-          <Shell locale={locale} demo={data?.demo ?? false}>
+          <Shell locale={locale} root={root}>
             {children}
           </Shell>
         </IntlProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -143,7 +176,7 @@ export function ErrorBoundary() {
       <h1 id="error-title">{t(`error.${key}.title`)}</h1>
       <p>{t(`error.${key}.body`)}</p>
       <p>
-        <Link to="/kpis">{t("error.home")}</Link>
+        <Link to="/">{t("error.home")}</Link>
       </p>
     </section>
   );

@@ -1,13 +1,18 @@
 // `npm run kpi -- <command>`: the command line over the same models the app uses.
 // Kept apart from cli/kpi.ts so tests can run a command in-process and read what it printed.
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { hashPasswordSync } from "../app/auth/password.server";
+import { newUserSchema } from "../app/auth/user-form";
+import { en } from "../app/i18n/messages";
+import { createUser, findUserByEmail } from "../app/models/users.server";
 import { getDatabase } from "../db/index";
 import { loadDefinitions } from "../app/definitions/load.server";
 import { formatDefinitionError } from "../app/definitions/validate";
 import { reportCsv, reportJson } from "../app/compliance/report-format";
 import { PERIOD_PATTERN } from "../app/definitions/schema";
 import { importFiguresCsv } from "../app/models/figures.server";
-import { reportFor } from "../app/models/report.server";
+import { activeEntityCodes, reportFor } from "../app/models/report.server";
 import { syncDefinitions, type Changes } from "../app/models/sync.server";
 import { parseEnv } from "../app/utils/env.server";
 import { periodOf } from "../app/utils/period";
@@ -27,6 +32,10 @@ Commands:
   import FILE.csv       import monthly figures (all or nothing)
   report --period YYYY-MM [--format json|csv]
                         print the compliance report for a month (default json)
+  user add --email ADDRESS --role admin|executive|analyst|focal-point
+           [--name NAME] [--entity CODE]
+                        create an account; the password is KPI_USER_PASSWORD if set,
+                        otherwise a random one printed once
 
 Environment: DATABASE_PATH (the SQLite file), KPI_DEFINITIONS_DIR (the definitions folder).`;
 
@@ -133,6 +142,44 @@ export function runKpi(args: string[], io: Io): number {
           ? JSON.stringify(reportJson(report), null, 2)
           : reportCsv(report).trimEnd(),
       );
+      return 0;
+    }
+    case "user": {
+      const [sub, ...options] = rest;
+      const parsed = parseOptions(options, ["--email", "--role", "--name", "--entity"]);
+      if (sub !== "add" || !parsed.ok) {
+        io.err(`${parsed.ok ? "kpi user takes: add" : parsed.error}\n\n${USAGE}`);
+        return 2;
+      }
+      const given = io.env.KPI_USER_PASSWORD;
+      const password = given && given.length > 0 ? given : randomBytes(12).toString("base64url");
+      const values = parsed.values;
+      const input = newUserSchema.safeParse({
+        email: values["--email"] ?? "",
+        name: values["--name"] ?? values["--email"] ?? "",
+        role: values["--role"] ?? "",
+        entityCode: values["--entity"] ?? "",
+        password,
+      });
+      if (!input.success) {
+        const messages = en as Record<string, string>;
+        for (const issue of input.error.issues) {
+          const text = (messages[issue.message] ?? issue.message).replace("{min}", "10").replace("{max}", "200");
+          io.err(`--${issue.path[0] === "entityCode" ? "entity" : String(issue.path[0])}: ${text}`);
+        }
+        return 2;
+      }
+      if (findUserByEmail(db, input.data.email)) {
+        io.err(`a user with the address ${input.data.email} already exists`);
+        return 1;
+      }
+      if (input.data.entityCode && !activeEntityCodes(db).includes(input.data.entityCode)) {
+        io.err(`--entity: unknown entity "${input.data.entityCode}"; run kpi sync first`);
+        return 1;
+      }
+      const user = createUser(db, { ...input.data, passwordHash: hashPasswordSync(password) }, "cli:user-add", io.now);
+      io.out(`created ${user.role} ${user.email}`);
+      if (!given) io.out(`password: ${password}  (shown once: change it after signing in)`);
       return 0;
     }
     default:

@@ -10,6 +10,7 @@ import {
   sqliteTable,
   text,
   uniqueIndex,
+  check,
   type AnySQLiteColumn,
 } from "drizzle-orm/sqlite-core";
 
@@ -284,3 +285,77 @@ export const meta = sqliteTable("meta", {
     .notNull()
     .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
 });
+
+export const ROLES = ["admin", "executive", "analyst", "focal-point"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Stored lower case: addresses are compared case-insensitively. */
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    /** The one entity a focal point belongs to; null for every other role. */
+    entityCode: text("entity_code").references(() => entities.code),
+    /** scrypt: `scrypt$N$r$p$salt$hash`, base64url parts. */
+    passwordHash: text("password_hash").notNull(),
+    disabledAt: text("disabled_at"),
+    createdAt: text("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [
+    uniqueIndex("users_email").on(t.email),
+    check(
+      "users_focal_point_entity",
+      sql`(${t.role} = 'focal-point') = (${t.entityCode} IS NOT NULL)`,
+    ),
+  ],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** sha256 of the cookie's token: a copy of the database does not hold usable sessions. */
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: text("created_at").notNull(),
+    lastSeenAt: text("last_seen_at").notNull(),
+    /** The absolute end, whatever the activity. */
+    expiresAt: text("expires_at").notNull(),
+    endedAt: text("ended_at"),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+export const AUTH_EVENTS = [
+  "sign-in",
+  "failure",
+  "lock-out",
+  "sign-out",
+  "user-created",
+  "user-disabled",
+  "user-enabled",
+  "password-reset",
+] as const;
+export type AuthEvent = (typeof AUTH_EVENTS)[number];
+
+/** Sign-ins, failures, lock-outs and account changes: the trail an administrator reads. */
+export const authEvents = sqliteTable(
+  "auth_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: text("at").notNull(),
+    kind: text("kind", { enum: AUTH_EVENTS }).notNull(),
+    /** The address typed or acted on, lower case. */
+    email: text("email").notNull(),
+    userId: integer("user_id").references(() => users.id),
+    ip: text("ip"),
+    /** Who did it, for account changes made by an administrator. */
+    actor: text("actor"),
+  },
+  (t) => [index("auth_events_email_at").on(t.email, t.at), index("auth_events_ip_at").on(t.ip, t.at)],
+);

@@ -2,6 +2,9 @@
 // monthly figures stored through the same path as an import, so they obey the same rules.
 import { count } from "drizzle-orm";
 import type { Db } from "../db/index";
+import type { Role } from "../db/schema";
+import { hashPasswordSync } from "../app/auth/password.server";
+import type { DefinitionSet } from "../app/definitions/schema";
 import * as s from "../db/schema";
 import { loadDefinitions } from "../app/definitions/load.server";
 import { formatDefinitionError } from "../app/definitions/validate";
@@ -54,6 +57,7 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
       actor: "demo-generator",
       now: now.toISOString(),
     });
+    createDemoAccounts(tx, result.definitions, now);
     tx.insert(s.meta)
       .values({ key: "demo_data", value: "true", updatedAt: now.toISOString() })
       .onConflictDoUpdate({
@@ -63,6 +67,38 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
       .run();
     return { figures: figures.length };
   });
+}
+
+export const DEMO_PASSWORD = "demo-password";
+
+/**
+ * The demo accounts, only ever in a database created with demo data: one per role, and a focal
+ * point for every entity that reports. They share the published demo password, so one hash
+ * serves them all.
+ */
+function createDemoAccounts(tx: Parameters<Parameters<Db["transaction"]>[0]>[0], definitions: DefinitionSet, now: Date) {
+  const passwordHash = hashPasswordSync(DEMO_PASSWORD);
+  const reporting = new Set(
+    definitions.kpis.flatMap((k) => (k.reporters === "all" ? definitions.entities.map((e) => e.code) : k.reporters)),
+  );
+  const accounts: Array<{ email: string; name: string; role: Role; entityCode: string | null }> = [
+    { email: "admin@example.com", name: "Demo Administrator", role: "admin", entityCode: null },
+    { email: "executive@example.com", name: "Demo Executive", role: "executive", entityCode: null },
+    { email: "analyst@example.com", name: "Demo Analyst", role: "analyst", entityCode: null },
+    ...definitions.entities
+      .filter((e) => reporting.has(e.code))
+      .map((e) => ({
+        email: `focal.${e.code.toLowerCase()}@example.com`,
+        name: `Focal point, ${e.name.en}`,
+        role: "focal-point" as const,
+        entityCode: e.code,
+      })),
+  ];
+  for (const account of accounts) {
+    tx.insert(s.users)
+      .values({ ...account, passwordHash, createdAt: now.toISOString(), createdBy: "demo-generator" })
+      .run();
+  }
 }
 
 /** True for a database nothing has been loaded into: no entities, no KPIs, no figures. */

@@ -3,7 +3,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import { randomBytes } from "node:crypto";
 import express from "express";
+import { securityHeaders } from "./security-headers";
 import { EnvError, parseEnv } from "../app/utils/env.server";
 import { prepareDatabase } from "./prepare";
 
@@ -28,9 +30,9 @@ const build = (await import(
 const app = express();
 app.disable("x-powered-by");
 app.use((_req, res, next) => {
-  res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
-  res.setHeader("X-Frame-Options", "DENY");
+  const nonce = randomBytes(16).toString("base64");
+  res.locals.cspNonce = nonce;
+  for (const [name, value] of Object.entries(securityHeaders(nonce))) res.setHeader(name, value);
   next();
 });
 // Fingerprinted by Vite: safe to cache for a year.
@@ -39,7 +41,14 @@ app.use(
   express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }),
 );
 app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: process.env.NODE_ENV,
+    getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.socket.remoteAddress ?? null }),
+  }),
+);
 
 const server = app.listen(env.PORT, env.HOST, () => {
   console.log(

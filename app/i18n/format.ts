@@ -36,6 +36,17 @@ export function formatterFor(intl: IntlShape) {
   const date = (iso: string) =>
     intl.formatDate(new Date(iso), { year: "numeric", month: "long", day: "numeric", timeZone: TIME_ZONE });
 
+  /** "24 November 2026, 14:05" in Dubai time. */
+  const dateTime = (iso: string) =>
+    intl.formatDate(new Date(iso), {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: TIME_ZONE,
+    });
+
   /** A KPI value as a reader expects it for its unit: 80%, 640, 5.2 days, Yes. */
   const value = (unit: Unit, v: number | null) => {
     if (v === null) return t("value.none");
@@ -64,5 +75,5 @@ export function formatterFor(intl: IntlShape) {
 
   const number = (v: number, maximumFractionDigits = 2) => intl.formatNumber(v, { maximumFractionDigits });
 
-  return { locale, t, name, period, date, value, share, list, number };
+  return { locale, t, name, period, date, dateTime, value, share, list, number };
 }

@@ -204,3 +204,19 @@ export function databaseFacts(db: Db): { demo: boolean; definitionsVersion: stri
   const value = (key: string) => rows.find((r) => r.key === key)?.value ?? null;
   return { demo: value("demo_data") === "true", definitionsVersion: value("definitions_version") };
 }
+
+/** Entities in force, in register order, with their names. */
+export function listEntities(db: Db): Array<Named & { sample: boolean; parentCode: string | null }> {
+  return db
+    .select({
+      code: s.entities.code,
+      nameEn: s.entities.nameEn,
+      nameAr: s.entities.nameAr,
+      sample: s.entities.sample,
+      parentCode: s.entities.parentCode,
+    })
+    .from(s.entities)
+    .where(isNull(s.entities.retiredAt))
+    .orderBy(asc(s.entities.position))
+    .all();
+}

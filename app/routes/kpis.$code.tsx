@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/guard.server";
 import { useFormat } from "~/components/format";
 import { useT } from "~/i18n/use-t";
 import { getKpi, type Named } from "~/models/kpis.server";
@@ -12,7 +13,8 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
   return pageTitle(matches, "catalogue.title", name);
 };
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  requirePermission(request, "catalogue:read");
   const kpi = getKpi(db(), params.code ?? "");
   if (!kpi) throw new Response("KPI not found", { status: 404 });
   return { kpi };

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useFormat } from "~/components/format";
+import { requirePermission } from "~/auth/guard.server";
 import { headlineTarget } from "~/compliance/targets";
 import { useT } from "~/i18n/use-t";
 import { listKpis, listPillars } from "~/models/kpis.server";
@@ -11,6 +12,7 @@ import { periodOf } from "~/utils/period";
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "catalogue.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  requirePermission(request, "catalogue:read");
   const pillar = new URL(request.url).searchParams.get("pillar") || null;
   const period = periodOf(new Date());
   const all = listKpis(db());

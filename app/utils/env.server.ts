@@ -19,6 +19,8 @@ const envSchema = z.object({
   DATABASE_PATH: z.string().min(1).default("data/smart-compliance.db"),
   /** The definitions folder (contract §1). */
   KPI_DEFINITIONS_DIR: z.string().min(1).default("kpi-definitions"),
+  /** First delay after repeated failed sign-ins; it doubles with each further failure. */
+  LOGIN_SLOWDOWN_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(0).max(10_000).default(250),
   /** Load the Smart Dubai demo data into an empty database at start-up. */
   SEED_DEMO: boolean.default(true),
 });

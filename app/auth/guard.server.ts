@@ -1,0 +1,32 @@
+// What every loader and action calls first. Deny by default: no user, no page; a user without
+// the permission gets 403 whatever the UI showed them.
+import { redirect } from "@remix-run/node";
+import { db } from "../utils/db.server";
+import { can, type Permission } from "./permissions";
+import { sessionUser, type SessionUser } from "./session.server";
+
+export function currentUser(request: Request): SessionUser | null {
+  return sessionUser(db(), request, new Date());
+}
+
+/** Where a sign-in should return to: a path on this site, never another host. */
+export function safeRedirect(to: unknown, fallback = "/"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}
+
+export function requireUser(request: Request): SessionUser {
+  const user = currentUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    const back = `${url.pathname}${url.search}`;
+    throw redirect(`/login${back === "/" ? "" : `?${new URLSearchParams({ redirectTo: back })}`}`);
+  }
+  return user;
+}
+
+export function requirePermission(request: Request, permission: Permission, entityCode?: string): SessionUser {
+  const user = requireUser(request);
+  if (!can(user, permission, entityCode)) throw new Response("Forbidden", { status: 403 });
+  return user;
+}

@@ -1,0 +1,54 @@
+// Who may do what: one module, asked by every loader and action (deny by default). Pure, so the
+// UI can hide what a person cannot do with the same rules the server enforces.
+import type { Role } from "../../db/schema";
+
+export interface Actor {
+  id: number;
+  role: Role;
+  /** A focal point's entity; null for the other roles. */
+  entityCode: string | null;
+}
+
+export type Permission =
+  /** The KPI catalogue and definitions. */
+  | "catalogue:read"
+  /** The city overview and strategy pages: approved figures only. */
+  | "city:read"
+  /** An entity's scorecard and figures (resource: the entity code). */
+  | "entity:read"
+  /** Entering and submitting an entity's figures (resource: the entity code). */
+  | "figures:enter"
+  /** Approving or returning submitted figures. */
+  | "figures:review"
+  /** Downloads and the report builder. */
+  | "reports:export"
+  /** Accounts, definitions, locking periods. */
+  | "users:manage"
+  | "definitions:load"
+  | "periods:lock";
+
+const everyone: Role[] = ["admin", "executive", "analyst", "focal-point"];
+
+const byRole: Record<Permission, Role[]> = {
+  "catalogue:read": everyone,
+  "city:read": everyone,
+  "entity:read": ["admin", "executive", "analyst", "focal-point"],
+  "figures:enter": ["focal-point"],
+  "figures:review": ["analyst"],
+  "reports:export": ["analyst", "admin"],
+  "users:manage": ["admin"],
+  "definitions:load": ["admin"],
+  "periods:lock": ["admin"],
+};
+
+/** Permissions whose resource is an entity: a focal point holds them for their own entity only. */
+const entityScoped = new Set<Permission>(["entity:read", "figures:enter"]);
+
+export function can(actor: Actor | null, permission: Permission, entityCode?: string): boolean {
+  if (!actor) return false;
+  if (!byRole[permission]?.includes(actor.role)) return false;
+  if (actor.role === "focal-point" && entityScoped.has(permission)) {
+    return entityCode !== undefined && entityCode === actor.entityCode;
+  }
+  return true;
+}

@@ -1,0 +1,10 @@
+import "@remix-run/node";
+
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    /** The nonce of this response's Content-Security-Policy (server/index.ts). */
+    cspNonce?: string;
+    /** The address the request came from, for sign-in throttling. */
+    clientIp?: string | null;
+  }
+}

@@ -1,0 +1,205 @@
+// Accounts, the sign-in trail and the lock-out rules read from it.
+import { and, desc, eq, gt, isNull, max, sql } from "drizzle-orm";
+import type { Db } from "../../db/index";
+import * as s from "../../db/schema";
+import type { AuthEvent, Role } from "../../db/schema";
+
+export type User = typeof s.users.$inferSelect;
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function findUserByEmail(db: Db, email: string): User | undefined {
+  return db.select().from(s.users).where(eq(s.users.email, normaliseEmail(email))).get();
+}
+
+export function getUser(db: Db, id: number): User | undefined {
+  return db.select().from(s.users).where(eq(s.users.id, id)).get();
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  entityCode: string | null;
+  passwordHash: string;
+}
+
+export function createUser(db: Db, user: NewUser, actor: string, now: Date): User {
+  return db.transaction((tx) => {
+    const created = tx
+      .insert(s.users)
+      .values({
+        ...user,
+        email: normaliseEmail(user.email),
+        entityCode: user.role === "focal-point" ? user.entityCode : null,
+        createdAt: now.toISOString(),
+        createdBy: actor,
+      })
+      .returning()
+      .get();
+    tx.insert(s.authEvents)
+      .values({ at: now.toISOString(), kind: "user-created", email: created.email, userId: created.id, actor })
+      .run();
+    return created;
+  });
+}
+
+export function recordAuthEvent(
+  db: Db,
+  event: { kind: AuthEvent; email: string; userId?: number | null; ip?: string | null; actor?: string | null },
+  now: Date,
+): void {
+  db.insert(s.authEvents)
+    .values({
+      at: now.toISOString(),
+      kind: event.kind,
+      email: normaliseEmail(event.email).slice(0, 320),
+      userId: event.userId ?? null,
+      ip: event.ip ?? null,
+      actor: event.actor ?? null,
+    })
+    .run();
+}
+
+/** Failures in this window count towards slowing down and locking out. */
+export const LOCKOUT_WINDOW_MINUTES = 15;
+/** From this many failures for an account, or from an address, each answer is slowed down. */
+export const SLOWDOWN_AFTER_ACCOUNT = 3;
+export const SLOWDOWN_AFTER_ADDRESS = 10;
+/** This many failures for one account, or from one address, lock sign-in for the window. */
+export const LOCKOUT_AFTER_ACCOUNT = 5;
+export const LOCKOUT_AFTER_ADDRESS = 20;
+
+export interface Throttle {
+  /** How many failures past the slow-down threshold (0: answer at once). */
+  slowdownSteps: number;
+  locked: boolean;
+  /** Seconds until the oldest failure leaves the window, when locked. */
+  retryAfterSeconds: number;
+}
+
+/**
+ * Recent failures for an account and for an address. A successful sign-in clears the account's
+ * count; an address's count (many accounts tried from one place) does not.
+ */
+export function loginThrottle(db: Db, email: string, ip: string | null, now: Date): Throttle {
+  const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MINUTES * 60_000).toISOString();
+  const address = normaliseEmail(email);
+  const lastSuccess =
+    db
+      .select({ at: max(s.authEvents.at) })
+      .from(s.authEvents)
+      .where(and(eq(s.authEvents.email, address), eq(s.authEvents.kind, "sign-in")))
+      .get()?.at ?? "";
+  const since = lastSuccess > windowStart ? lastSuccess : windowStart;
+  const accountFailures = db
+    .select({ at: s.authEvents.at })
+    .from(s.authEvents)
+    .where(and(eq(s.authEvents.email, address), eq(s.authEvents.kind, "failure"), gt(s.authEvents.at, since)))
+    .orderBy(s.authEvents.at)
+    .all();
+  const addressFailures = ip
+    ? db
+        .select({ at: s.authEvents.at })
+        .from(s.authEvents)
+        .where(and(eq(s.authEvents.ip, ip), eq(s.authEvents.kind, "failure"), gt(s.authEvents.at, windowStart)))
+        .orderBy(s.authEvents.at)
+        .all()
+    : [];
+  const lockedBy =
+    accountFailures.length >= LOCKOUT_AFTER_ACCOUNT
+      ? accountFailures.at(-LOCKOUT_AFTER_ACCOUNT)
+      : addressFailures.length >= LOCKOUT_AFTER_ADDRESS
+        ? addressFailures.at(-LOCKOUT_AFTER_ADDRESS)
+        : undefined;
+  const retryAt = lockedBy ? new Date(lockedBy.at).getTime() + LOCKOUT_WINDOW_MINUTES * 60_000 : 0;
+  return {
+    slowdownSteps: Math.max(
+      0,
+      accountFailures.length - SLOWDOWN_AFTER_ACCOUNT + 1,
+      addressFailures.length - SLOWDOWN_AFTER_ADDRESS + 1,
+    ),
+    locked: lockedBy !== undefined,
+    retryAfterSeconds: lockedBy ? Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) : 0,
+  };
+}
+
+export interface UserListing extends Omit<User, "passwordHash"> {
+  lastSignIn: string | null;
+}
+
+export function listUsers(db: Db): UserListing[] {
+  const lastSignIns = new Map(
+    db
+      .select({ userId: s.authEvents.userId, at: max(s.authEvents.at) })
+      .from(s.authEvents)
+      .where(eq(s.authEvents.kind, "sign-in"))
+      .groupBy(s.authEvents.userId)
+      .all()
+      .map((r) => [r.userId, r.at]),
+  );
+  return db
+    .select()
+    .from(s.users)
+    .orderBy(s.users.role, s.users.email)
+    .all()
+    .map(({ passwordHash: _hash, ...user }) => ({ ...user, lastSignIn: lastSignIns.get(user.id) ?? null }));
+}
+
+export function recentAuthEvents(db: Db, limit = 50, userId?: number) {
+  return db
+    .select()
+    .from(s.authEvents)
+    .where(userId === undefined ? undefined : eq(s.authEvents.userId, userId))
+    .orderBy(desc(s.authEvents.id))
+    .limit(limit)
+    .all();
+}
+
+export function setUserDisabled(db: Db, userId: number, disabled: boolean, actor: string, now: Date): void {
+  db.transaction((tx) => {
+    const user = tx.select().from(s.users).where(eq(s.users.id, userId)).get();
+    if (!user) return;
+    tx.update(s.users)
+      .set({ disabledAt: disabled ? now.toISOString() : null })
+      .where(eq(s.users.id, userId))
+      .run();
+    if (disabled) {
+      tx.update(s.sessions)
+        .set({ endedAt: now.toISOString() })
+        .where(and(eq(s.sessions.userId, userId), isNull(s.sessions.endedAt)))
+        .run();
+    }
+    tx.insert(s.authEvents)
+      .values({
+        at: now.toISOString(),
+        kind: disabled ? "user-disabled" : "user-enabled",
+        email: user.email,
+        userId,
+        actor,
+      })
+      .run();
+  });
+}
+
+export function setUserPassword(db: Db, userId: number, passwordHash: string, actor: string, now: Date): void {
+  db.transaction((tx) => {
+    const user = tx.select().from(s.users).where(eq(s.users.id, userId)).get();
+    if (!user) return;
+    tx.update(s.users).set({ passwordHash }).where(eq(s.users.id, userId)).run();
+    // A reset password ends every session opened with the old one.
+    tx.update(s.sessions)
+      .set({ endedAt: now.toISOString() })
+      .where(and(eq(s.sessions.userId, userId), isNull(s.sessions.endedAt)))
+      .run();
+    tx.insert(s.authEvents)
+      .values({ at: now.toISOString(), kind: "password-reset", email: user.email, userId, actor })
+      .run();
+  });
+}
+
+export function countUsers(db: Db): number {
+  return db.select({ n: sql<number>`count(*)` }).from(s.users).get()?.n ?? 0;
+}
