@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // The command line and scripts talk to a terminal.
-    files: ["cli/**", "seeds/**", "server/**", "bench/**", "tests/**", "scripts/**"],
+    files: ["cli/**", "seeds/**", "server/**", "bench/**", "tests/**", "scripts/**", ".ci/**"],
     rules: { "no-console": "off" },
   },
 );

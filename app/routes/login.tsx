@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { requireCsrf } from "~/auth/csrf.server";
 import { currentUser, safeRedirect } from "~/auth/guard.server";
 import { decoyHash, MAX_PASSWORD_LENGTH, verifyPassword } from "~/auth/password.server";
@@ -81,6 +82,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Login() {
   const { redirectTo, demo } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const password = useRef<HTMLInputElement>(null);
+  // A refused password is not left in the field (without JavaScript the page reloads empty).
+  useEffect(() => {
+    if (result && password.current) password.current.value = "";
+  }, [result]);
   const t = useT();
   const busy = useNavigation().state === "submitting";
   const errors = result?.errors ?? {};
@@ -117,6 +123,7 @@ export default function Login() {
         ) : null}
         <label htmlFor="password">{t("login.password")}</label>
         <input
+          ref={password}
           id="password"
           name="password"
           type="password"

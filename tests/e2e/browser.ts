@@ -42,3 +42,16 @@ export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+export const DEMO_PASSWORD = "demo-password";
+
+/** Signs in through the form, as a person would, and waits to leave the sign-in page. */
+export async function signIn(page: Page, baseURL: string, email: string, password = DEMO_PASSWORD) {
+  await page.goto(`${baseURL}/login`);
+  await page.locator("#email").fill(email);
+  await page.locator("#password").fill(password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/login")), page.locator("form button[type=submit]").click()]);
+  // After hydration the sign-in is a client-side navigation: the address changes first, then
+  // the new page renders. Wait for the sign-in form to be gone.
+  await page.locator("#password").waitFor({ state: "detached" });
+}

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, newPage, screenshot } from "./browser";
+import { launch, newPage, screenshot, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -15,6 +15,7 @@ afterAll(async () => {
 describe("the KPI catalogue", () => {
   it("lists the KPIs in English, left to right, with the headline target", async () => {
     const { context, page } = await newPage(browser, "en-US");
+    await signIn(page, baseURL, "executive@example.com");
     const response = await page.goto(`${baseURL}/kpis`);
     expect(response?.status()).toBe(200);
     expect(await page.getAttribute("html", "lang")).toBe("en");
@@ -33,6 +34,7 @@ describe("the KPI catalogue", () => {
 
   it("lists the KPIs in Arabic, right to left, for a browser that asks for Arabic", async () => {
     const { context, page } = await newPage(browser, "ar-AE");
+    await signIn(page, baseURL, "executive@example.com");
     await page.goto(`${baseURL}/kpis`);
     expect(await page.getAttribute("html", "lang")).toBe("ar");
     expect(await page.getAttribute("html", "dir")).toBe("rtl");
@@ -53,6 +55,7 @@ describe("the KPI catalogue", () => {
 
   it("filters by pillar and keeps the filter in the address", async () => {
     const { context, page } = await newPage(browser, "en-US");
+    await signIn(page, baseURL, "executive@example.com");
     await page.goto(`${baseURL}/kpis`);
     await page.getByLabel("Pillar").selectOption("shared-infrastructure");
     await page.getByRole("button", { name: "Show" }).click();
@@ -67,6 +70,7 @@ describe("the KPI catalogue", () => {
 describe("the language switch", () => {
   it("changes the language and stays on the same page, and the choice sticks", async () => {
     const { context, page } = await newPage(browser, "en-US");
+    await signIn(page, baseURL, "executive@example.com");
     await page.goto(`${baseURL}/kpis/SMART_ADOPTION`);
     await page.getByRole("link", { name: /العربية/ }).click();
     await page.waitForURL(`${baseURL}/kpis/SMART_ADOPTION`);
@@ -88,6 +92,7 @@ describe("the language switch", () => {
 describe("a KPI page", () => {
   it("shows the whole definition: targets with coverage and trajectory, reporters and links", async () => {
     const { context, page } = await newPage(browser, "en-US");
+    await signIn(page, baseURL, "executive@example.com");
     await page.goto(`${baseURL}/kpis`);
     await page.getByRole("link", { name: "Transactions through e-/smart channels" }).click();
     await page.waitForURL(`${baseURL}/kpis/SMART_ADOPTION`);
@@ -110,6 +115,7 @@ describe("a KPI page", () => {
 
   it("answers 404 for an unknown KPI code", async () => {
     const { context, page } = await newPage(browser, "en-US");
+    await signIn(page, baseURL, "executive@example.com");
     const response = await page.goto(`${baseURL}/kpis/NO_SUCH_KPI`);
     expect(response?.status()).toBe(404);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Page not found");
@@ -120,6 +126,7 @@ describe("a KPI page", () => {
 describe("the 404 page", () => {
   it("answers an unknown address with 404 in English", async () => {
     const { context, page } = await newPage(browser, "en-US");
+    await signIn(page, baseURL, "executive@example.com");
     const response = await page.goto(`${baseURL}/no/such/page`);
     expect(response?.status()).toBe(404);
     expect(await page.getAttribute("html", "dir")).toBe("ltr");
@@ -131,6 +138,7 @@ describe("the 404 page", () => {
 
   it("answers an unknown address with 404 in Arabic, right to left", async () => {
     const { context, page } = await newPage(browser, "ar-AE");
+    await signIn(page, baseURL, "executive@example.com");
     const response = await page.goto(`${baseURL}/no/such/page`);
     expect(response?.status()).toBe(404);
     expect(await page.getAttribute("html", "dir")).toBe("rtl");

@@ -1,0 +1,213 @@
+// The authorization matrix: every route module in app/routes, called directly (no parent route
+// runs, as in Remix when a child's action is posted), for anonymous visitors and each role, with
+// a focal point of the entity concerned and of another. A route file without a rule below fails
+// the first test, so a new route cannot ship without deciding who may use it.
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const dir = mkdtempSync(path.join(tmpdir(), "authz-"));
+process.env.DATABASE_PATH = path.join(dir, "authz.db");
+process.env.LOGIN_SLOWDOWN_MS = "0";
+
+type Persona = "anonymous" | "admin" | "executive" | "analyst" | "focalSame" | "focalOther";
+const PERSONAS: Persona[] = ["anonymous", "admin", "executive", "analyst", "focalSame", "focalOther"];
+
+/** "login": sent to sign in; a number: that status; "changes": allowed to write (a 2xx/3xx that does its job). */
+type Outcome = "login" | number;
+type Expectations = Record<Persona, Outcome>;
+
+interface RouteRule {
+  /** The address to request; `:entity` becomes the entity the focal point of the same entity holds. */
+  url: string;
+  params?: Record<string, string>;
+  get: Expectations | "no loader";
+  post: Expectations | "no action";
+  /** The form a POST sends (a valid CSRF token is added). */
+  form?: Record<string, string>;
+}
+
+const all = (outcome: Outcome, overrides: Partial<Expectations> = {}): Expectations => ({
+  anonymous: outcome,
+  admin: outcome,
+  executive: outcome,
+  analyst: outcome,
+  focalSame: outcome,
+  focalOther: outcome,
+  ...overrides,
+});
+const signedIn = (outcome: Outcome, overrides: Partial<Expectations> = {}) => all(outcome, { anonymous: "login", ...overrides });
+const adminOnly = (outcome: Outcome) => signedIn(403, { admin: outcome });
+
+let targetUserId = 0;
+
+const RULES: Record<string, RouteRule> = {
+  "_index.tsx": { url: "/", get: signedIn(302), post: "no action" },
+  "$.tsx": { url: "/no/such/page", params: { "*": "no/such/page" }, get: signedIn(404), post: signedIn(404) },
+  "kpis._index.tsx": { url: "/kpis", get: signedIn(200), post: "no action" },
+  "kpis.$code.tsx": { url: "/kpis/SMART_ADOPTION", params: { code: "SMART_ADOPTION" }, get: signedIn(200), post: "no action" },
+  // Public: the language switch must work on the sign-in page.
+  "locale.ts": { url: "/locale?lang=ar&to=%2Fkpis", get: all(302), post: "no action" },
+  // Public: signing in. A signed-in visitor is sent on; a wrong password is 401 for anyone.
+  "login.tsx": {
+    url: "/login",
+    get: all(302, { anonymous: 200 }),
+    post: all(401),
+    // One address per persona: six failures for one address would (rightly) lock it.
+    form: { email: "nobody.{persona}@example.com", password: "wrong-password" },
+  },
+  "admin.users._index.tsx": {
+    url: "/admin/users",
+    get: adminOnly(200),
+    post: adminOnly(302),
+    form: { email: "new.user@example.com", name: "New User", role: "executive", entityCode: "", password: "a-long-password" },
+  },
+  "admin.users.$id.tsx": {
+    url: "/admin/users/:target",
+    params: { id: ":target" },
+    get: adminOnly(200),
+    post: adminOnly(200),
+    form: { intent: "enable" },
+  },
+  // Last: signing out ends each persona's session.
+  "logout.ts": { url: "/logout", get: all(302), post: all(302) },
+};
+
+const CSRF = "c".repeat(43);
+type RouteFunction = (args: { request: Request; params: Record<string, string>; context: object }) => unknown;
+const modules: Record<string, { loader?: RouteFunction; action?: RouteFunction }> = {};
+let cookies: Record<Persona, string>;
+let freshAdminCookie: () => string;
+let sqlite: { prepare: (sql: string) => { all: () => unknown[] } };
+
+function fingerprint(): string {
+  // Every table's rows, in a stable order: any write at all changes it.
+  const tables = sqlite
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name")
+    .all() as Array<{ name: string }>;
+  const hash = createHash("sha256");
+  for (const { name } of tables) hash.update(name).update(JSON.stringify(sqlite.prepare(`SELECT * FROM "${name}" ORDER BY 1`).all()));
+  return hash.digest("hex");
+}
+
+async function call(fn: RouteFunction, request: Request, params: Record<string, string>) {
+  try {
+    const result = await fn({ request, params, context: { clientIp: "127.0.0.1" } });
+    if (result instanceof Response) return { status: result.status, location: result.headers.get("Location") };
+    if (result && typeof result === "object" && "type" in result && result.type === "DataWithResponseInit") {
+      return { status: (result as { init?: { status?: number } }).init?.status ?? 200, location: null };
+    }
+    return { status: 200, location: null };
+  } catch (thrown) {
+    if (thrown instanceof Response) return { status: thrown.status, location: thrown.headers.get("Location") };
+    throw thrown;
+  }
+}
+
+function requestFor(rule: RouteRule, persona: Persona, method: "GET" | "POST", withToken = true, session = cookies[persona]) {
+  const url = `http://localhost${rule.url.replace(":target", String(targetUserId))}`;
+  const headers = { Cookie: [session, `csrf=${CSRF}`].filter(Boolean).join("; ") };
+  if (method === "GET") return new Request(url, { headers });
+  const form = Object.fromEntries(Object.entries(rule.form ?? {}).map(([k, v]) => [k, v.replace("{persona}", persona)]));
+  const body = new URLSearchParams({ ...form, ...(withToken ? { csrf: CSRF } : {}) });
+  return new Request(url, { method: "POST", headers, body });
+}
+
+const paramsOf = (rule: RouteRule) =>
+  Object.fromEntries(Object.entries(rule.params ?? {}).map(([k, v]) => [k, v.replace(":target", String(targetUserId))]));
+
+beforeAll(async () => {
+  const { getDatabase } = await import("../../db/index");
+  const { loadDefinitions } = await import("../../app/definitions/load.server");
+  const { syncDefinitions } = await import("../../app/models/sync.server");
+  const { createUser } = await import("../../app/models/users.server");
+  const { hashPasswordSync } = await import("../../app/auth/password.server");
+  const { createSession } = await import("../../app/auth/session.server");
+  const db = getDatabase(process.env.DATABASE_PATH!);
+  sqlite = db.$client;
+  const definitions = loadDefinitions(path.resolve("kpi-definitions"));
+  if (!definitions.ok) throw new Error("definitions");
+  syncDefinitions(db, definitions.definitions, "2026-01-01T00:00:00.000Z");
+  const passwordHash = hashPasswordSync("a-long-password");
+  const now = new Date();
+  const make = (email: string, role: "admin" | "executive" | "analyst" | "focal-point", entityCode: string | null) =>
+    createUser(db, { email, name: email, role, entityCode, passwordHash }, "test", now);
+  const users = {
+    admin: make("admin@test.example", "admin", null),
+    executive: make("executive@test.example", "executive", null),
+    analyst: make("analyst@test.example", "analyst", null),
+    focalSame: make("focal.rta@test.example", "focal-point", "RTA"),
+    focalOther: make("focal.dm@test.example", "focal-point", "DM"),
+  };
+  targetUserId = users.executive.id;
+  const session = (id: number) => `sid=${createSession(db, id, now).token}`;
+  freshAdminCookie = () => session(users.admin.id);
+  cookies = {
+    anonymous: "",
+    admin: session(users.admin.id),
+    executive: session(users.executive.id),
+    analyst: session(users.analyst.id),
+    focalSame: session(users.focalSame.id),
+    focalOther: session(users.focalOther.id),
+  };
+  const files = readdirSync(path.resolve("app/routes")).filter((f) => /\.tsx?$/.test(f) && !f.includes(".test."));
+  for (const file of files) modules[file] = await import(/* @vite-ignore */ path.resolve("app/routes", file));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the authorization matrix", () => {
+  it("has a rule for every route in app/routes, and no rule for a route that is gone", () => {
+    expect(Object.keys(modules).sort()).toEqual(Object.keys(RULES).sort());
+  });
+
+  for (const [file, rule] of Object.entries(RULES)) {
+    for (const method of ["GET", "POST"] as const) {
+      const expectations = method === "GET" ? rule.get : rule.post;
+      it(`${method} ${rule.url} (${file}): ${typeof expectations === "string" ? expectations : "by persona"}`, async () => {
+        const fn = method === "GET" ? modules[file].loader : modules[file].action;
+        if (typeof expectations === "string") {
+          expect(fn, `${file} should have no ${method === "GET" ? "loader" : "action"}`).toBeUndefined();
+          return;
+        }
+        expect(fn, `${file} has no ${method === "GET" ? "loader" : "action"}`).toBeTypeOf("function");
+        // Personas are run in an order where the ones that may change things go last.
+        const order = [...PERSONAS].sort((a, b) => Number(expectations[a] !== 403 && expectations[a] !== "login") - Number(expectations[b] !== 403 && expectations[b] !== "login"));
+        for (const persona of order) {
+          const before = fingerprint();
+          const outcome = await call(fn!, requestFor(rule, persona, method), paramsOf(rule));
+          const expected = expectations[persona];
+          if (expected === "login") {
+            expect({ persona, status: outcome.status }).toEqual({ persona, status: 302 });
+            expect(outcome.location, persona).toMatch(/^\/login/);
+          } else {
+            expect({ persona, status: outcome.status }).toEqual({ persona, status: expected });
+          }
+          if (expected === 403 || expected === "login" || expected === 404) {
+            expect(fingerprint(), `${persona} was refused but the database changed`).toBe(before);
+          }
+        }
+      });
+    }
+  }
+
+  for (const [file, rule] of Object.entries(RULES)) {
+    if (rule.post === "no action" || file === "login.tsx" || file === "$.tsx") continue;
+    it(`POST ${rule.url} (${file}) without its CSRF token is refused with 403 and changes nothing`, async () => {
+      const request = requestFor(rule, "admin", "POST", false, freshAdminCookie());
+      const before = fingerprint();
+      const outcome = await call(modules[file].action!, request, paramsOf(rule));
+      expect(outcome.status).toBe(403);
+      expect(fingerprint()).toBe(before);
+    });
+  }
+
+  it("refuses a sign-in posted without its CSRF token, writing nothing", async () => {
+    const before = fingerprint();
+    const outcome = await call(modules["login.tsx"].action!, requestFor(RULES["login.tsx"], "anonymous", "POST", false), {});
+    expect(outcome.status).toBe(403);
+    expect(fingerprint()).toBe(before);
+  });
+});
