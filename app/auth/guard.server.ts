@@ -11,8 +11,19 @@ export function currentUser(request: Request): SessionUser | null {
 
 /** Where a sign-in should return to: a path on this site, never another host. */
 export function safeRedirect(to: unknown, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  // Browsers drop tabs and line breaks from a URL before resolving it ("/\t/evil" is "//evil"),
+  // and a control character cannot go in a Location header at all.
+  if (typeof to !== "string" || !to.startsWith("/") || /[\u0000-\u001F\u007F\\]/.test(to)) return fallback;
+  const base = "http://app.invalid";
+  let url: URL;
+  try {
+    url = new URL(to, base);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== base) return fallback;
+  // Percent-encoded ASCII: safe in a header whatever was typed (Arabic, emoji).
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 export function requireUser(request: Request): SessionUser {

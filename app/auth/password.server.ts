@@ -34,17 +34,27 @@ export function hashPasswordSync(password: string): string {
   return ["scrypt", N, R, P, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
+// The only shape hashPassword writes: 16-byte salt, 32-byte key. Anything else is refused
+// before it reaches scrypt, which would throw on odd parameters or "verify" an empty key.
+const STORED = /^scrypt\$(\d{1,7})\$(\d{1,2})\$(\d{1,2})\$([A-Za-z0-9_-]{22})\$([A-Za-z0-9_-]{43})$/;
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split("$");
-  if (scheme !== "scrypt" || !salt || !hash) return false;
+  const match = STORED.exec(stored);
+  if (!match) return false;
+  const [, n, r, p, salt, hash] = match;
   const expected = Buffer.from(hash, "base64url");
-  const key = await scrypt(password, Buffer.from(salt, "base64url"), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: MAX_MEMORY,
-  });
-  return timingSafeEqual(key, expected);
+  if (expected.length !== KEY_LENGTH) return false;
+  try {
+    const key = await scrypt(password, Buffer.from(salt, "base64url"), KEY_LENGTH, {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+      maxmem: MAX_MEMORY,
+    });
+    return timingSafeEqual(key, expected);
+  } catch {
+    return false;
+  }
 }
 
 /** A hash to verify against when the address is unknown, so both answers take as long. */

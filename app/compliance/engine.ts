@@ -215,26 +215,31 @@ interface RowSeries {
   };
 }
 
+const NO_TREND: Trend = { previous: null, change: null, yearAgo: null, changeOnYear: null };
+
 function buildRow(
   kpi: EngineKpi,
   entity: string | null,
   period: string,
   series: RowSeries,
+  withTrends = true,
 ): ReportRow {
   const covering = coveringTargets(kpi.targets, entity);
   const inForce = targetInForce(covering, period);
   const actual = series.actualAt(period);
   const { achievement, status, divisionByZero } = assess(kpi, actual, inForce);
 
-  const previous = series.actualAt(addMonths(period, -1));
-  const yearAgo = series.actualAt(addMonths(period, -12));
-  const trend: Trend = {
-    previous,
-    change: actual !== null && previous !== null ? actual - previous : null,
-    yearAgo,
-    changeOnYear: actual !== null && yearAgo !== null ? actual - yearAgo : null,
-  };
-  const history = Array.from({ length: FORECAST_WINDOW }, (_, i) => {
+  const previous = withTrends ? series.actualAt(addMonths(period, -1)) : null;
+  const yearAgo = withTrends ? series.actualAt(addMonths(period, -12)) : null;
+  const trend: Trend = withTrends
+    ? {
+        previous,
+        change: actual !== null && previous !== null ? actual - previous : null,
+        yearAgo,
+        changeOnYear: actual !== null && yearAgo !== null ? actual - yearAgo : null,
+      }
+    : NO_TREND;
+  const history = Array.from({ length: withTrends ? FORECAST_WINDOW : 0 }, (_, i) => {
     const p = addMonths(period, i - FORECAST_WINDOW + 1);
     return { period: p, actual: series.actualAt(p) };
   });
@@ -250,7 +255,7 @@ function buildRow(
     status,
     assessed: inForce !== null,
     trend,
-    forecast: forecastFor(kpi, period, inForce, history),
+    forecast: withTrends ? forecastFor(kpi, period, inForce, history) : null,
     explanation: {
       figures: {
         value: figure.value,
@@ -354,12 +359,18 @@ export function rollUp(
   };
 }
 
-/** The compliance report for one period: every row, and every entity's and strategy item's roll-up. */
-export function computeReport(input: EngineInput): ComplianceReport {
+/**
+ * The compliance report for one period: every row, and every entity's and strategy item's
+ * roll-up. With `trends: false` only the period's own figures are read and every row's trend
+ * and forecast are left empty: the statuses and roll-ups are the same, for pages that show no
+ * trend for most rows (the city overview's heatmap and league table).
+ */
+export function computeReport(input: EngineInput, options: { trends?: boolean } = {}): ComplianceReport {
   const { period } = input;
+  const withTrends = options.trends ?? true;
   const kpis = [...input.kpis].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const entityOrder = new Map(input.entities.map((code, i) => [code, i]));
-  const index = indexFigures(input.figures, kpis, new Set(periodsRead(period)));
+  const index = indexFigures(input.figures, kpis, new Set(withTrends ? periodsRead(period) : [period]));
 
   const rows: ReportRow[] = [];
   for (const kpi of kpis) {
@@ -368,9 +379,9 @@ export function computeReport(input: EngineInput): ComplianceReport {
       .filter((e) => entityOrder.has(e))
       .sort((a, b) => entityOrder.get(a)! - entityOrder.get(b)!);
     for (const entity of reporters)
-      rows.push(buildRow(kpi, entity, period, entitySeries(kpi, kpiIndex, entity)));
+      rows.push(buildRow(kpi, entity, period, entitySeries(kpi, kpiIndex, entity), withTrends));
     rows.push(
-      buildRow({ ...kpi, reporters }, null, period, citySeries({ ...kpi, reporters }, kpiIndex)),
+      buildRow({ ...kpi, reporters }, null, period, citySeries({ ...kpi, reporters }, kpiIndex), withTrends),
     );
   }
 

@@ -103,14 +103,14 @@ export function approvedFiguresBetween(
     .all();
 }
 
-/** The compliance report for one month, from the database. */
-export function reportFor(db: Db, period: string): ComplianceReport {
+/** The compliance report for one month, from the database; optionally for one KPI only. */
+export function reportFor(db: Db, period: string, filter: { kpi?: string } = {}): ComplianceReport {
   const entities = activeEntityCodes(db);
   return computeReport({
     period,
     entities,
-    kpis: engineKpis(db),
-    figures: approvedFiguresIn(db, periodsRead(period)),
+    kpis: filter.kpi ? engineKpis(db).filter((k) => k.code === filter.kpi) : engineKpis(db),
+    figures: approvedFiguresIn(db, periodsRead(period), filter),
   });
 }
 
