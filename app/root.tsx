@@ -85,7 +85,8 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
       <a className="skip-link" href="#main">
         {t("nav.skip")}
       </a>
-      <header className="app-header">
+      <header>
+        <div className="app-header">
         <div className="brand">
           <Link to="/" className="brand-title">
             {t("app.title")}
@@ -94,6 +95,12 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
         </div>
         {user ? (
           <nav aria-label={t("nav.label")} className="app-nav">
+            <NavLink to="/" end>
+              {t("nav.overview")}
+            </NavLink>
+            {user.role === "focal-point" && user.entityCode ? (
+              <NavLink to={`/entities/${user.entityCode}`}>{t("entity.score")}</NavLink>
+            ) : null}
             <NavLink to="/kpis">{t("nav.catalogue")}</NavLink>
             {root?.canManageUsers ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
           </nav>
@@ -108,12 +115,13 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
             <button type="submit">{t("nav.signOut")}</button>
           </form>
         ) : null}
+        </div>
+        {root?.demo ? (
+          <p className="demo-banner" role="note">
+            {t("demo.banner")}
+          </p>
+        ) : null}
       </header>
-      {root?.demo ? (
-        <p className="demo-banner" role="note">
-          {t("demo.banner")}
-        </p>
-      ) : null}
       <main id="main" tabIndex={-1}>
         {children}
       </main>

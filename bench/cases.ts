@@ -3,6 +3,8 @@
 import type { Db } from "../db/index";
 import { periodsRead } from "../app/compliance/engine";
 import { citySeriesFor, reportFor, scorecardFor } from "../app/models/report.server";
+import { entityScorecardFor, overviewFor } from "../app/models/scorecards.server";
+import { addMonths } from "../app/utils/period";
 import { BENCH_PERIOD, SCALE } from "./synthetic";
 
 export interface BenchCase {
@@ -32,6 +34,7 @@ function readDefinitionRows(db: Db, kpi?: string) {
 }
 
 const periods = periodsRead(BENCH_PERIOD);
+const figureColumns = "entity_code, kpi_code, period, value, numerator, denominator";
 const inList = periods.map(() => "?").join(",");
 
 export const CASES: BenchCase[] = [
@@ -68,6 +71,30 @@ export const CASES: BenchCase[] = [
         .prepare(
           `SELECT entity_code, kpi_code, period, value, numerator, denominator FROM figures WHERE entity_code = ? AND period IN (${inList}) AND status = 'approved'`,
         )
+        .all("E007", ...periods),
+    ],
+  },
+  {
+    name: `city overview page data (${BENCH_PERIOD})`,
+    run: (db) => overviewFor(db, BENCH_PERIOD, SCALE.from),
+    floor: (db) => [
+      readDefinitionRows(db),
+      // This month and last for every row; the headline KPI's thirteen months and its history.
+      db.$client
+        .prepare(`SELECT ${figureColumns} FROM figures WHERE period IN (?, ?) AND status = 'approved'`)
+        .all(BENCH_PERIOD, addMonths(BENCH_PERIOD, -1)),
+      db.$client
+        .prepare(`SELECT ${figureColumns} FROM figures WHERE kpi_code = ? AND period >= ? AND period <= ? AND status = 'approved'`)
+        .all("K01", SCALE.from, BENCH_PERIOD),
+    ],
+  },
+  {
+    name: `entity scorecard page data (E007, ${BENCH_PERIOD})`,
+    run: (db) => entityScorecardFor(db, "E007", BENCH_PERIOD),
+    floor: (db) => [
+      readDefinitionRows(db),
+      db.$client
+        .prepare(`SELECT ${figureColumns} FROM figures WHERE entity_code = ? AND period IN (${inList}) AND status = 'approved'`)
         .all("E007", ...periods),
     ],
   },

@@ -75,5 +75,8 @@ export function formatterFor(intl: IntlShape) {
 
   const number = (v: number, maximumFractionDigits = 2) => intl.formatNumber(v, { maximumFractionDigits });
 
-  return { locale, t, name, period, date, dateTime, value, share, list, number };
+  /** A change with its sign: +1.2, −0.4. */
+  const signed = (v: number) => intl.formatNumber(v, { signDisplay: "exceptZero", maximumFractionDigits: 1 });
+
+  return { locale, t, name, period, date, dateTime, value, share, list, number, signed };
 }

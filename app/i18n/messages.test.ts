@@ -38,7 +38,7 @@ describe("message catalogues", () => {
   it("write Arabic in Arabic", () => {
     const arabicLetters = /[\u0600-\u06FF]/;
     // Ids whose Arabic text is a name in another script on purpose.
-    const exceptions = new Set(["lang.other", "value.none"]);
+    const exceptions = new Set(["lang.other", "value.none", "month.previous", "month.next", "overview.change"]);
     for (const [id, text] of Object.entries(ar)) {
       if (!exceptions.has(id)) expect(text, id).toMatch(arabicLetters);
     }

@@ -3,6 +3,7 @@ import { asc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { Target } from "../compliance/targets";
+import { cachedForDefinitions } from "./definitions-cache.server";
 
 export interface Named {
   code: string;
@@ -142,6 +143,10 @@ function summarise(db: Db, rows: KpiRow[]): KpiSummary[] {
  * within a pillar, the heaviest first: the headline KPI leads the catalogue.
  */
 export function listKpis(db: Db): KpiSummary[] {
+  return cachedForDefinitions(db, "listKpis", () => readKpis(db));
+}
+
+function readKpis(db: Db): KpiSummary[] {
   const kpis = summarise(
     db,
     db.select().from(s.kpis).where(isNull(s.kpis.retiredAt)).orderBy(asc(s.kpis.position)).all(),
@@ -207,6 +212,10 @@ export function databaseFacts(db: Db): { demo: boolean; definitionsVersion: stri
 
 /** Entities in force, in register order, with their names. */
 export function listEntities(db: Db): Array<Named & { sample: boolean; parentCode: string | null }> {
+  return cachedForDefinitions(db, "listEntities", () => readEntities(db));
+}
+
+function readEntities(db: Db): Array<Named & { sample: boolean; parentCode: string | null }> {
   return db
     .select({
       code: s.entities.code,

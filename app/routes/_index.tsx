@@ -1,9 +1,184 @@
-import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/auth/guard.server";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/guard.server";
+import { can } from "~/auth/permissions";
+import { explainRow } from "~/compliance/explain";
+import { ComplianceTable } from "~/components/compliance-table";
+import { useFormat } from "~/components/format";
+import { Heatmap } from "~/components/heatmap";
+import { LeagueTable } from "~/components/league-table";
+import { MonthPicker } from "~/components/month-picker";
+import { PrintHeader } from "~/components/print-header";
+import { StatusBadge } from "~/components/status";
+import { TrendChart } from "~/components/trend-chart";
+import { STRATEGY_KINDS } from "~/compliance/strategy-kinds";
+import { overviewFor } from "~/models/scorecards.server";
+import { db } from "~/utils/db.server";
+import { pageTitle } from "~/utils/meta";
+import { periodFromRequest } from "~/utils/period-param.server";
 
-// The catalogue is the first page until the city overview exists (issue 5).
-export function loader({ request }: LoaderFunctionArgs) {
-  requireUser(request);
-  const { search } = new URL(request.url);
-  return redirect(`/kpis${search}`);
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "overview.title");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = requirePermission(request, "city:read");
+  const { period, first, last } = periodFromRequest(request, db());
+  const overview = overviewFor(db(), period, first);
+  // A focal point reads the city but opens only their own entity's scorecard.
+  const openable = overview.league.filter((e) => can(user, "entity:read", e.code)).map((e) => e.code);
+  return { ...overview, first, last, openable, printedAt: new Date().toISOString() };
+}
+
+export default function Overview() {
+  const data = useLoaderData<typeof loader>();
+  const f = useFormat();
+  const { t } = f;
+  const month = f.period(data.period);
+  const headline = data.headline;
+  const row = headline?.row ?? null;
+  const openable = new Set(data.openable);
+  const entityHref = (code: string) => (openable.has(code) ? `/entities/${code}?period=${data.period}` : null);
+  const kpiName = (code: string) => (data.kpiNames[code] ? f.name(data.kpiNames[code]) : code);
+  const entityName = (code: string | null) => {
+    if (code === null) return t("overview.cityWide");
+    const entity = data.league.find((e) => e.code === code);
+    return entity ? f.name(entity) : code;
+  };
+  const points = (v: number | null, unit: string) =>
+    v === null ? t("value.none") : unit === "percent" ? t("change.points", { value: f.signed(v) }) : f.signed(v);
+
+  return (
+    <>
+      <PrintHeader period={data.period} printedAt={data.printedAt} />
+      <div className="page-head">
+        <div>
+          <h1>{t("overview.title")}</h1>
+          <p className="lead">{t("overview.intro", { month })}</p>
+        </div>
+        <MonthPicker period={data.period} first={data.first} last={data.last} />
+      </div>
+
+      {!data.hasFigures ? <p className="empty-state">{t("overview.empty", { month })}</p> : null}
+
+      {headline && row ? (
+        <section className="headline card" aria-labelledby="headline-title">
+          <h2 id="headline-title">
+            {t("overview.headline")}:{" "}
+            <Link to={`/kpis/${headline.kpi.code}?period=${data.period}`}>{f.name(headline.kpi)}</Link>
+          </h2>
+          <div className="headline-figures">
+            <div className="headline-main">
+              <span className="headline-label">{t("overview.actual")}</span>
+              <span className="headline-value">{f.value(headline.kpi.unit, row.actual)}</span>
+              <StatusBadge status={row.status} />
+            </div>
+            <dl className="headline-facts">
+              <dt>{t("overview.target")}</dt>
+              <dd>
+                {row.explanation.target
+                  ? t("overview.targetValue", {
+                      value: f.value(headline.kpi.unit, row.target),
+                      kind: t(`target.kind.${row.explanation.target.kind}`),
+                      due: f.period(row.explanation.target.due),
+                    })
+                  : t("overview.noTarget")}
+              </dd>
+              <dt>{t("overview.changeMonth")}</dt>
+              <dd>{points(row.trend.change, headline.kpi.unit)}</dd>
+              <dt>{t("overview.changeYear")}</dt>
+              <dd>{points(row.trend.changeOnYear, headline.kpi.unit)}</dd>
+              <dt>{t("overview.forecast")}</dt>
+              <dd>
+                {row.forecast ? (
+                  <>
+                    {t(row.forecast.meetsTarget ? "overview.forecastMeets" : "overview.forecastMisses", {
+                      value: f.value(headline.kpi.unit, row.forecast.projected),
+                      due: f.period(row.forecast.due),
+                    })}{" "}
+                    {row.forecast.reachesTargetIn
+                      ? t("overview.forecastReaches", { month: f.period(row.forecast.reachesTargetIn) })
+                      : t("overview.forecastNever")}{" "}
+                    <span className="muted">{t("overview.forecastBasis", { months: row.forecast.months })}</span>
+                  </>
+                ) : (
+                  t("overview.forecastNone")
+                )}
+              </dd>
+            </dl>
+          </div>
+          <p className="explanation">{explainRow(row, { unit: headline.kpi.unit, period: data.period, f })}</p>
+          <TrendChart
+            title={t("overview.trendTitle", { kpi: f.name(headline.kpi) })}
+            unit={headline.kpi.unit}
+            series={headline.series}
+            forecast={headline.forecast}
+          />
+        </section>
+      ) : null}
+
+      <section aria-labelledby="league-title">
+        <h2 id="league-title">{t("overview.league")}</h2>
+        <p className="muted">{t("overview.leagueIntro")}</p>
+        <LeagueTable entities={data.league} entityHref={entityHref} />
+      </section>
+
+      <section aria-labelledby="heatmap-title">
+        <h2 id="heatmap-title">{t("overview.heatmap")}</h2>
+        <Heatmap
+          caption={t("overview.heatmapCaption", { month })}
+          entities={data.league}
+          kpis={data.heatmap.kpis}
+          cells={data.heatmap.cells}
+          entityHref={entityHref}
+        />
+      </section>
+
+      <section aria-labelledby="strategy-title">
+        <h2 id="strategy-title">{t("overview.strategy")}</h2>
+        <div className="strategy-grid">
+          {STRATEGY_KINDS.map((kind) => (
+            <ComplianceTable
+              key={kind}
+              caption={t(`col.${kind}`)}
+              items={data.strategy[kind]}
+              href={(code) => `/strategy/${kind}/${code}?period=${data.period}`}
+            />
+          ))}
+        </div>
+      </section>
+
+      <section aria-labelledby="changes-title">
+        <h2 id="changes-title">{t("overview.changes")}</h2>
+        {data.changes.length === 0 ? (
+          <p className="empty-state">{t("overview.changesEmpty")}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table">
+              <caption className="visually-hidden">{t("overview.changesCaption")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("col.kpi")}</th>
+                  <th scope="col">{t("col.entity")}</th>
+                  <th scope="col">{t("col.change")}</th>
+                  <th scope="col">{t("col.actual")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.changes.map((c) => (
+                  <tr key={`${c.kpi}|${c.entity}`}>
+                    <td>{kpiName(c.kpi)}</td>
+                    <th scope="row">{entityName(c.entity)}</th>
+                    <td className="status-change">
+                      <StatusBadge status={c.from} /> <span aria-hidden="true">{f.locale === "ar" ? "←" : "→"}</span>{" "}
+                      <StatusBadge status={c.to} />
+                    </td>
+                    <td className="number">{f.value(data.kpiNames[c.kpi]?.unit ?? "number", c.actual)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
 }

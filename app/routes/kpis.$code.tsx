@@ -3,7 +3,16 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/guard.server";
 import { useFormat } from "~/components/format";
 import { useT } from "~/i18n/use-t";
+import { can } from "~/auth/permissions";
+import { explainRow } from "~/compliance/explain";
+import { MonthPicker } from "~/components/month-picker";
+import { MultiSeriesChart } from "~/components/multi-series-chart";
+import { PrintHeader } from "~/components/print-header";
+import { ScorecardTable } from "~/components/scorecard-table";
+import { TrendChart } from "~/components/trend-chart";
 import { getKpi, type Named } from "~/models/kpis.server";
+import { kpiPageFor } from "~/models/scorecards.server";
+import { periodFromRequest } from "~/utils/period-param.server";
 import { db } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -14,14 +23,18 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
 };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  requirePermission(request, "catalogue:read");
+  const user = requirePermission(request, "catalogue:read");
   const kpi = getKpi(db(), params.code ?? "");
   if (!kpi) throw new Response("KPI not found", { status: 404 });
-  return { kpi };
+  const { period, first, last } = periodFromRequest(request, db());
+  // A retired KPI has a definition but no place in the engine's catalogue.
+  const page = kpi.retiredAt ? null : kpiPageFor(db(), kpi.code, period, first);
+  const openable = (page?.entities ?? []).filter((e) => can(user, "entity:read", e.code)).map((e) => e.code);
+  return { kpi, page, period, first, last, openable, printedAt: new Date().toISOString() };
 }
 
 export default function KpiDefinitionPage() {
-  const { kpi } = useLoaderData<typeof loader>();
+  const { kpi, page, period, first, last, openable, printedAt } = useLoaderData<typeof loader>();
   const t = useT();
   const f = useFormat();
   const names = (items: Named[]) =>
@@ -42,6 +55,43 @@ export default function KpiDefinitionPage() {
         </p>
       ) : null}
       {description ? <p className="lead">{description}</p> : null}
+      <PrintHeader period={period} printedAt={printedAt} filters={f.name(kpi)} />
+
+      {page ? (
+        <section aria-labelledby="series">
+          <div className="page-head">
+            <h2 id="series">{t("kpi.citySeries")}</h2>
+            <MonthPicker period={period} first={first} last={last} />
+          </div>
+          <TrendChart
+            title={t("kpi.cityChart", { kpi: f.name(kpi) })}
+            unit={kpi.unit}
+            series={page.city.map(({ period, actual, target }) => ({ period, actual, target }))}
+          />
+          <MultiSeriesChart
+            title={t("kpi.entitiesChart", { kpi: f.name(kpi) })}
+            unit={kpi.unit}
+            periods={page.periods}
+            lines={page.lines}
+            target={page.city.map((p) => p.target)}
+          />
+          <h2>{t("kpi.monthTable", { month: f.period(period) })}</h2>
+          <ScorecardTable
+            caption={t("kpi.monthCaption", { kpi: f.name(kpi), month: f.period(period) })}
+            lines={page.rows.map((row) => {
+              const entity = row.entity === null ? null : page.entities.find((e) => e.code === row.entity);
+              return {
+                key: row.entity ?? "city",
+                label: entity ? f.name(entity) : t("overview.cityWide"),
+                href: entity && openable.includes(entity.code) ? `/entities/${entity.code}?period=${period}` : null,
+                unit: kpi.unit,
+                row,
+                explanation: explainRow(row, { unit: kpi.unit, period, f }),
+              };
+            })}
+          />
+        </section>
+      ) : null}
 
       <section aria-labelledby="definition">
         <h2 id="definition">{t("kpi.definition")}</h2>

@@ -54,7 +54,7 @@ describe("signing in", () => {
       await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.locator("form button[type=submit]").click()]);
     }
     expect(status).toBe(429);
-    await expect(page.getByRole("alert").textContent()).resolves.toMatch(/Too many failed attempts.*15 minutes/);
+    await page.getByText(/Too many failed attempts.*15 minutes/).waitFor();
     await screenshot(page, "login-locked-en");
     await context.close();
   });
@@ -80,7 +80,8 @@ describe("what each role sees", () => {
     await signIn(page, baseURL, "admin@example.com");
     await page.getByRole("link", { name: "Users" }).click();
     await page.waitForURL(`${baseURL}/admin/users`);
-    expect(await page.getByRole("row", { name: /focal\.rta@example\.com/ }).textContent()).toContain("Roads and Transport Authority");
+    const users = page.getByRole("table", { name: "Users with their role, entity, status and last sign-in" });
+    expect(await users.getByRole("row", { name: /focal\.rta@example\.com/ }).textContent()).toContain("Roads and Transport Authority");
     await page.locator("#email").fill("new.analyst@example.com");
     await page.locator("#name").fill("New Analyst");
     await page.locator("#role").selectOption("analyst");
@@ -119,11 +120,11 @@ describe("what each role sees", () => {
     ["analyst@example.com", "Analyst"],
     ["focal.rta@example.com", "Focal point"],
   ] as const) {
-    it(`a signed-in ${role.toLowerCase()} reads the catalogue but cannot reach user management`, async () => {
+    it(`a signed-in ${role.toLowerCase()} reads the city overview but cannot reach user management`, async () => {
       const { context, page } = await newPage(browser, "en-US");
       await signIn(page, baseURL, email);
       expect(await page.getByRole("link", { name: "Users" }).count()).toBe(0);
-      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("KPI catalogue");
+      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("City overview");
       const response = await page.goto(`${baseURL}/admin/users`);
       expect(response?.status()).toBe(403);
       expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Not allowed");

@@ -8,6 +8,8 @@ import type { TestProject } from "vitest/node";
 declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
+    /** The server's database, for comparing pages with `kpi report`. */
+    databasePath: string;
   }
 }
 
@@ -50,6 +52,7 @@ export default async function setup(project: TestProject) {
   const baseURL = `http://127.0.0.1:${PORT}`;
   await waitForServer(`${baseURL}/kpis`, server, () => log);
   project.provide("baseURL", baseURL);
+  project.provide("databasePath", path.join(dir, "e2e.db"));
 
   return async () => {
     server.kill("SIGTERM");

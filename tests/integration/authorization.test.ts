@@ -44,7 +44,20 @@ const adminOnly = (outcome: Outcome) => signedIn(403, { admin: outcome });
 let targetUserId = 0;
 
 const RULES: Record<string, RouteRule> = {
-  "_index.tsx": { url: "/", get: signedIn(302), post: "no action" },
+  "_index.tsx": { url: "/", get: signedIn(200), post: "no action" },
+  // An entity's scorecard: its own focal point may read it, another entity's may not.
+  "entities.$code.tsx": {
+    url: "/entities/RTA",
+    params: { code: "RTA" },
+    get: signedIn(200, { focalOther: 403 }),
+    post: "no action",
+  },
+  "strategy.$kind.$code.tsx": {
+    url: "/strategy/policies/smart-gov-80-2018",
+    params: { kind: "policies", code: "smart-gov-80-2018" },
+    get: signedIn(200),
+    post: "no action",
+  },
   "$.tsx": { url: "/no/such/page", params: { "*": "no/such/page" }, get: signedIn(404), post: signedIn(404) },
   "kpis._index.tsx": { url: "/kpis", get: signedIn(200), post: "no action" },
   "kpis.$code.tsx": { url: "/kpis/SMART_ADOPTION", params: { code: "SMART_ADOPTION" }, get: signedIn(200), post: "no action" },

@@ -1,0 +1,212 @@
+// @vitest-environment jsdom
+import { createRemixStub } from "@remix-run/testing";
+import { render, screen, within } from "@testing-library/react";
+import { IntlProvider } from "react-intl";
+import { describe, expect, it } from "vitest";
+import { STATUSES, type Status } from "~/compliance/types";
+import { intlLocale, messagesFor, type Locale } from "~/i18n/locale";
+import { TIME_ZONE } from "~/utils/period";
+import { Heatmap, type HeatmapCell } from "./heatmap";
+import { STATUS_SYMBOL } from "./status";
+
+const LRM = "\u200e";
+
+const entities = [
+  { code: "RTA", nameEn: "Roads and Transport Authority", nameAr: "هيئة الطرق والمواصلات" },
+  {
+    code: "DEWA",
+    nameEn: "Dubai Electricity and Water Authority",
+    nameAr: "هيئة كهرباء ومياه دبي",
+  },
+];
+const kpis = [
+  {
+    code: "SMART_ADOPTION",
+    nameEn: "Transactions through e-/smart channels",
+    nameAr: "نسبة المعاملات المنجزة عبر القنوات الإلكترونية والذكية",
+    unit: "percent" as const,
+  },
+  {
+    code: "SERVICE_REQUEST_DAYS",
+    nameEn: "Working days to complete a service request",
+    nameAr: "متوسط أيام العمل لإنجاز طلب الخدمة",
+    unit: "days" as const,
+  },
+  {
+    code: "OPEN_DATASETS",
+    nameEn: "Open data sets published",
+    nameAr: "مجموعات البيانات المفتوحة المنشورة",
+    unit: "count" as const,
+  },
+  {
+    code: "PAPERLESS",
+    nameEn: "Paperless services",
+    nameAr: "الخدمات اللاورقية",
+    unit: "percent" as const,
+  },
+];
+// One cell for every status; DEWA does not report PAPERLESS.
+const cells: Record<string, HeatmapCell> = {
+  "RTA|SMART_ADOPTION": { status: "met", actual: 93.1, target: 80 },
+  "RTA|SERVICE_REQUEST_DAYS": { status: "on-track", actual: 6, target: 5 },
+  "RTA|OPEN_DATASETS": { status: "at-risk", actual: 40, target: 50 },
+  "RTA|PAPERLESS": { status: "off-track", actual: 20, target: 90 },
+  "DEWA|SMART_ADOPTION": { status: "no-data", actual: null, target: 80 },
+  "DEWA|SERVICE_REQUEST_DAYS": { status: "no-target", actual: 4, target: null },
+  "DEWA|OPEN_DATASETS": { status: "met", actual: 61, target: 50 },
+};
+
+function renderHeatmap(locale: Locale, entityHref?: (code: string) => string | null) {
+  const Stub = createRemixStub([
+    {
+      path: "/",
+      Component: () => (
+        <Heatmap
+          caption="Compliance by entity"
+          entities={entities}
+          kpis={kpis}
+          cells={cells}
+          entityHref={entityHref}
+        />
+      ),
+    },
+  ]);
+  return render(
+    <IntlProvider
+      locale={intlLocale(locale)}
+      messages={messagesFor(locale)}
+      timeZone={TIME_ZONE}
+    >
+      <div dir={locale === "ar" ? "rtl" : "ltr"}>
+        <Stub />
+      </div>
+    </IntlProvider>,
+  );
+}
+
+const words: Record<Locale, Record<Status, string>> = {
+  en: {
+    met: "Met",
+    "on-track": "On track",
+    "at-risk": "At risk",
+    "off-track": "Off track",
+    "no-data": "No data",
+    "no-target": "No target",
+  },
+  ar: {
+    met: "محقَّق",
+    "on-track": "على المسار",
+    "at-risk": "في خطر",
+    "off-track": "خارج المسار",
+    "no-data": "لا توجد بيانات",
+    "no-target": "لا يوجد مستهدف",
+  },
+};
+
+describe("the compliance heatmap", () => {
+  for (const locale of ["en", "ar"] as const) {
+    it(`shows each status by symbol and word, not colour alone (${locale})`, async () => {
+      renderHeatmap(locale);
+      const table = await screen.findByRole("table", { name: "Compliance by entity" });
+      const statusCells = [...table.querySelectorAll("td[tabindex='0']")] as HTMLElement[];
+      expect(statusCells).toHaveLength(Object.keys(cells).length);
+      for (const status of STATUSES) {
+        const cell = statusCells.find((c) => c.classList.contains(`heatmap-${status}`));
+        expect(cell, status).toBeDefined();
+        expect(within(cell!).getByText(STATUS_SYMBOL[status])).toBeInTheDocument();
+        expect(within(cell!).getByText(words[locale][status])).toBeInTheDocument();
+      }
+    });
+  }
+
+  it("names each cell with the KPI, the figure against its target and the status (English)", async () => {
+    renderHeatmap("en");
+    const met = await screen.findByRole("cell", {
+      name: "Transactions through e-/smart channels: 93.1% against 80% — Met",
+    });
+    expect(met).toHaveAttribute("tabindex", "0");
+    expect(met).toHaveAttribute(
+      "title",
+      "Transactions through e-/smart channels: 93.1% against 80% — Met",
+    );
+    // The hover and focus tooltip carries the same words, hidden from screen readers (they
+    // already have the label).
+    const tip = within(met).getByText(
+      "Transactions through e-/smart channels: 93.1% against 80% — Met",
+    );
+    expect(tip).toHaveAttribute("aria-hidden", "true");
+    met.focus();
+    expect(met).toHaveFocus();
+
+    expect(
+      screen.getByRole("cell", {
+        name: "Working days to complete a service request: 6 days against 5 days — On track",
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole("cell", {
+        name: "Transactions through e-/smart channels: no figure against 80% — No data",
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole("cell", {
+        name: "Working days to complete a service request: actual 4 days — No target",
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it("names each cell in Arabic with Arabic words and the pinned digits", async () => {
+    renderHeatmap("ar");
+    const met = await screen.findByRole("cell", {
+      name: `نسبة المعاملات المنجزة عبر القنوات الإلكترونية والذكية: 93.1${LRM}%${LRM} مقابل 80${LRM}%${LRM} — محقَّق`,
+    });
+    expect(met).toHaveAttribute("tabindex", "0");
+    expect(
+      screen.getByRole("cell", {
+        name: `الخدمات اللاورقية: 20${LRM}%${LRM} مقابل 90${LRM}%${LRM} — خارج المسار`,
+      }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole("columnheader", { name: "SMART_ADOPTION" })).toHaveAttribute(
+      "title",
+      "نسبة المعاملات المنجزة عبر القنوات الإلكترونية والذكية",
+    );
+    expect(screen.getByRole("rowheader", { name: "هيئة الطرق والمواصلات" })).toBeInTheDocument();
+  });
+
+  for (const [locale, label] of [
+    ["en", "Not reported"],
+    ["ar", "غير مُبلَّغ عنه"],
+  ] as const) {
+    it(`marks a KPI the entity does not report as not reported (${locale})`, async () => {
+      renderHeatmap(locale);
+      await screen.findByRole("table");
+      const notReported = screen.getAllByRole("cell", { name: label });
+      expect(notReported).toHaveLength(1);
+      const row = notReported[0].closest("tr")!;
+      expect(within(row).getByRole("rowheader")).toHaveTextContent(
+        locale === "en" ? "Dubai Electricity and Water Authority" : "هيئة كهرباء ومياه دبي",
+      );
+      expect(notReported[0]).not.toHaveAttribute("tabindex");
+      expect(notReported[0].querySelector(".status")).toBeNull();
+    });
+  }
+
+  it("links an entity's name when entityHref gives an address, and not when it gives null", async () => {
+    renderHeatmap("en", (code) => (code === "RTA" ? "/entities/rta" : null));
+    const link = await screen.findByRole("link", { name: "Roads and Transport Authority" });
+    expect(link).toHaveAttribute("href", "/entities/rta");
+    expect(
+      screen.getByRole("rowheader", { name: "Dubai Electricity and Water Authority" }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole("link", { name: "Dubai Electricity and Water Authority" }),
+    ).toBeNull();
+    expect(screen.getAllByRole("link")).toHaveLength(1);
+  });
+
+  it("has no links without entityHref", async () => {
+    renderHeatmap("ar");
+    await screen.findByRole("table");
+    expect(screen.queryAllByRole("link")).toHaveLength(0);
+  });
+});

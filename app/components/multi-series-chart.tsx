@@ -1,0 +1,156 @@
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { Unit } from "../definitions/schema";
+import { useT } from "../i18n/use-t";
+import { useFormat } from "./format";
+import { CHART_COLOURS, ChartBox, ChartDataDetails, useMonthShort } from "./trend-chart";
+
+export interface SeriesLine {
+  key: string;
+  label: string;
+  values: Array<number | null>;
+}
+
+/**
+ * Okabe–Ito without black, which the target takes. Seven colours against five dash patterns
+ * (coprime), so the first 35 lines each differ in colour and dash together, and no two
+ * neighbours are told apart by colour alone.
+ */
+const LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"];
+const LINE_DASHES = ["", "6 3", "2 3", "8 3 2 3", "12 4"];
+
+export function lineStyle(index: number) {
+  return {
+    stroke: LINE_COLOURS[index % LINE_COLOURS.length],
+    strokeDasharray: LINE_DASHES[index % LINE_DASHES.length] || undefined,
+  };
+}
+
+/** Several entities' lines for one KPI against its target trajectory. */
+export function MultiSeriesChart({
+  title,
+  unit,
+  periods,
+  lines,
+  target,
+  height = 320,
+}: {
+  title: string;
+  unit: Unit;
+  periods: string[];
+  lines: SeriesLine[];
+  target: Array<number | null>;
+  height?: number;
+}) {
+  const f = useFormat();
+  const t = useT();
+  const monthShort = useMonthShort();
+  const rtl = f.locale === "ar";
+
+  // Line keys come from callers (entity codes); the chart's own keys never clash with them.
+  const rows = periods.map((period, i) => {
+    const row: Record<string, string | number | null> = { period, target: target[i] ?? null };
+    lines.forEach((line, l) => {
+      row[`line${l}`] = line.values[i] ?? null;
+    });
+    return row;
+  });
+
+  const summary =
+    periods.length === 0
+      ? t("chart.summaryNoData", { title })
+      : t("chart.multi.summary", {
+          title,
+          count: lines.length,
+          from: f.period(periods[0]),
+          to: f.period(periods[periods.length - 1]),
+        });
+  const valueOf = (v: unknown) => f.value(unit, typeof v === "number" ? v : null);
+
+  return (
+    <div className="chart">
+      <ChartBox label={summary} height={height}>
+        {() => (
+          <ResponsiveContainer
+            width="100%"
+            height={height}
+            initialDimension={{ width: 640, height }}
+          >
+            <LineChart
+              data={rows}
+              accessibilityLayer={false}
+              margin={{ top: 8, right: 16, bottom: 0, left: 16 }}
+            >
+              <CartesianGrid stroke={CHART_COLOURS.grid} vertical={false} />
+              <XAxis dataKey="period" tickFormatter={(p: string) => monthShort(p)} reversed={rtl} />
+              <YAxis orientation={rtl ? "right" : "left"} tickFormatter={valueOf} width="auto" />
+              <Tooltip
+                labelFormatter={(p) => f.period(String(p))}
+                formatter={valueOf}
+                contentStyle={{ direction: rtl ? "rtl" : "ltr", textAlign: "start" }}
+              />
+              <Legend
+                iconType="plainline"
+                itemSorter={null}
+                wrapperStyle={{ direction: rtl ? "rtl" : "ltr" }}
+              />
+              {lines.map((line, l) => (
+                <Line
+                  key={line.key}
+                  dataKey={`line${l}`}
+                  name={line.label}
+                  {...lineStyle(l)}
+                  strokeWidth={1.5}
+                  dot={false}
+                />
+              ))}
+              <Line
+                dataKey="target"
+                name={t("chart.series.target")}
+                stroke="#000000"
+                strokeWidth={3.5}
+                strokeDasharray="10 5"
+                dot={false}
+              />
+            </LineChart>
+          </ResponsiveContainer>
+        )}
+      </ChartBox>
+      <ChartDataDetails>
+        <table className="data-table chart-table">
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("chart.col.month")}</th>
+              {lines.map((line) => (
+                <th scope="col" key={line.key}>
+                  {line.label}
+                </th>
+              ))}
+              <th scope="col">{t("chart.series.target")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {periods.map((period, i) => (
+              <tr key={period}>
+                <th scope="row">{f.period(period)}</th>
+                {lines.map((line) => (
+                  <td key={line.key}>{f.value(unit, line.values[i] ?? null)}</td>
+                ))}
+                <td>{f.value(unit, target[i] ?? null)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ChartDataDetails>
+    </div>
+  );
+}

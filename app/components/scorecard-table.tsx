@@ -1,0 +1,109 @@
+import { Link } from "@remix-run/react";
+import type { ReportRow } from "../compliance/types";
+import type { Unit } from "../definitions/schema";
+import { Sparkline } from "./sparkline";
+import { StatusBadge } from "./status";
+import { useFormat } from "./format";
+
+export interface ScorecardLine {
+  key: string;
+  label: string;
+  href: string | null;
+  unit: Unit;
+  row: ReportRow;
+  /** Actuals of the last twelve months, oldest first; omit to leave the column out. */
+  sparkline?: Array<number | null>;
+  /** The row's explanation in the reader's language. */
+  explanation: string;
+}
+
+/**
+ * One row per KPI (on a scorecard) or per entity (on a KPI page): actual, target and its kind,
+ * achievement, status, the last twelve months, the change on the month, the forecast, and why.
+ * Every number comes from the engine's row.
+ */
+export function ScorecardTable({ caption, lines, months }: { caption: string; lines: ScorecardLine[]; months?: string[] }) {
+  const f = useFormat();
+  const { t } = f;
+  const withSparkline = lines.some((l) => l.sparkline);
+  const change = (line: ScorecardLine) => {
+    const v = line.row.trend.change;
+    if (v === null) return t("value.none");
+    return line.unit === "percent" ? t("change.points", { value: f.signed(v) }) : f.signed(v);
+  };
+  const forecast = (line: ScorecardLine) => {
+    const fc = line.row.forecast;
+    if (!fc) return t("value.none");
+    const target = f.value(line.unit, fc.target);
+    return fc.reachesTargetIn
+      ? t("forecast.reaches", { target, month: f.period(fc.reachesTargetIn) })
+      : t("forecast.never", { target });
+  };
+
+  return (
+    <div className="table-scroll">
+      <table className="data-table scorecard">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("col.kpi")}</th>
+            <th scope="col">{t("col.actual")}</th>
+            <th scope="col">{t("col.target")}</th>
+            <th scope="col">{t("col.achievement")}</th>
+            <th scope="col">{t("col.status")}</th>
+            {withSparkline ? <th scope="col">{t("col.trend")}</th> : null}
+            <th scope="col">{t("col.changeMonth")}</th>
+            <th scope="col">{t("col.forecast")}</th>
+            <th scope="col">{t("col.why")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((line) => (
+            <tr key={line.key} data-kpi={line.row.kpi} data-entity={line.row.entity ?? ""}>
+              <th scope="row">{line.href ? <Link to={line.href}>{line.label}</Link> : line.label}</th>
+              <td className="number" data-value={line.row.actual ?? ""}>
+                {f.value(line.unit, line.row.actual)}
+              </td>
+              <td className="number" data-value={line.row.target ?? ""}>
+                {line.row.target !== null ? (
+                  <>
+                    {f.value(line.unit, line.row.target)}{" "}
+                    <span className="muted">({t(`target.kind.${line.row.targetKind!}`)})</span>
+                  </>
+                ) : (
+                  t("target.none")
+                )}
+              </td>
+              <td className="number" data-value={line.row.achievement ?? ""}>
+                {line.row.achievement !== null ? f.share(line.row.achievement) : t("value.none")}
+              </td>
+              <td data-status={line.row.status}>
+                <StatusBadge status={line.row.status} />
+              </td>
+              {withSparkline ? (
+                <td>
+                  {line.sparkline ? (
+                    <Sparkline
+                      values={line.sparkline}
+                      target={line.row.target}
+                      unit={line.unit}
+                      label={`${line.label}${months && months.length > 0 ? `, ${f.period(months[0])} – ${f.period(months.at(-1)!)}` : ""}`}
+                    />
+                  ) : null}
+                </td>
+              ) : null}
+              <td className="number">{change(line)}</td>
+              <td>{forecast(line)}</td>
+              <td className="why">
+                <details>
+                  <summary>{t("why.show")}</summary>
+                  <p>{line.explanation}</p>
+                </details>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

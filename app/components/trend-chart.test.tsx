@@ -1,0 +1,199 @@
+// @vitest-environment jsdom
+import { act, render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { ReactNode } from "react";
+import { hydrateRoot } from "react-dom/client";
+import { renderToString } from "react-dom/server";
+import { IntlProvider } from "react-intl";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { intlLocale, messagesFor, type Locale } from "~/i18n/locale";
+import { TIME_ZONE } from "~/utils/period";
+import { TrendChart } from "./trend-chart";
+
+const LRM = "\u200e";
+const pct = (v: string) => `${v}${LRM}%${LRM}`;
+
+function withIntl(locale: Locale, children: ReactNode) {
+  return (
+    <IntlProvider
+      locale={intlLocale(locale)}
+      messages={messagesFor(locale)}
+      timeZone={TIME_ZONE}
+    >
+      <div dir={locale === "ar" ? "rtl" : "ltr"}>{children}</div>
+    </IntlProvider>
+  );
+}
+
+const series = [
+  { period: "2018-01", actual: 70, target: 75 },
+  { period: "2018-02", actual: 72.5, target: 75 },
+  { period: "2018-03", actual: null, target: 80 },
+  { period: "2018-04", actual: 78.25, target: 80 },
+];
+const forecast = [
+  { period: "2018-05", value: 81 },
+  { period: "2018-06", value: 83.5 },
+];
+
+function chart(locale: Locale, title = "Smart adoption") {
+  return withIntl(
+    locale,
+    <TrendChart title={title} unit="percent" series={series} forecast={forecast} />,
+  );
+}
+
+const cellsOf = (row: HTMLElement) => [...row.querySelectorAll("th, td")].map((c) => c.textContent);
+
+describe("the trend chart's data table", () => {
+  it("has one row per month with formatted figures (English)", async () => {
+    render(chart("en"));
+    await userEvent.click(screen.getByText("Data table"));
+    const table = screen.getByRole("table", { name: "Smart adoption" });
+    expect(
+      within(table)
+        .getAllByRole("columnheader")
+        .map((c) => c.textContent),
+    ).toEqual(["Month", "Actual", "Target", "Forecast"]);
+    const rows = within(table).getAllByRole("row").slice(1);
+    expect(rows.map(cellsOf)).toEqual([
+      ["January 2018", "70%", "75%", "—"],
+      ["February 2018", "72.5%", "75%", "—"],
+      ["March 2018", "—", "80%", "—"],
+      ["April 2018", "78.3%", "80%", "—"],
+      ["May 2018", "—", "—", "81%"],
+      ["June 2018", "—", "—", "83.5%"],
+    ]);
+  });
+
+  it("has one row per month with formatted figures (Arabic)", async () => {
+    render(chart("ar", "التبني الذكي"));
+    await userEvent.click(screen.getByText("جدول البيانات"));
+    const table = screen.getByRole("table", { name: "التبني الذكي" });
+    expect(
+      within(table)
+        .getAllByRole("columnheader")
+        .map((c) => c.textContent),
+    ).toEqual(["الشهر", "الفعلي", "المستهدف", "التوقع"]);
+    const rows = within(table).getAllByRole("row").slice(1);
+    expect(rows.map(cellsOf)).toEqual([
+      ["يناير 2018", pct("70"), pct("75"), "—"],
+      ["فبراير 2018", pct("72.5"), pct("75"), "—"],
+      ["مارس 2018", "—", pct("80"), "—"],
+      ["أبريل 2018", pct("78.3"), pct("80"), "—"],
+      ["مايو 2018", "—", "—", pct("81")],
+      ["يونيو 2018", "—", "—", pct("83.5")],
+    ]);
+  });
+
+  it("leaves out the forecast column when there is no forecast", () => {
+    render(withIntl("en", <TrendChart title="Days" unit="days" series={series.slice(0, 2)} />));
+    const table = screen.getByRole("table", { name: "Days", hidden: true });
+    expect(
+      within(table)
+        .getAllByRole("columnheader", { hidden: true })
+        .map((c) => c.textContent),
+    ).toEqual(["Month", "Actual", "Target"]);
+  });
+});
+
+describe("the trend chart", () => {
+  it("is an image named with the title, the last actual against its target and the forecast", () => {
+    render(chart("en"));
+    expect(
+      screen.getByRole("img", {
+        name: "Smart adoption: 78.3% in April 2018, against a target of 80%. Forecast: 83.5% in June 2018.",
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it("is named in Arabic too, and says when there are no figures", () => {
+    render(chart("ar", "التبني الذكي"));
+    expect(
+      screen.getByRole("img", {
+        name: `التبني الذكي: ${pct("78.3")} في أبريل 2018، مقابل مستهدف قدره ${pct("80")}. التوقع: ${pct("83.5")} في يونيو 2018.`,
+      }),
+    ).toBeInTheDocument();
+    render(withIntl("ar", <TrendChart title="فارغ" unit="count" series={[]} />));
+    expect(screen.getByRole("img", { name: "فارغ: لا توجد أرقام بعد." })).toBeInTheDocument();
+  });
+
+  it("renders the table but no chart SVG on the server", () => {
+    const html = renderToString(chart("en"));
+    expect(html).toContain("<details");
+    expect(html).toContain("<caption>Smart adoption</caption>");
+    expect(html).toContain("January 2018");
+    expect(html).toContain("83.5%");
+    expect(html).toContain("The chart appears once the page has loaded");
+    expect(html).toContain('role="img"');
+    expect(html).toContain("block-size:280px");
+    expect(html).not.toContain("<svg");
+    expect(html).not.toContain("recharts");
+  });
+});
+
+describe("the trend chart in the browser", () => {
+  afterEach(() => document.body.replaceChildren());
+
+  // jsdom lays nothing out: give the chart's container a size, as a browser would, and leave
+  // text measurement at zero so that every tick fits.
+  function giveChartASize() {
+    const original = HTMLElement.prototype.getBoundingClientRect;
+    vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockImplementation(function (
+      this: HTMLElement,
+    ) {
+      return this.classList.contains("recharts-responsive-container")
+        ? DOMRect.fromRect({ width: 600, height: 280 })
+        : original.call(this);
+    });
+  }
+
+  async function hydrate(locale: Locale) {
+    giveChartASize();
+    const ui = chart(locale);
+    const container = document.createElement("div");
+    container.innerHTML = renderToString(ui);
+    document.body.append(container);
+    expect(container.querySelector(".chart-placeholder")).not.toBeNull();
+    // A hydration mismatch would be a console.error, which fails the test (tests/setup.ts).
+    await act(async () => {
+      hydrateRoot(container, ui);
+    });
+    return container;
+  }
+
+  it("hydrates without a mismatch and then draws the chart", async () => {
+    const container = await hydrate("en");
+    expect(container.querySelector(".chart-placeholder")).toBeNull();
+    expect(container.querySelector(".chart-canvas")).toHaveAttribute("dir", "ltr");
+    expect(container.querySelector("svg.recharts-surface")).not.toBeNull();
+    expect(container.querySelectorAll(".recharts-line")).toHaveLength(3);
+  });
+
+  for (const locale of ["en", "ar"] as const) {
+    it(`runs time and places the value axis for the reading direction (${locale})`, async () => {
+      const container = await hydrate(locale);
+      const ticks = (orientation: string) => [
+        ...container.querySelectorAll(
+          `text.recharts-cartesian-axis-tick-value[orientation="${orientation}"]`,
+        ),
+      ];
+      const monthTicks = ticks("bottom");
+      const x = (label: string) =>
+        Number(monthTicks.find((t) => t.textContent === label)!.getAttribute("x"));
+      const first = locale === "en" ? "Jan 18" : "يناير 18";
+      const last = locale === "en" ? "Jun 18" : "يونيو 18";
+      const valueTicks = ticks(locale === "en" ? "left" : "right");
+      expect(valueTicks.map((t) => t.textContent)).toContain(locale === "en" ? "75%" : pct("75"));
+      expect(ticks(locale === "en" ? "right" : "left")).toHaveLength(0);
+      const valueX = Number(valueTicks[0].getAttribute("x"));
+      if (locale === "en") {
+        expect(x(first)).toBeLessThan(x(last));
+        expect(valueX).toBeLessThan(300);
+      } else {
+        expect(x(first)).toBeGreaterThan(x(last));
+        expect(valueX).toBeGreaterThan(300);
+      }
+    });
+  }
+});

@@ -1,0 +1,274 @@
+import { useEffect, useRef, type ReactNode } from "react";
+import { useIntl } from "react-intl";
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { Unit } from "../definitions/schema";
+import { TIME_ZONE } from "../utils/period";
+import { useT } from "../i18n/use-t";
+import { ClientOnly } from "./client-only";
+import { useFormat } from "./format";
+
+export interface TrendPoint {
+  period: string;
+  actual: number | null;
+  target: number | null;
+}
+
+export interface ForecastPoint {
+  period: string;
+  value: number;
+}
+
+/** Okabe–Ito colours: told apart with every common colour blindness. */
+export const CHART_COLOURS = {
+  actual: "#0072B2",
+  target: "#D55E00",
+  forecast: "#009E73",
+  grid: "#d5dbe3",
+} as const;
+
+/** "Dec 18" for 2018-12: the month in the middle, so no time zone can move it. */
+export function useMonthShort() {
+  const intl = useIntl();
+  return (period: string) =>
+    intl.formatDate(
+      new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)) - 1, 15)),
+      {
+        month: "short",
+        year: "2-digit",
+        timeZone: TIME_ZONE,
+      },
+    );
+}
+
+/**
+ * The chart's fixed-height box. Recharts draws nothing on the server (recharts#5997), so the
+ * server and the hydrating render show a sentence instead, in a box of the chart's height so
+ * nothing shifts when the chart arrives. The chart itself is laid out left to right, because
+ * recharts places tooltips wrongly under `direction: rtl`; right-to-left order comes from the
+ * axes instead.
+ */
+export function ChartBox({
+  label,
+  height,
+  children,
+}: {
+  label: string;
+  height: number;
+  children: () => ReactNode;
+}) {
+  const t = useT();
+  return (
+    <div className="chart-box" role="img" aria-label={label} style={{ blockSize: height }}>
+      <ClientOnly fallback={<p className="chart-placeholder">{t("chart.placeholder")}</p>}>
+        {() => (
+          <div dir="ltr" className="chart-canvas">
+            {children()}
+          </div>
+        )}
+      </ClientOnly>
+    </div>
+  );
+}
+
+/**
+ * The chart's figures as a table, folded away on screen but in the server HTML, so it works
+ * without JavaScript, for screen readers and in print (opened for printing).
+ */
+export function ChartDataDetails({ children }: { children: ReactNode }) {
+  const t = useT();
+  const ref = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    const details = ref.current;
+    if (!details) return;
+    let wasOpen = details.open;
+    const open = () => {
+      wasOpen = details.open;
+      details.open = true;
+    };
+    const restore = () => {
+      details.open = wasOpen;
+    };
+    window.addEventListener("beforeprint", open);
+    window.addEventListener("afterprint", restore);
+    return () => {
+      window.removeEventListener("beforeprint", open);
+      window.removeEventListener("afterprint", restore);
+    };
+  }, []);
+  return (
+    <details className="chart-data" ref={ref}>
+      <summary>{t("chart.dataTable")}</summary>
+      <div className="table-scroll">{children}</div>
+    </details>
+  );
+}
+
+interface Row {
+  period: string;
+  actual: number | null;
+  target: number | null;
+  forecast: number | null;
+}
+
+function rowsOf(series: TrendPoint[], forecast: ForecastPoint[]): Row[] {
+  const bySeries = new Map(series.map((p) => [p.period, p]));
+  const byForecast = new Map(forecast.map((p) => [p.period, p.value]));
+  const periods = [...new Set([...bySeries.keys(), ...byForecast.keys()])].sort();
+  return periods.map((period) => ({
+    period,
+    actual: bySeries.get(period)?.actual ?? null,
+    target: bySeries.get(period)?.target ?? null,
+    forecast: byForecast.get(period) ?? null,
+  }));
+}
+
+/** A KPI's monthly actuals against its target, with the forecast where there is one. */
+export function TrendChart({
+  title,
+  unit,
+  series,
+  forecast,
+  height = 280,
+}: {
+  title: string;
+  unit: Unit;
+  series: TrendPoint[];
+  forecast?: ForecastPoint[];
+  height?: number;
+}) {
+  const f = useFormat();
+  const t = useT();
+  const monthShort = useMonthShort();
+  const rtl = f.locale === "ar";
+  const hasForecast = forecast !== undefined && forecast.length > 0;
+  const rows = rowsOf(series, forecast ?? []);
+
+  const lastActual = [...series].reverse().find((p) => p.actual !== null);
+  const latestTarget = [...series].reverse().find((p) => p.target !== null)?.target ?? null;
+  let summary: string;
+  if (!lastActual || lastActual.actual === null) {
+    summary = t("chart.summaryNoData", { title });
+  } else {
+    // The target of the month the actual is for; else the latest one set.
+    const target = lastActual.target ?? latestTarget;
+    const values = {
+      title,
+      actual: f.value(unit, lastActual.actual),
+      period: f.period(lastActual.period),
+    };
+    summary =
+      target === null
+        ? t("chart.trend.summaryNoTarget", values)
+        : t("chart.trend.summary", { ...values, target: f.value(unit, target) });
+  }
+  const lastForecast = hasForecast ? forecast[forecast.length - 1] : undefined;
+  if (lastForecast) {
+    summary = t("chart.trend.forecast", {
+      summary,
+      value: f.value(unit, lastForecast.value),
+      period: f.period(lastForecast.period),
+    });
+  }
+
+  // The forecast line starts at the last actual so the two read as one path; the table keeps
+  // only the forecast's own months.
+  const chartRows = rows.map((row) =>
+    hasForecast && lastActual && row.period === lastActual.period && row.forecast === null
+      ? { ...row, forecast: lastActual.actual }
+      : row,
+  );
+  const valueOf = (v: unknown) => f.value(unit, typeof v === "number" ? v : null);
+
+  return (
+    <div className="chart">
+      <ChartBox label={summary} height={height}>
+        {() => (
+          <ResponsiveContainer
+            width="100%"
+            height={height}
+            initialDimension={{ width: 640, height }}
+          >
+            <LineChart
+              data={chartRows}
+              accessibilityLayer={false}
+              margin={{ top: 8, right: 16, bottom: 0, left: 16 }}
+            >
+              <CartesianGrid stroke={CHART_COLOURS.grid} vertical={false} />
+              <XAxis dataKey="period" tickFormatter={(p: string) => monthShort(p)} reversed={rtl} />
+              <YAxis orientation={rtl ? "right" : "left"} tickFormatter={valueOf} width="auto" />
+              <Tooltip
+                labelFormatter={(p) => f.period(String(p))}
+                formatter={valueOf}
+                contentStyle={{ direction: rtl ? "rtl" : "ltr", textAlign: "start" }}
+              />
+              <Legend
+                iconType="plainline"
+                itemSorter={null}
+                wrapperStyle={{ direction: rtl ? "rtl" : "ltr" }}
+              />
+              <Line
+                dataKey="actual"
+                name={t("chart.series.actual")}
+                stroke={CHART_COLOURS.actual}
+                strokeWidth={2.5}
+                dot={{ r: 3 }}
+              />
+              <Line
+                dataKey="target"
+                name={t("chart.series.target")}
+                type="stepAfter"
+                stroke={CHART_COLOURS.target}
+                strokeWidth={2}
+                strokeDasharray="8 4"
+                dot={false}
+              />
+              {hasForecast && (
+                <Line
+                  dataKey="forecast"
+                  name={t("chart.series.forecast")}
+                  stroke={CHART_COLOURS.forecast}
+                  strokeWidth={2.5}
+                  strokeDasharray="1 5"
+                  strokeLinecap="round"
+                  dot={false}
+                />
+              )}
+            </LineChart>
+          </ResponsiveContainer>
+        )}
+      </ChartBox>
+      <ChartDataDetails>
+        <table className="data-table chart-table">
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("chart.col.month")}</th>
+              <th scope="col">{t("chart.series.actual")}</th>
+              <th scope="col">{t("chart.series.target")}</th>
+              {hasForecast && <th scope="col">{t("chart.series.forecast")}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.period}>
+                <th scope="row">{f.period(row.period)}</th>
+                <td>{f.value(unit, row.actual)}</td>
+                <td>{f.value(unit, row.target)}</td>
+                {hasForecast && <td>{f.value(unit, row.forecast)}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ChartDataDetails>
+    </div>
+  );
+}

@@ -1,0 +1,226 @@
+// What the executive pages show, all from the compliance engine: the city overview, an entity's
+// scorecard, a KPI's page and a strategy item's page. Nothing here decides a status itself.
+import { and, eq, lte, max, min } from "drizzle-orm";
+import type { Db } from "../../db/index";
+import * as s from "../../db/schema";
+import { computeReport, computeSeries, figureActual, rollUp } from "../compliance/engine";
+import type { ComplianceReport, EngineKpi, ReportRow, Status } from "../compliance/types";
+import { addMonths, monthsBetween, periodRange } from "../utils/period";
+import { listEntities, listKpis, type Named } from "./kpis.server";
+import { activeEntityCodes, approvedFiguresBetween, approvedFiguresIn, engineKpis, reportFor } from "./report.server";
+
+import { STRATEGY_KINDS, type StrategyKind } from "../compliance/strategy-kinds";
+
+export { STRATEGY_KINDS, type StrategyKind };
+
+/** The first and last months with approved figures (the last no later than `current`). */
+export function periodBounds(db: Db, current: string): { first: string | null; last: string | null } {
+  const row = db
+    .select({ first: min(s.figures.period), last: max(s.figures.period) })
+    .from(s.figures)
+    .where(and(eq(s.figures.status, "approved"), lte(s.figures.period, current)))
+    .get();
+  return { first: row?.first ?? null, last: row?.last ?? null };
+}
+
+/** Statuses and roll-ups for a month, from that month's figures alone (no trends). */
+export function statusReportFor(db: Db, period: string): ComplianceReport {
+  const entities = activeEntityCodes(db);
+  return computeReport(
+    { period, entities, kpis: engineKpis(db), figures: approvedFiguresIn(db, [period]) },
+    { trends: false },
+  );
+}
+
+/** The forecast's straight line from the period to the due month, for drawing. */
+function forecastLine(row: ReportRow, period: string): Array<{ period: string; value: number }> {
+  const f = row.forecast;
+  if (!f) return [];
+  return periodRange(period, f.due).map((p) => ({ period: p, value: f.projected - f.slope * monthsBetween(p, f.due) }));
+}
+
+export interface StatusCounts {
+  met: number;
+  "on-track": number;
+  "at-risk": number;
+  "off-track": number;
+  "no-data": number;
+  "no-target": number;
+}
+
+function countStatuses(rows: ReportRow[]): StatusCounts {
+  const counts: StatusCounts = { met: 0, "on-track": 0, "at-risk": 0, "off-track": 0, "no-data": 0, "no-target": 0 };
+  for (const row of rows) counts[row.status]++;
+  return counts;
+}
+
+/** The KPI the overview leads with: the heaviest, the smart-transaction share in the catalogue. */
+function headlineKpi(kpis: EngineKpi[]): EngineKpi | undefined {
+  return [...kpis].sort((a, b) => b.weight - a.weight)[0];
+}
+
+function strategyNames(db: Db): Record<StrategyKind, Named[]> {
+  const named = <T extends { code: string; nameEn: string; nameAr: string }>(rows: T[]) =>
+    rows.map(({ code, nameEn, nameAr }) => ({ code, nameEn, nameAr }));
+  return {
+    pillars: named(db.select().from(s.pillars).orderBy(s.pillars.position).all()),
+    dimensions: named(db.select().from(s.dimensions).orderBy(s.dimensions.position).all()),
+    initiatives: named(db.select().from(s.initiatives).orderBy(s.initiatives.position).all()),
+    policies: named(db.select().from(s.policies).orderBy(s.policies.position).all()),
+  };
+}
+
+export function overviewFor(db: Db, period: string, firstPeriod: string) {
+  const kpis = engineKpis(db);
+  const catalogue = listKpis(db);
+  const report = statusReportFor(db, period);
+  const previous = statusReportFor(db, addMonths(period, -1));
+  const headline = headlineKpi(kpis);
+
+  let headlineRow: ReportRow | null = null;
+  let series: Array<{ period: string; actual: number | null; target: number | null }> = [];
+  let forecast: Array<{ period: string; value: number }> = [];
+  if (headline) {
+    // The headline's own row with its trend and forecast: one KPI's thirteen months.
+    const full = reportFor(db, period, { kpi: headline.code });
+    headlineRow = full.rows.find((r) => r.kpi === headline.code && r.entity === null) ?? null;
+    series = computeSeries({
+      kpi: headline,
+      entity: null,
+      figures: approvedFiguresBetween(db, headline.code, firstPeriod, period),
+      from: firstPeriod,
+      to: period,
+    }).map(({ period, actual, target }) => ({ period, actual, target }));
+    if (headlineRow) forecast = forecastLine(headlineRow, period);
+  }
+
+  const entityRows = report.rows.filter((r) => r.entity !== null);
+  const league = listEntities(db).map((entity) => {
+    const compliance = report.entities.find((e) => e.code === entity.code);
+    const rows = entityRows.filter((r) => r.entity === entity.code);
+    return { ...entity, compliance: compliance ?? null, counts: countStatuses(rows) };
+  });
+
+  const before = new Map(previous.rows.map((r) => [`${r.kpi}|${r.entity ?? ""}`, r.status]));
+  const changes = report.rows
+    .filter((r) => {
+      const was = before.get(`${r.kpi}|${r.entity ?? ""}`);
+      return was !== undefined && was !== r.status;
+    })
+    .map((r) => ({ kpi: r.kpi, entity: r.entity, from: before.get(`${r.kpi}|${r.entity ?? ""}`) as Status, to: r.status, actual: r.actual }));
+
+  const names = strategyNames(db);
+  const strategy = Object.fromEntries(
+    STRATEGY_KINDS.map((kind) => [
+      kind,
+      names[kind]
+        .map((item) => ({ ...item, compliance: report[kind].find((c) => c.code === item.code) ?? null }))
+        .filter((item) => item.compliance !== null),
+    ]),
+  ) as Record<StrategyKind, Array<Named & { compliance: ReturnType<typeof rollUp> | null }>>;
+
+  return {
+    period,
+    hasFigures: entityRows.some((r) => r.actual !== null),
+    headline: headline ? { kpi: catalogue.find((k) => k.code === headline.code)!, row: headlineRow, series, forecast } : null,
+    league,
+    heatmap: {
+      kpis: catalogue.map(({ code, nameEn, nameAr, unit }) => ({ code, nameEn, nameAr, unit })),
+      cells: Object.fromEntries(
+        entityRows.map((r) => [`${r.entity}|${r.kpi}`, { status: r.status, actual: r.actual, target: r.target }]),
+      ),
+    },
+    strategy,
+    changes,
+    kpiNames: Object.fromEntries(catalogue.map((k) => [k.code, { nameEn: k.nameEn, nameAr: k.nameAr, unit: k.unit }])),
+  };
+}
+
+export function entityScorecardFor(db: Db, entityCode: string, period: string) {
+  const entity = listEntities(db).find((e) => e.code === entityCode);
+  if (!entity) return null;
+  const catalogue = listKpis(db);
+  const kpis = engineKpis(db).filter((k) => k.reporters.includes(entityCode));
+  const months = periodRange(addMonths(period, -11), period);
+  const figures = approvedFiguresIn(db, [...new Set([...months, addMonths(period, -12)])], { entity: entityCode });
+  const report = computeReport({
+    period,
+    entities: [entityCode],
+    kpis: kpis.map((k) => ({ ...k, reporters: [entityCode] })),
+    figures,
+  });
+  const byKpi = new Map<string, typeof figures>();
+  for (const f of figures) byKpi.set(f.kpi, [...(byKpi.get(f.kpi) ?? []), f]);
+  const rows = report.rows
+    .filter((r) => r.entity === entityCode)
+    .map((row) => {
+      const kpi = kpis.find((k) => k.code === row.kpi)!;
+      const byPeriod = new Map((byKpi.get(row.kpi) ?? []).map((f) => [f.period, figureActual(kpi, f)]));
+      return {
+        row,
+        kpi: catalogue.find((k) => k.code === row.kpi)!,
+        sparkline: months.map((m) => byPeriod.get(m) ?? null),
+      };
+    });
+  return { entity, period, compliance: report.entities[0], rows, months, hasFigures: rows.some((r) => r.row.actual !== null) };
+}
+
+export function kpiPageFor(db: Db, code: string, period: string, firstPeriod: string) {
+  const kpi = engineKpis(db).find((k) => k.code === code);
+  if (!kpi) return null;
+  const report = reportFor(db, period, { kpi: code });
+  const figures = approvedFiguresBetween(db, code, firstPeriod, period);
+  const periods = periodRange(firstPeriod, period);
+  const city = computeSeries({ kpi, entity: null, figures, from: firstPeriod, to: period });
+  const entities = listEntities(db).filter((e) => kpi.reporters.includes(e.code));
+  const lines = entities.map((e) => ({
+    key: e.code,
+    label: e.code,
+    values: computeSeries({ kpi, entity: e.code, figures, from: firstPeriod, to: period }).map((p) => p.actual),
+  }));
+  return {
+    period,
+    periods,
+    city,
+    lines,
+    rows: report.rows.filter((r) => r.kpi === code),
+    entities,
+  };
+}
+
+export function strategyPageFor(db: Db, kind: StrategyKind, code: string, period: string) {
+  const item = strategyNames(db)[kind].find((i) => i.code === code);
+  if (!item) return null;
+  const kpis = engineKpis(db).filter((k) => k.links[kind].includes(code));
+  const catalogue = listKpis(db).filter((k) => kpis.some((l) => l.code === k.code));
+  const report = statusReportFor(db, period);
+  const linkedRows = report.rows.filter((r) => kpis.some((k) => k.code === r.kpi));
+  const weights = new Map(kpis.map((k) => [k.code, k.weight]));
+  const entityRows = linkedRows.filter((r) => r.entity !== null);
+  const entities = listEntities(db)
+    .map((entity) => {
+      const rows = entityRows.filter((r) => r.entity === entity.code);
+      return {
+        ...entity,
+        compliance: rollUp(entity.code, rows, (k) => weights.get(k) ?? 1),
+        // What keeps it from complying: assessed rows that are not met or on track.
+        holdingBack: rows.filter((r) => r.assessed && r.status !== "met" && r.status !== "on-track"),
+      };
+    })
+    .filter((e) => e.compliance.assessed > 0)
+    .sort((a, b) => (a.compliance.compliance ?? 0) - (b.compliance.compliance ?? 0) || a.code.localeCompare(b.code));
+  return {
+    kind,
+    item,
+    period,
+    compliance: report[kind].find((c) => c.code === code) ?? null,
+    kpis: catalogue.map((k) => ({
+      code: k.code,
+      nameEn: k.nameEn,
+      nameAr: k.nameAr,
+      unit: k.unit,
+      city: linkedRows.find((r) => r.kpi === k.code && r.entity === null) ?? null,
+    })),
+    entities,
+  };
+}

@@ -1,0 +1,95 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/guard.server";
+import { explainRow } from "~/compliance/explain";
+import { useFormat } from "~/components/format";
+import { MonthPicker } from "~/components/month-picker";
+import { PrintHeader } from "~/components/print-header";
+import { ScorecardTable } from "~/components/scorecard-table";
+import { listEntities } from "~/models/kpis.server";
+import { entityScorecardFor } from "~/models/scorecards.server";
+import { db } from "~/utils/db.server";
+import { pageTitle } from "~/utils/meta";
+import { periodFromRequest } from "~/utils/period-param.server";
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
+  const root = matches.find((m) => m.id === "root")?.data as { locale?: string } | undefined;
+  const name = data ? (root?.locale === "ar" ? data.scorecard.entity.nameAr : data.scorecard.entity.nameEn) : undefined;
+  return pageTitle(matches, "entity.score", name);
+};
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const code = params.code ?? "";
+  // Asked first: a focal point learns nothing, not even whether another entity exists.
+  requirePermission(request, "entity:read", code);
+  const { period, first, last } = periodFromRequest(request, db());
+  const scorecard = entityScorecardFor(db(), code, period);
+  if (!scorecard) throw new Response("Entity not found", { status: 404 });
+  const parent = listEntities(db()).find((e) => e.code === scorecard.entity.parentCode) ?? null;
+  return { scorecard, parent, first, last, printedAt: new Date().toISOString() };
+}
+
+export default function EntityScorecard() {
+  const { scorecard, parent, first, last, printedAt } = useLoaderData<typeof loader>();
+  const f = useFormat();
+  const { t } = f;
+  const entity = f.name(scorecard.entity);
+  const month = f.period(scorecard.period);
+  const c = scorecard.compliance;
+
+  return (
+    <>
+      <PrintHeader period={scorecard.period} printedAt={printedAt} filters={entity} />
+      <div className="page-head">
+        <div>
+          <h1>{t("entity.title", { entity })}</h1>
+          <p className="lead">
+            {t("entity.intro", { entity, month })}
+            {parent ? (
+              <>
+                {" "}
+                {t("entity.parent", { parent: f.name(parent) })}
+              </>
+            ) : null}
+          </p>
+          {scorecard.entity.sample ? <p className="notice">{t("entity.sampleNote")}</p> : null}
+        </div>
+        <MonthPicker period={scorecard.period} first={first} last={last} />
+      </div>
+
+      <section className="score-cards" aria-label={t("entity.score")}>
+        <div className="card">
+          <h2>{t("entity.score")}</h2>
+          <p className="big-number">{c.score !== null ? f.share(c.score) : t("value.none")}</p>
+          <p className="muted">{t("entity.scoreHelp")}</p>
+        </div>
+        <div className="card">
+          <h2>{t("entity.compliance")}</h2>
+          <p className="big-number">{c.compliance !== null ? f.share(c.compliance) : t("value.none")}</p>
+          <p className="muted">
+            {c.assessed > 0 ? t("entity.complianceHelp", { compliant: c.compliant, assessed: c.assessed }) : t("entity.noTargets")}
+          </p>
+        </div>
+      </section>
+
+      {!scorecard.hasFigures ? <p className="empty-state">{t("entity.empty", { entity, month })}</p> : null}
+
+      <ScorecardTable
+        caption={t("entity.caption", { entity })}
+        months={scorecard.months}
+        lines={scorecard.rows.map(({ row, kpi, sparkline }) => ({
+          key: kpi.code,
+          label: f.name(kpi),
+          href: `/kpis/${kpi.code}?period=${scorecard.period}`,
+          unit: kpi.unit,
+          row,
+          sparkline,
+          explanation: explainRow(row, { unit: kpi.unit, period: scorecard.period, f }),
+        }))}
+      />
+      <p className="print-hide">
+        <Link to={`/?period=${scorecard.period}`}>{t("nav.overview")}</Link>
+      </p>
+    </>
+  );
+}

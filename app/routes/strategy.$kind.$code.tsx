@@ -1,0 +1,153 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/auth/guard.server";
+import { can } from "~/auth/permissions";
+import { useFormat } from "~/components/format";
+import { MonthPicker } from "~/components/month-picker";
+import { PrintHeader } from "~/components/print-header";
+import { StatusBadge } from "~/components/status";
+import { STRATEGY_KINDS, type StrategyKind } from "~/compliance/strategy-kinds";
+import { strategyPageFor } from "~/models/scorecards.server";
+import { db } from "~/utils/db.server";
+import { pageTitle } from "~/utils/meta";
+import { periodFromRequest } from "~/utils/period-param.server";
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
+  const root = matches.find((m) => m.id === "root")?.data as { locale?: string } | undefined;
+  const name = data ? (root?.locale === "ar" ? data.page.item.nameAr : data.page.item.nameEn) : undefined;
+  return pageTitle(matches, "overview.strategy", name);
+};
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = requirePermission(request, "city:read");
+  const kind = params.kind as StrategyKind;
+  if (!(STRATEGY_KINDS as readonly string[]).includes(kind)) throw new Response("Not found", { status: 404 });
+  const { period, first, last } = periodFromRequest(request, db());
+  const page = strategyPageFor(db(), kind, params.code ?? "", period);
+  if (!page) throw new Response("Not found", { status: 404 });
+  const openable = page.entities.filter((e) => can(user, "entity:read", e.code)).map((e) => e.code);
+  return { page, first, last, openable, printedAt: new Date().toISOString() };
+}
+
+export default function StrategyPage() {
+  const { page, first, last, openable, printedAt } = useLoaderData<typeof loader>();
+  const f = useFormat();
+  const { t } = f;
+  const month = f.period(page.period);
+  const kindWord = t(`strategy.${page.kind}`);
+  const kpiUnit = (code: string) => page.kpis.find((k) => k.code === code)?.unit ?? "number";
+  const kpiName = (code: string) => {
+    const kpi = page.kpis.find((k) => k.code === code);
+    return kpi ? f.name(kpi) : code;
+  };
+  const c = page.compliance;
+
+  return (
+    <>
+      <PrintHeader period={page.period} printedAt={printedAt} filters={f.name(page.item)} />
+      <div className="page-head">
+        <div>
+          <p className="breadcrumb">{kindWord}</p>
+          <h1>{f.name(page.item)}</h1>
+          <p className="lead">{t("strategy.intro", { kind: kindWord, month })}</p>
+        </div>
+        <MonthPicker period={page.period} first={first} last={last} />
+      </div>
+
+      <section className="score-cards" aria-label={t("col.compliance")}>
+        <div className="card">
+          <h2>{t("col.compliance")}</h2>
+          <p className="big-number">{c && c.compliance !== null ? f.share(c.compliance) : t("compliance.none")}</p>
+          {c ? <p className="muted">{t("compliance.ratio", { compliant: c.compliant, assessed: c.assessed })}</p> : null}
+        </div>
+        <div className="card">
+          <h2>{t("col.score")}</h2>
+          <p className="big-number">{c && c.score !== null ? f.share(c.score) : t("value.none")}</p>
+        </div>
+      </section>
+
+      <section aria-labelledby="kpis-title">
+        <h2 id="kpis-title">{t("strategy.kpis")}</h2>
+        {page.kpis.length === 0 ? (
+          <p className="empty-state">{t("strategy.none")}</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table">
+              <caption className="visually-hidden">{t("strategy.kpisCaption")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("col.kpi")}</th>
+                  <th scope="col">{t("overview.cityWide")}</th>
+                  <th scope="col">{t("col.target")}</th>
+                  <th scope="col">{t("col.status")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.kpis.map((kpi) => (
+                  <tr key={kpi.code}>
+                    <th scope="row">
+                      <Link to={`/kpis/${kpi.code}?period=${page.period}`}>{f.name(kpi)}</Link>
+                    </th>
+                    <td className="number">{f.value(kpi.unit, kpi.city?.actual ?? null)}</td>
+                    <td className="number">{kpi.city?.target != null ? f.value(kpi.unit, kpi.city.target) : t("target.none")}</td>
+                    <td>{kpi.city ? <StatusBadge status={kpi.city.status} /> : null}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="entities-title">
+        <h2 id="entities-title">{t("strategy.entities")}</h2>
+        <div className="table-scroll">
+          <table className="data-table">
+            <caption className="visually-hidden">{t("strategy.entitiesCaption")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("col.entity")}</th>
+                <th scope="col">{t("col.compliance")}</th>
+                <th scope="col">{t("col.score")}</th>
+                <th scope="col">{t("col.holdingBack")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.entities.map((e) => (
+                <tr key={e.code}>
+                  <th scope="row">
+                    {openable.includes(e.code) ? (
+                      <Link to={`/entities/${e.code}?period=${page.period}`}>{f.name(e)}</Link>
+                    ) : (
+                      f.name(e)
+                    )}
+                  </th>
+                  <td className="number">
+                    {e.compliance.compliance !== null ? f.share(e.compliance.compliance) : t("compliance.none")}{" "}
+                    <span className="muted">
+                      ({t("compliance.ratio", { compliant: e.compliance.compliant, assessed: e.compliance.assessed })})
+                    </span>
+                  </td>
+                  <td className="number">{e.compliance.score !== null ? f.share(e.compliance.score) : t("value.none")}</td>
+                  <td>
+                    {e.holdingBack.length === 0 ? (
+                      <span className="muted">{t("strategy.allClear")}</span>
+                    ) : (
+                      <ul className="plain-list">
+                        {e.holdingBack.map((r) => (
+                          <li key={r.kpi}>
+                            <StatusBadge status={r.status} compact /> {kpiName(r.kpi)}: {f.value(kpiUnit(r.kpi), r.actual)}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}
