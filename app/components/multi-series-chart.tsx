@@ -104,6 +104,7 @@ export function MultiSeriesChart({
               />
               {lines.map((line, l) => (
                 <Line
+                  isAnimationActive={false}
                   key={line.key}
                   dataKey={`line${l}`}
                   name={line.label}
@@ -113,6 +114,7 @@ export function MultiSeriesChart({
                 />
               ))}
               <Line
+                isAnimationActive={false}
                 dataKey="target"
                 name={t("chart.series.target")}
                 stroke="#000000"

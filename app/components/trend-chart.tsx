@@ -216,6 +216,7 @@ export function TrendChart({
                 wrapperStyle={{ direction: rtl ? "rtl" : "ltr" }}
               />
               <Line
+                isAnimationActive={false}
                 dataKey="actual"
                 name={t("chart.series.actual")}
                 stroke={CHART_COLOURS.actual}
@@ -223,6 +224,7 @@ export function TrendChart({
                 dot={{ r: 3 }}
               />
               <Line
+                isAnimationActive={false}
                 dataKey="target"
                 name={t("chart.series.target")}
                 type="stepAfter"
@@ -233,6 +235,7 @@ export function TrendChart({
               />
               {hasForecast && (
                 <Line
+                  isAnimationActive={false}
                   dataKey="forecast"
                   name={t("chart.series.forecast")}
                   stroke={CHART_COLOURS.forecast}
