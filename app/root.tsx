@@ -14,7 +14,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { IntlProvider } from "react-intl";
 import { DEFAULT_LOCALE, direction, intlLocale, messagesFor, type Locale } from "./i18n/locale";
 import { resolveLocale } from "./i18n/locale.server";
@@ -50,6 +50,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       csrfToken: csrf.token,
       user: user ? { name: user.name, email: user.email, role: user.role, entityCode: user.entityCode } : null,
       canManageUsers: can(user, "users:manage"),
+      canReview: can(user, "figures:review"),
+      canLock: can(user, "periods:lock"),
     },
     csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined,
   );
@@ -99,9 +101,12 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
               {t("nav.overview")}
             </NavLink>
             {user.role === "focal-point" && user.entityCode ? (
-              <NavLink to={`/entities/${user.entityCode}`}>{t("entity.score")}</NavLink>
+              <NavLink to={`/entities/${user.entityCode}`}>{t("nav.myScorecard")}</NavLink>
             ) : null}
             <NavLink to="/kpis">{t("nav.catalogue")}</NavLink>
+            <NavLink to="/figures">{t("nav.figures")}</NavLink>
+            {root?.canReview ? <NavLink to="/review">{t("nav.review")}</NavLink> : null}
+            {root?.canLock ? <NavLink to="/periods">{t("nav.periods")}</NavLink> : null}
             {root?.canManageUsers ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
           </nav>
         ) : (
@@ -161,6 +166,10 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  // Marks the page as interactive: browser tests wait for it before typing into live fields.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return <Outlet />;
 }
 

@@ -225,6 +225,13 @@ export const figures = sqliteTable(
     enteredAt: text("entered_at").notNull(),
     updatedBy: text("updated_by").notNull(),
     updatedAt: text("updated_at").notNull(),
+    /** When the focal point submitted it for review; timeliness is measured from this. */
+    submittedAt: text("submitted_at"),
+    submittedBy: text("submitted_by"),
+    reviewedAt: text("reviewed_at"),
+    reviewedBy: text("reviewed_by"),
+    /** An analyst's reason for returning it, shown to the focal point. */
+    reviewComment: text("review_comment"),
   },
   (t) => [
     uniqueIndex("figures_entity_kpi_period").on(t.entityCode, t.kpiCode, t.period),
@@ -275,6 +282,16 @@ export const periodLocks = sqliteTable("period_locks", {
   period: text("period").primaryKey(),
   lockedBy: text("locked_by").notNull(),
   lockedAt: text("locked_at").notNull(),
+});
+
+/** Every lock and reopening of a month, with the reason a reopening needs. */
+export const periodEvents = sqliteTable("period_events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  period: text("period").notNull(),
+  action: text("action", { enum: ["lock", "reopen"] }).notNull(),
+  reason: text("reason"),
+  actor: text("actor").notNull(),
+  at: text("at").notNull(),
 });
 
 /** Small facts about the database itself: whether it holds demo data, the definitions' hash. */

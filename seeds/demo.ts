@@ -1,6 +1,6 @@
 // The Smart Dubai demo database: the definitions folder synced, then seven years of generated
 // monthly figures stored through the same path as an import, so they obey the same rules.
-import { count } from "drizzle-orm";
+import { and, count, eq, ne } from "drizzle-orm";
 import type { Db } from "../db/index";
 import type { Role } from "../db/schema";
 import { hashPasswordSync } from "../app/auth/password.server";
@@ -11,7 +11,7 @@ import { formatDefinitionError } from "../app/definitions/validate";
 import { checkFigure, describeProblem, type CheckedFigure } from "../app/figures/rules";
 import { loadFigureRules, saveFigures } from "../app/models/figures.server";
 import { syncDefinitions } from "../app/models/sync.server";
-import { periodOf } from "../app/utils/period";
+import { addMonths, periodOf } from "../app/utils/period";
 import { generateDemoFigures } from "./generate";
 
 const text = (n: number | null | undefined) =>
@@ -57,6 +57,7 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
       actor: "demo-generator",
       now: now.toISOString(),
     });
+    stampSubmissions(tx);
     createDemoAccounts(tx, result.definitions, now);
     tx.insert(s.meta)
       .values({ key: "demo_data", value: "true", updatedAt: now.toISOString() })
@@ -67,6 +68,23 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
       .run();
     return { figures: figures.length };
   });
+}
+
+/**
+ * Generated figures "arrived" on the 5th of the next month, so the demo shows entities on time;
+ * the Islamic Affairs department sends on the 15th, after the default due day, to show a late one.
+ */
+function stampSubmissions(tx: Parameters<Parameters<Db["transaction"]>[0]>[0]) {
+  const periods = tx.selectDistinct({ period: s.figures.period }).from(s.figures).all().map((r) => r.period);
+  for (const period of periods) {
+    const next = addMonths(period, 1);
+    for (const [day, late] of [["05", false], ["15", true]] as const) {
+      tx.update(s.figures)
+        .set({ submittedAt: `${next}-${day}T06:00:00.000Z`, submittedBy: "demo-generator" })
+        .where(and(eq(s.figures.period, period), late ? eq(s.figures.entityCode, "IACAD") : ne(s.figures.entityCode, "IACAD")))
+        .run();
+    }
+  }
 }
 
 export const DEMO_PASSWORD = "demo-password";

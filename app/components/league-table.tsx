@@ -1,5 +1,6 @@
 import { Link, useLocation } from "@remix-run/react";
 import type { Compliance } from "../compliance/types";
+import type { Timeliness } from "../compliance/timeliness";
 import type { StatusCounts } from "../models/scorecards.server";
 import { StatusBadge } from "./status";
 import { useFormat } from "./format";
@@ -11,6 +12,7 @@ interface LeagueEntity {
   sample: boolean;
   compliance: Compliance | null;
   counts: StatusCounts;
+  timeliness: Timeliness;
 }
 
 const SORTS = ["name", "score", "compliance", "off-track"] as const;
@@ -74,6 +76,7 @@ export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]
             {header("score", t("col.score"))}
             {header("compliance", t("col.compliance"))}
             {header("off-track", t("col.counts"))}
+            <th scope="col">{t("figures.col.timeliness")}</th>
           </tr>
         </thead>
         <tbody>
@@ -105,6 +108,9 @@ export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]
                         <StatusBadge status={status} compact /> {f.number(e.counts[status])}
                       </span>
                     ))}
+                </td>
+                <td>
+                  <span className={`timeliness timeliness-${e.timeliness}`}>{t(`timeliness.${e.timeliness}`)}</span>
                 </td>
               </tr>
             );

@@ -15,6 +15,8 @@ export interface ScorecardLine {
   sparkline?: Array<number | null>;
   /** The row's explanation in the reader's language. */
   explanation: string;
+  /** Where the figure's history is, when it has one. */
+  historyHref?: string | null;
 }
 
 /**
@@ -99,6 +101,11 @@ export function ScorecardTable({ caption, lines, months }: { caption: string; li
                   <summary>{t("why.show")}</summary>
                   <p>{line.explanation}</p>
                 </details>
+                {line.historyHref ? (
+                  <Link to={line.historyHref} className="history-link">
+                    {t("entry.history")}
+                  </Link>
+                ) : null}
               </td>
             </tr>
           ))}

@@ -133,11 +133,34 @@ export function saveFigures(tx: Tx, figures: CheckedFigure[], options: SaveOptio
   }
 }
 
+/** What is wrong with a file or a row as a whole, as opposed to one of its fields. */
+export const FILE_PROBLEM_CODES = [
+  "unreadable",
+  "empty",
+  "header-only",
+  "unknown-column",
+  "missing-column",
+  "repeated-column",
+  "field-count",
+  "duplicate",
+  "other-entity",
+  "not-utf8",
+  "formula",
+  "bad-file-type",
+  "too-large",
+] as const;
+export type FileProblemCode = (typeof FILE_PROBLEM_CODES)[number];
+
 export interface ImportError {
   /** Line in the file, counting the header as line 1. */
   line: number;
+  /** In English, for the command line and logs. */
   message: string;
+  /** The row's field problems, each with a code a page can translate. */
   problems: FigureProblem[];
+  /** For a problem with the file or row as a whole: a code and its values, for translation. */
+  code?: FileProblemCode;
+  params?: Record<string, string | number>;
 }
 
 export type ImportResult = { ok: true; imported: number } | { ok: false; errors: ImportError[] };
@@ -153,16 +176,16 @@ export const CSV_COLUMNS = [
 ] as const;
 const REQUIRED_COLUMNS = ["entity", "kpi", "period"] as const;
 
-interface ParsedRow {
+export interface ParsedRow {
   line: number;
   raw: RawFigure;
 }
 
 /** Reads a contract §2 CSV into rows; a file that is not such a CSV gives errors instead. */
 export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: ImportError[] } {
-  const fail = (line: number, message: string) => ({
+  const fail = (line: number, message: string, code: FileProblemCode, params: Record<string, string | number> = {}) => ({
     rows: [],
-    errors: [{ line, message, problems: [] }],
+    errors: [{ line, message, problems: [], code, params }],
   });
   type Parsed = { record: string[]; raw: string; info: { lines: number } };
   let parsed: Parsed[];
@@ -177,14 +200,14 @@ export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: Impor
     }) as unknown as Parsed[];
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
-    return fail(line, `the file is not readable CSV: ${(error as Error).message.split(":")[0]}`);
+    return fail(line, `the file is not readable CSV: ${(error as Error).message.split(":")[0]}`, "unreadable");
   }
   // A row is reported by the line it starts on: its last line less the line breaks inside it.
   const records = parsed.map(({ record, raw, info }) => ({
     record,
     line: info.lines - (raw.replace(/\n$/, "").match(/\n/g)?.length ?? 0),
   }));
-  if (records.length === 0) return fail(1, "the file is empty: expected a header line");
+  if (records.length === 0) return fail(1, "the file is empty: expected a header line", "empty");
 
   const header = records[0].record.map((h) => h.trim().toLowerCase());
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
@@ -196,6 +219,8 @@ export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: Impor
       line: 1,
       message: `column ${[...new Set(repeated)].map((c) => `"${c}"`).join(", ")} appears more than once`,
       problems: [],
+      code: "repeated-column",
+      params: { columns: [...new Set(repeated)].join(", ") },
     });
   }
   if (unknown.length > 0) {
@@ -203,6 +228,8 @@ export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: Impor
       line: 1,
       message: `unknown column ${unknown.map((c) => `"${c}"`).join(", ")}; expected ${CSV_COLUMNS.join(",")}`,
       problems: [],
+      code: "unknown-column",
+      params: { columns: unknown.join(", "), expected: CSV_COLUMNS.join(",") },
     });
   }
   if (missing.length > 0) {
@@ -210,10 +237,12 @@ export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: Impor
       line: 1,
       message: `missing column ${missing.join(", ")}; expected ${CSV_COLUMNS.join(",")}`,
       problems: [],
+      code: "missing-column",
+      params: { columns: missing.join(", "), expected: CSV_COLUMNS.join(",") },
     });
   }
   if (errors.length > 0) return { rows: [], errors };
-  if (records.length === 1) return fail(1, "the file has a header but no figures");
+  if (records.length === 1) return fail(1, "the file has a header but no figures", "header-only");
 
   const rows: ParsedRow[] = [];
   for (const { record, line } of records.slice(1)) {
@@ -222,6 +251,8 @@ export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: Impor
         line,
         message: `expected ${header.length} fields, found ${record.length}`,
         problems: [],
+        code: "field-count",
+        params: { expected: header.length, found: record.length },
       });
       continue;
     }
@@ -251,9 +282,33 @@ export function checkFiguresCsv(
   rules: FigureRules,
 ): { figures: CheckedFigure[]; errors: ImportError[] } {
   const { rows, errors } = readFiguresCsv(text);
+  return checkFigureRows(rows, rules, errors);
+}
+
+/**
+ * Checks rows read from any file (CSV or a spreadsheet) against the rules and each other.
+ * `onlyEntity` limits a file to one entity's rows: a focal point's upload.
+ */
+export function checkFigureRows(
+  rows: ParsedRow[],
+  rules: FigureRules,
+  fileErrors: ImportError[] = [],
+  options: { onlyEntity?: string } = {},
+): { figures: CheckedFigure[]; errors: ImportError[] } {
+  const errors = [...fileErrors];
   const figures: CheckedFigure[] = [];
   const firstLineOf = new Map<string, number>();
   for (const { line, raw } of rows) {
+    if (options.onlyEntity !== undefined && raw.entity.trim() !== options.onlyEntity) {
+      errors.push({
+        line,
+        message: `row for entity "${raw.entity.trim()}": this file may only hold ${options.onlyEntity}'s figures`,
+        problems: [],
+        code: "other-entity",
+        params: { entity: raw.entity.trim(), own: options.onlyEntity },
+      });
+      continue;
+    }
     const result = checkFigure(raw, rules);
     if (!result.ok) {
       errors.push({
@@ -270,6 +325,8 @@ export function checkFiguresCsv(
         line,
         message: `duplicate of line ${first}: ${result.figure.entity}, ${result.figure.kpi}, ${result.figure.period} appears twice`,
         problems: [],
+        code: "duplicate",
+        params: { first },
       });
       continue;
     }

@@ -7,6 +7,8 @@ import { computeReport, computeSeries, figureActual, rollUp } from "../complianc
 import type { ComplianceReport, EngineKpi, ReportRow, Status } from "../compliance/types";
 import { addMonths, monthsBetween, periodRange } from "../utils/period";
 import { listEntities, listKpis, type Named } from "./kpis.server";
+import { figuresOf, submissionStates, submissionsOf } from "./entry.server";
+import { timeliness } from "../compliance/timeliness";
 import { activeEntityCodes, approvedFiguresBetween, approvedFiguresIn, engineKpis, reportFor } from "./report.server";
 
 import { STRATEGY_KINDS, type StrategyKind } from "../compliance/strategy-kinds";
@@ -70,7 +72,15 @@ function strategyNames(db: Db): Record<StrategyKind, Named[]> {
   };
 }
 
-export function overviewFor(db: Db, period: string, firstPeriod: string) {
+export interface RoundOptions {
+  /** Day of the next month the figures are due (FIGURES_DUE_DAY). */
+  dueDay: number;
+  now: Date;
+}
+
+const DEFAULT_ROUND: RoundOptions = { dueDay: 10, now: new Date(0) };
+
+export function overviewFor(db: Db, period: string, firstPeriod: string, round: RoundOptions = DEFAULT_ROUND) {
   const kpis = engineKpis(db);
   const catalogue = listKpis(db);
   const report = statusReportFor(db, period);
@@ -95,10 +105,11 @@ export function overviewFor(db: Db, period: string, firstPeriod: string) {
   }
 
   const entityRows = report.rows.filter((r) => r.entity !== null);
+  const states = new Map(submissionStates(db, period, round.dueDay, round.now).map((s) => [s.code, s.timeliness]));
   const league = listEntities(db).map((entity) => {
     const compliance = report.entities.find((e) => e.code === entity.code);
     const rows = entityRows.filter((r) => r.entity === entity.code);
-    return { ...entity, compliance: compliance ?? null, counts: countStatuses(rows) };
+    return { ...entity, compliance: compliance ?? null, counts: countStatuses(rows), timeliness: states.get(entity.code) ?? "not-due" };
   });
 
   const before = new Map(previous.rows.map((r) => [`${r.kpi}|${r.entity ?? ""}`, r.status]));
@@ -136,7 +147,7 @@ export function overviewFor(db: Db, period: string, firstPeriod: string) {
   };
 }
 
-export function entityScorecardFor(db: Db, entityCode: string, period: string) {
+export function entityScorecardFor(db: Db, entityCode: string, period: string, round: RoundOptions = DEFAULT_ROUND) {
   const entity = listEntities(db).find((e) => e.code === entityCode);
   if (!entity) return null;
   const catalogue = listKpis(db);
@@ -162,7 +173,19 @@ export function entityScorecardFor(db: Db, entityCode: string, period: string) {
         sparkline: months.map((m) => byPeriod.get(m) ?? null),
       };
     });
-  return { entity, period, compliance: report.entities[0], rows, months, hasFigures: rows.some((r) => r.row.actual !== null) };
+  // Every figure of the month, approved or not, for its history link.
+  const figureIds = Object.fromEntries(figuresOf(db, entityCode, [period]).map((f) => [f.kpiCode, f.id]));
+  const submissions = submissionsOf(db, entityCode, period);
+  return {
+    entity,
+    period,
+    compliance: report.entities[0],
+    rows,
+    months,
+    figureIds,
+    timeliness: timeliness(submissions, period, round.dueDay, round.now.toISOString()),
+    hasFigures: rows.some((r) => r.row.actual !== null),
+  };
 }
 
 export function kpiPageFor(db: Db, code: string, period: string, firstPeriod: string) {

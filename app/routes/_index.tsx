@@ -14,6 +14,7 @@ import { TrendChart } from "~/components/trend-chart";
 import { STRATEGY_KINDS } from "~/compliance/strategy-kinds";
 import { overviewFor } from "~/models/scorecards.server";
 import { db } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
 import { pageTitle } from "~/utils/meta";
 import { periodFromRequest } from "~/utils/period-param.server";
 
@@ -22,7 +23,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "overview.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requirePermission(request, "city:read");
   const { period, first, last } = periodFromRequest(request, db());
-  const overview = overviewFor(db(), period, first);
+  const overview = overviewFor(db(), period, first, { dueDay: env().FIGURES_DUE_DAY, now: new Date() });
   // A focal point reads the city but opens only their own entity's scorecard.
   const openable = overview.league.filter((e) => can(user, "entity:read", e.code)).map((e) => e.code);
   return { ...overview, first, last, openable, printedAt: new Date().toISOString() };

@@ -9,6 +9,7 @@ import { ScorecardTable } from "~/components/scorecard-table";
 import { listEntities } from "~/models/kpis.server";
 import { entityScorecardFor } from "~/models/scorecards.server";
 import { db } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
 import { pageTitle } from "~/utils/meta";
 import { periodFromRequest } from "~/utils/period-param.server";
 
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Asked first: a focal point learns nothing, not even whether another entity exists.
   requirePermission(request, "entity:read", code);
   const { period, first, last } = periodFromRequest(request, db());
-  const scorecard = entityScorecardFor(db(), code, period);
+  const scorecard = entityScorecardFor(db(), code, period, { dueDay: env().FIGURES_DUE_DAY, now: new Date() });
   if (!scorecard) throw new Response("Entity not found", { status: 404 });
   const parent = listEntities(db()).find((e) => e.code === scorecard.entity.parentCode) ?? null;
   return { scorecard, parent, first, last, printedAt: new Date().toISOString() };
@@ -64,6 +65,13 @@ export default function EntityScorecard() {
           <p className="muted">{t("entity.scoreHelp")}</p>
         </div>
         <div className="card">
+          <h2>{t("figures.col.timeliness")}</h2>
+          <p className={`big-number timeliness timeliness-${scorecard.timeliness}`}>{t(`timeliness.${scorecard.timeliness}`)}</p>
+          <p className="muted">
+            <Link to={`/figures/${scorecard.entity.code}/${scorecard.period}`}>{t("figures.title")}</Link>
+          </p>
+        </div>
+        <div className="card">
           <h2>{t("entity.compliance")}</h2>
           <p className="big-number">{c.compliance !== null ? f.share(c.compliance) : t("value.none")}</p>
           <p className="muted">
@@ -85,6 +93,7 @@ export default function EntityScorecard() {
           row,
           sparkline,
           explanation: explainRow(row, { unit: kpi.unit, period: scorecard.period, f }),
+          historyHref: scorecard.figureIds[kpi.code] ? `/history/${scorecard.figureIds[kpi.code]}` : null,
         }))}
       />
       <p className="print-hide">

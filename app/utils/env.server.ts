@@ -21,6 +21,12 @@ const envSchema = z.object({
   KPI_DEFINITIONS_DIR: z.string().min(1).default("kpi-definitions"),
   /** First delay after repeated failed sign-ins; it doubles with each further failure. */
   LOGIN_SLOWDOWN_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(0).max(10_000).default(250),
+  /** Figures for month M are due on this day of month M+1 (Dubai time, end of the day). */
+  FIGURES_DUE_DAY: z.coerce.number({ error: "expected a day of the month" }).int().min(1).max(28).default(10),
+  /** A figure that moves more than this share against last month needs a justification. */
+  FIGURE_JUMP_SHARE: z.coerce.number({ error: "expected a share such as 0.25" }).gt(0).max(10).default(0.25),
+  /** The largest figures file a browser may upload, in bytes. */
+  UPLOAD_MAX_BYTES: z.coerce.number({ error: "expected a number of bytes" }).int().min(1024).default(1_048_576),
   /** Load the Smart Dubai demo data into an empty database at start-up. */
   SEED_DEMO: boolean.default(true),
 });

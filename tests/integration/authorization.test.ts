@@ -42,6 +42,7 @@ const signedIn = (outcome: Outcome, overrides: Partial<Expectations> = {}) => al
 const adminOnly = (outcome: Outcome) => signedIn(403, { admin: outcome });
 
 let targetUserId = 0;
+let figureId = 0;
 
 const RULES: Record<string, RouteRule> = {
   "_index.tsx": { url: "/", get: signedIn(200), post: "no action" },
@@ -84,6 +85,39 @@ const RULES: Record<string, RouteRule> = {
     post: adminOnly(200),
     form: { intent: "enable" },
   },
+  "figures._index.tsx": { url: "/figures", get: signedIn(200), post: "no action" },
+  "figures.open.ts": {
+    url: "/figures/open?period=2021-01",
+    get: signedIn(403, { focalSame: 302, focalOther: 302 }),
+    post: "no action",
+  },
+  // Entering figures: RTA's focal point only; everyone else reads (the other focal point not at all).
+  "figures.$entity.$period.tsx": {
+    url: "/figures/RTA/2021-01",
+    params: { entity: "RTA", period: "2021-01" },
+    get: signedIn(200, { focalOther: 403 }),
+    post: signedIn(403, { focalSame: 302 }),
+    form: { intent: "save", "version.SMART_ADOPTION": "", "numerator.SMART_ADOPTION": "900", "denominator.SMART_ADOPTION": "1000" },
+  },
+  "figures.$entity.$period.template.ts": {
+    url: "/figures/RTA/2021-01/template",
+    params: { entity: "RTA", period: "2021-01" },
+    get: signedIn(403, { focalSame: 200 }),
+    post: "no action",
+  },
+  "review.tsx": {
+    url: "/review",
+    get: signedIn(403, { analyst: 200 }),
+    post: signedIn(403, { analyst: 404 }),
+    form: { figureId: "999999", intent: "approve" },
+  },
+  "periods.tsx": { url: "/periods", get: adminOnly(200), post: adminOnly(200), form: { intent: "lock", period: "2019-01" } },
+  "history.$id.tsx": {
+    url: "/history/:figure",
+    params: { id: ":figure" },
+    get: signedIn(200, { focalOther: 403 }),
+    post: "no action",
+  },
   // Last: signing out ends each persona's session.
   "logout.ts": { url: "/logout", get: all(302), post: all(302) },
 };
@@ -120,7 +154,7 @@ async function call(fn: RouteFunction, request: Request, params: Record<string, 
 }
 
 function requestFor(rule: RouteRule, persona: Persona, method: "GET" | "POST", withToken = true, session = cookies[persona]) {
-  const url = `http://localhost${rule.url.replace(":target", String(targetUserId))}`;
+  const url = `http://localhost${rule.url.replace(":target", String(targetUserId)).replace(":figure", String(figureId))}`;
   const headers = { Cookie: [session, `csrf=${CSRF}`].filter(Boolean).join("; ") };
   if (method === "GET") return new Request(url, { headers });
   const form = Object.fromEntries(Object.entries(rule.form ?? {}).map(([k, v]) => [k, v.replace("{persona}", persona)]));
@@ -129,7 +163,9 @@ function requestFor(rule: RouteRule, persona: Persona, method: "GET" | "POST", w
 }
 
 const paramsOf = (rule: RouteRule) =>
-  Object.fromEntries(Object.entries(rule.params ?? {}).map(([k, v]) => [k, v.replace(":target", String(targetUserId))]));
+  Object.fromEntries(
+    Object.entries(rule.params ?? {}).map(([k, v]) => [k, v.replace(":target", String(targetUserId)).replace(":figure", String(figureId))]),
+  );
 
 beforeAll(async () => {
   const { getDatabase } = await import("../../db/index");
@@ -155,6 +191,14 @@ beforeAll(async () => {
     focalOther: make("focal.dm@test.example", "focal-point", "DM"),
   };
   targetUserId = users.executive.id;
+  const { importFiguresCsv } = await import("../../app/models/figures.server");
+  const imported = importFiguresCsv(db, "entity,kpi,period,value,numerator,denominator,comment\nRTA,SMART_ADOPTION,2020-12,,930,1000,\n", {
+    actor: "test",
+    now,
+    currentPeriod: "2026-11",
+  });
+  if (!imported.ok) throw new Error("import");
+  figureId = (sqlite.prepare("SELECT id FROM figures").all() as Array<{ id: number }>)[0].id;
   const session = (id: number) => `sid=${createSession(db, id, now).token}`;
   freshAdminCookie = () => session(users.admin.id);
   cookies = {

@@ -1,0 +1,462 @@
+// The monthly round: a focal point's entry form, submission, an analyst's review, locking a
+// month, and the history of every figure. Every change appends to figure_history.
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../../db/index";
+import * as s from "../../db/schema";
+import type { FigureAction, FigureStatus } from "../../db/schema";
+import { assess } from "../compliance/engine";
+import { coveringTargets, targetInForce } from "../compliance/targets";
+import { timeliness, type Timeliness } from "../compliance/timeliness";
+import type { EngineKpi } from "../compliance/types";
+import { checkFigure, type CheckedFigure, type FigureProblem, type FigureRules, type RawFigure } from "../figures/rules";
+import { addMonths } from "../utils/period";
+import { loadFigureRules, type ImportError } from "./figures.server";
+import { listEntities } from "./kpis.server";
+import { engineKpis } from "./report.server";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type Figure = typeof s.figures.$inferSelect;
+
+export function figuresOf(db: Db | Tx, entity: string, periods: string[]): Figure[] {
+  return db
+    .select()
+    .from(s.figures)
+    .where(and(eq(s.figures.entityCode, entity), inArray(s.figures.period, periods)))
+    .all();
+}
+
+export function isLocked(db: Db | Tx, period: string): boolean {
+  return db.select().from(s.periodLocks).where(eq(s.periodLocks.period, period)).get() !== undefined;
+}
+
+/** The KPIs an entity reports, as the engine knows them. */
+function reportedKpis(db: Db, entity: string): EngineKpi[] {
+  return engineKpis(db).filter((k) => k.reporters.includes(entity));
+}
+
+export function entryFormFor(db: Db, entity: string, period: string) {
+  const kpis = reportedKpis(db, entity);
+  const figures = figuresOf(db, entity, [period, addMonths(period, -1)]);
+  const at = (kpi: string, p: string) => figures.find((f) => f.kpiCode === kpi && f.period === p) ?? null;
+  return {
+    locked: isLocked(db, period),
+    items: kpis.map((kpi) => {
+      const target = targetInForce(coveringTargets(kpi.targets, entity), period);
+      return {
+        kpi: kpi.code,
+        current: at(kpi.code, period),
+        previous: at(kpi.code, addMonths(period, -1)),
+        target: target ? { value: target.value, kind: target.kind, due: target.target.due } : null,
+        atRiskBand: kpi.atRiskBand,
+      };
+    }),
+  };
+}
+
+export interface EntryItem {
+  kpi: string;
+  value?: string;
+  numerator?: string;
+  denominator?: string;
+  comment?: string;
+  /** The version of the figure the form was filled against; "" for a figure not yet saved. */
+  version: string;
+}
+
+export type EntryProblem =
+  | FigureProblem
+  | { code: "justify"; field: "comment"; params: Record<string, string | number> }
+  | { code: "required-to-submit" | "awaiting-review" | "already-approved"; field: "value"; params: Record<string, string | number> };
+
+export interface Conflict {
+  value: number;
+  numerator: number | null;
+  denominator: number | null;
+  by: string;
+  at: string;
+}
+
+export type EntryResult =
+  | { ok: true; saved: number; submitted: number }
+  | { ok: false; locked: true }
+  | { ok: false; locked?: false; problems: Record<string, EntryProblem[]>; conflicts: Record<string, Conflict> };
+
+const given = (t: string | undefined) => t !== undefined && t.trim() !== "";
+
+/**
+ * Saves a focal point's month as draft, or submits it for review. All or nothing: one bad or
+ * conflicting KPI and nothing is written, so the form can be shown again as it was typed.
+ */
+export function saveEntry(
+  db: Db,
+  args: {
+    entity: string;
+    period: string;
+    intent: "save" | "submit";
+    items: EntryItem[];
+    actor: string;
+    now: Date;
+    currentPeriod: string;
+    jumpShare: number;
+  },
+): EntryResult {
+  const { entity, period, intent, actor } = args;
+  const now = args.now.toISOString();
+  return db.transaction((tx) => {
+    const rules: FigureRules = loadFigureRules(tx, args.currentPeriod);
+    if (rules.lockedPeriods.has(period)) return { ok: false as const, locked: true as const };
+    const kpis = new Map(reportedKpis(db, entity).map((k) => [k.code, k]));
+    const existing = new Map(figuresOf(tx, entity, [period, addMonths(period, -1)]).map((f) => [`${f.kpiCode}|${f.period}`, f]));
+    const problems: Record<string, EntryProblem[]> = {};
+    const conflicts: Record<string, Conflict> = {};
+    const writes: Array<{ figure: CheckedFigure; current: Figure | undefined }> = [];
+
+    for (const item of args.items) {
+      const kpi = kpis.get(item.kpi);
+      if (!kpi) continue; // not a KPI this entity reports: nothing of it is written
+      const current = existing.get(`${item.kpi}|${period}`);
+      const add = (p: EntryProblem) => (problems[item.kpi] ??= []).push(p);
+      const typed = given(item.value) || given(item.numerator) || given(item.denominator);
+
+      if (current?.status === "submitted" || current?.status === "approved") {
+        // Read-only until an analyst returns it; the form shows it without inputs.
+        continue;
+      }
+      if (!typed) {
+        if (intent === "submit") add({ code: "required-to-submit", field: "value", params: {} });
+        continue;
+      }
+      // Someone else saved this figure since the form was opened: refuse, and show theirs.
+      const expected = item.version === "" ? null : Number(item.version);
+      if ((current?.version ?? null) !== expected && current) {
+        conflicts[item.kpi] = {
+          value: current.value,
+          numerator: current.numerator,
+          denominator: current.denominator,
+          by: current.updatedBy,
+          at: current.updatedAt,
+        };
+        continue;
+      }
+      const raw: RawFigure = {
+        entity,
+        kpi: item.kpi,
+        period,
+        value: item.value,
+        numerator: item.numerator,
+        denominator: item.denominator,
+        comment: item.comment,
+      };
+      const result = checkFigure(raw, rules);
+      if (!result.ok) {
+        for (const p of result.problems) add(p);
+        continue;
+      }
+      if (intent === "submit" && !result.figure.comment) {
+        const reason = needsJustification(kpi, entity, period, result.figure.value, existing.get(`${item.kpi}|${addMonths(period, -1)}`)?.value ?? null, args.jumpShare);
+        if (reason) add({ code: "justify", field: "comment", params: reason });
+      }
+      writes.push({ figure: result.figure, current });
+    }
+
+    if (Object.keys(problems).length > 0 || Object.keys(conflicts).length > 0) {
+      return { ok: false as const, problems, conflicts };
+    }
+
+    const status: FigureStatus = intent === "submit" ? "submitted" : "draft";
+    for (const { figure, current } of writes) {
+      const action: FigureAction = intent === "submit" ? "submit" : current ? "edit" : "create";
+      let id: number;
+      if (current) {
+        tx.update(s.figures)
+          .set({
+            value: figure.value,
+            numerator: figure.numerator,
+            denominator: figure.denominator,
+            comment: figure.comment,
+            status,
+            source: "form",
+            version: current.version + 1,
+            updatedBy: actor,
+            updatedAt: now,
+            ...(intent === "submit" ? { submittedAt: now, submittedBy: actor } : {}),
+          })
+          .where(eq(s.figures.id, current.id))
+          .run();
+        id = current.id;
+      } else {
+        id = tx
+          .insert(s.figures)
+          .values({
+            entityCode: entity,
+            kpiCode: figure.kpi,
+            period,
+            value: figure.value,
+            numerator: figure.numerator,
+            denominator: figure.denominator,
+            comment: figure.comment,
+            status,
+            source: "form",
+            enteredBy: actor,
+            enteredAt: now,
+            updatedBy: actor,
+            updatedAt: now,
+            ...(intent === "submit" ? { submittedAt: now, submittedBy: actor } : {}),
+          })
+          .returning({ id: s.figures.id })
+          .get().id;
+      }
+      appendHistory(tx, id, action, current ?? null, { ...figure, status }, figure.comment, actor, now);
+    }
+    return { ok: true as const, saved: writes.length, submitted: intent === "submit" ? writes.length : 0 };
+  });
+}
+
+/** Why a figure needs a comment before it is submitted, or null when it does not. */
+export function needsJustification(
+  kpi: EngineKpi,
+  entity: string,
+  period: string,
+  value: number,
+  previous: number | null,
+  jumpShare: number,
+): Record<string, string | number> | null {
+  if (previous !== null && previous !== 0 && Math.abs(value - previous) / Math.abs(previous) > jumpShare) {
+    return { reason: "jump", share: Math.round((Math.abs(value - previous) / Math.abs(previous)) * 100), limit: Math.round(jumpShare * 100) };
+  }
+  const target = targetInForce(coveringTargets(kpi.targets, entity), period);
+  if (target && assess(kpi, value, target).status === "off-track") {
+    return { reason: "below-band", band: Math.round(kpi.atRiskBand * 100) };
+  }
+  return null;
+}
+
+function appendHistory(
+  tx: Tx,
+  figureId: number,
+  action: FigureAction,
+  before: Pick<Figure, "value" | "numerator" | "denominator" | "status"> | null,
+  after: { value: number; numerator: number | null; denominator: number | null; status: string },
+  comment: string | null,
+  actor: string,
+  at: string,
+) {
+  tx.insert(s.figureHistory)
+    .values({
+      figureId,
+      action,
+      oldValue: before?.value ?? null,
+      oldNumerator: before?.numerator ?? null,
+      oldDenominator: before?.denominator ?? null,
+      oldStatus: before?.status ?? null,
+      newValue: after.value,
+      newNumerator: after.numerator,
+      newDenominator: after.denominator,
+      newStatus: after.status,
+      comment,
+      actor,
+      at,
+    })
+    .run();
+}
+
+export type ReviewResult = { ok: true } | { ok: false; error: "not-submitted" | "comment-required" | "locked" | "not-found" };
+
+/** An analyst approves a submitted figure, or returns it with a comment the focal point sees. */
+export function reviewFigure(
+  db: Db,
+  args: { figureId: number; decision: "approve" | "return"; comment: string; actor: string; now: Date },
+): ReviewResult {
+  const now = args.now.toISOString();
+  return db.transaction((tx) => {
+    const figure = tx.select().from(s.figures).where(eq(s.figures.id, args.figureId)).get();
+    if (!figure) return { ok: false as const, error: "not-found" as const };
+    if (isLocked(tx, figure.period)) return { ok: false as const, error: "locked" as const };
+    if (figure.status !== "submitted") return { ok: false as const, error: "not-submitted" as const };
+    const comment = args.comment.trim().slice(0, 2000);
+    if (args.decision === "return" && !comment) return { ok: false as const, error: "comment-required" as const };
+    const status: FigureStatus = args.decision === "approve" ? "approved" : "returned";
+    tx.update(s.figures)
+      .set({
+        status,
+        version: figure.version + 1,
+        reviewedAt: now,
+        reviewedBy: args.actor,
+        reviewComment: args.decision === "return" ? comment : null,
+        updatedBy: args.actor,
+        updatedAt: now,
+      })
+      .where(eq(s.figures.id, figure.id))
+      .run();
+    appendHistory(tx, figure.id, args.decision, figure, { ...figure, status }, comment || null, args.actor, now);
+    return { ok: true as const };
+  });
+}
+
+/** Submitted figures waiting for an analyst, oldest first. */
+export function reviewQueue(db: Db) {
+  return db.select().from(s.figures).where(eq(s.figures.status, "submitted")).orderBy(asc(s.figures.submittedAt)).all();
+}
+
+export function lockPeriod(db: Db, period: string, actor: string, now: Date): boolean {
+  return db.transaction((tx) => {
+    if (isLocked(tx, period)) return false;
+    const at = now.toISOString();
+    tx.insert(s.periodLocks).values({ period, lockedBy: actor, lockedAt: at }).run();
+    tx.insert(s.periodEvents).values({ period, action: "lock", actor, at }).run();
+    for (const f of tx.select().from(s.figures).where(eq(s.figures.period, period)).all()) {
+      appendHistory(tx, f.id, "lock", f, f, null, actor, at);
+    }
+    return true;
+  });
+}
+
+export function reopenPeriod(db: Db, period: string, reason: string, actor: string, now: Date): boolean {
+  return db.transaction((tx) => {
+    if (!isLocked(tx, period)) return false;
+    const at = now.toISOString();
+    tx.delete(s.periodLocks).where(eq(s.periodLocks.period, period)).run();
+    tx.insert(s.periodEvents).values({ period, action: "reopen", reason, actor, at }).run();
+    for (const f of tx.select().from(s.figures).where(eq(s.figures.period, period)).all()) {
+      appendHistory(tx, f.id, "reopen", f, f, reason, actor, at);
+    }
+    return true;
+  });
+}
+
+export function periodEvents(db: Db, limit = 50) {
+  return db.select().from(s.periodEvents).orderBy(desc(s.periodEvents.id)).limit(limit).all();
+}
+
+export function lockedPeriods(db: Db): string[] {
+  return db.select({ period: s.periodLocks.period }).from(s.periodLocks).orderBy(desc(s.periodLocks.period)).all().map((l) => l.period);
+}
+
+export function getFigure(db: Db, id: number): Figure | undefined {
+  return db.select().from(s.figures).where(eq(s.figures.id, id)).get();
+}
+
+export function historyOf(db: Db, figureId: number) {
+  return db.select().from(s.figureHistory).where(eq(s.figureHistory.figureId, figureId)).orderBy(asc(s.figureHistory.id)).all();
+}
+
+/**
+ * When a figure reached the office: its submission, or for an imported figure the import. A
+ * draft has not arrived.
+ */
+function arrivedAt(f: Pick<Figure, "status" | "source" | "submittedAt" | "enteredAt"> | null): string | null {
+  if (!f || f.status === "draft") return null;
+  return f.submittedAt ?? (f.source === "form" ? null : f.enteredAt);
+}
+
+/**
+ * When each of an entity's figures for a month reached the office: a focal point's
+ * submission, or for imported and generated figures the moment they were loaded.
+ */
+export function submissionsOf(db: Db, entity: string, period: string) {
+  const figures = figuresOf(db, entity, [period]);
+  return reportedKpis(db, entity).map((kpi) => {
+    const f = figures.find((x) => x.kpiCode === kpi.code);
+    const at = arrivedAt(f ?? null);
+    return { kpi: kpi.code, at, status: (f?.status ?? null) as FigureStatus | null };
+  });
+}
+
+/** Every entity's submission state for a month: what an analyst checks before the review. */
+export function submissionStates(db: Db, period: string, dueDay: number, now: Date) {
+  const all = db
+    .select({ entity: s.figures.entityCode, kpi: s.figures.kpiCode, source: s.figures.source, status: s.figures.status, submittedAt: s.figures.submittedAt, enteredAt: s.figures.enteredAt })
+    .from(s.figures)
+    .where(eq(s.figures.period, period))
+    .all();
+  const kpis = engineKpis(db);
+  return listEntities(db).map((entity) => {
+    const reported = kpis.filter((k) => k.reporters.includes(entity.code));
+    const figures = all.filter((f) => f.entity === entity.code);
+    const submissions = reported.map((kpi) => {
+      const f = figures.find((x) => x.kpi === kpi.code);
+      return { kpi: kpi.code, at: f ? arrivedAt(f) : null };
+    });
+    const count = (status: FigureStatus) => figures.filter((f) => f.status === status).length;
+    return {
+      ...entity,
+      expected: reported.length,
+      draft: count("draft"),
+      submitted: count("submitted"),
+      returned: count("returned"),
+      approved: count("approved"),
+      timeliness: timeliness(submissions, period, dueDay, now.toISOString()) as Timeliness,
+    };
+  });
+}
+
+/**
+ * A focal point's uploaded file, already checked row by row: saved as drafts, all or nothing.
+ * A figure already awaiting review or approved is not overwritten by a file.
+ */
+export function saveUpload(
+  db: Db,
+  args: { entity: string; figures: CheckedFigure[]; actor: string; now: Date; currentPeriod: string },
+): { ok: true; saved: number } | { ok: false; errors: ImportError[] } {
+  const now = args.now.toISOString();
+  return db.transaction((tx) => {
+    const periods = [...new Set(args.figures.map((f) => f.period))];
+    const existing = new Map(figuresOf(tx, args.entity, periods).map((f) => [`${f.kpiCode}|${f.period}`, f]));
+    const errors: ImportError[] = [];
+    for (const figure of args.figures) {
+      const current = existing.get(`${figure.kpi}|${figure.period}`);
+      if (current && (current.status === "submitted" || current.status === "approved")) {
+        const code = current.status === "submitted" ? "awaiting-review" : "already-approved";
+        errors.push({
+          line: 0,
+          message: `${figure.kpi} ${figure.period} is ${current.status}`,
+          problems: [{ code: code as never, field: "value", params: { kpi: figure.kpi, period: figure.period } }],
+        });
+      }
+    }
+    if (errors.length > 0) return { ok: false as const, errors };
+    for (const figure of args.figures) {
+      const current = existing.get(`${figure.kpi}|${figure.period}`);
+      let id: number;
+      if (current) {
+        tx.update(s.figures)
+          .set({
+            value: figure.value,
+            numerator: figure.numerator,
+            denominator: figure.denominator,
+            comment: figure.comment,
+            status: "draft",
+            source: "form",
+            version: current.version + 1,
+            updatedBy: args.actor,
+            updatedAt: now,
+          })
+          .where(eq(s.figures.id, current.id))
+          .run();
+        id = current.id;
+      } else {
+        id = tx
+          .insert(s.figures)
+          .values({
+            entityCode: args.entity,
+            kpiCode: figure.kpi,
+            period: figure.period,
+            value: figure.value,
+            numerator: figure.numerator,
+            denominator: figure.denominator,
+            comment: figure.comment,
+            status: "draft",
+            source: "form",
+            enteredBy: args.actor,
+            enteredAt: now,
+            updatedBy: args.actor,
+            updatedAt: now,
+          })
+          .returning({ id: s.figures.id })
+          .get().id;
+      }
+      appendHistory(tx, id, "import", current ?? null, { ...figure, status: "draft" }, figure.comment, args.actor, now);
+    }
+    return { ok: true as const, saved: args.figures.length };
+  });
+}

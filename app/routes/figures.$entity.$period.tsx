@@ -1,0 +1,353 @@
+import {
+  data,
+  redirect,
+  unstable_createMemoryUploadHandler as createMemoryUploadHandler,
+  unstable_parseMultipartFormData as parseMultipartFormData,
+  MaxPartSizeExceededError,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useState } from "react";
+import { requireCsrf } from "~/auth/csrf.server";
+import { requirePermission } from "~/auth/guard.server";
+import { can } from "~/auth/permissions";
+import { dueInstant } from "~/compliance/timeliness";
+import { CsrfInput } from "~/components/csrf-input";
+import { useFormat } from "~/components/format";
+import { PERIOD_PATTERN } from "~/definitions/schema";
+import { parseNumber } from "~/figures/rules";
+import { readUploadedFile } from "~/figures/upload.server";
+import type { MessageId } from "~/i18n/messages";
+import { entryFormFor, saveEntry, saveUpload, type Conflict, type EntryItem, type EntryProblem } from "~/models/entry.server";
+import { checkFigureRows, loadFigureRules, type ImportError } from "~/models/figures.server";
+import { listEntities, listKpis } from "~/models/kpis.server";
+import { db } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { pageTitle } from "~/utils/meta";
+import { periodOf } from "~/utils/period";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "figures.title");
+
+function pageParams(params: { entity?: string; period?: string }) {
+  const entity = params.entity ?? "";
+  const period = params.period ?? "";
+  return { entity, period };
+}
+
+function requireMonth(entity: string, period: string) {
+  if (!PERIOD_PATTERN.test(period)) throw new Response("The month must be written YYYY-MM", { status: 400 });
+  const found = listEntities(db()).find((e) => e.code === entity);
+  if (!found) throw new Response("Entity not found", { status: 404 });
+  return found;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { entity, period } = pageParams(params);
+  const user = requirePermission(request, "entity:read", entity);
+  const found = requireMonth(entity, period);
+  const form = entryFormFor(db(), entity, period);
+  const catalogue = listKpis(db());
+  return {
+    entity: found,
+    period,
+    locked: form.locked,
+    canEnter: can(user, "figures:enter", entity),
+    due: dueInstant(period, env().FIGURES_DUE_DAY),
+    maxUploadBytes: env().UPLOAD_MAX_BYTES,
+    items: form.items.map((item) => {
+      const kpi = catalogue.find((k) => k.code === item.kpi)!;
+      return {
+        ...item,
+        name: { nameEn: kpi.nameEn, nameAr: kpi.nameAr },
+        unit: kpi.unit,
+        measure: kpi.measure,
+        numeratorName: { nameEn: kpi.numeratorEn ?? "", nameAr: kpi.numeratorAr ?? "" },
+        denominatorName: { nameEn: kpi.denominatorEn ?? "", nameAr: kpi.denominatorAr ?? "" },
+      };
+    }),
+  };
+}
+
+type Values = Record<string, Partial<Record<"value" | "numerator" | "denominator" | "comment" | "version", string>>>;
+
+interface ActionResult {
+  locked?: boolean;
+  values?: Values;
+  problems?: Record<string, EntryProblem[]>;
+  conflicts?: Record<string, Conflict>;
+  uploadErrors?: ImportError[];
+  tooLarge?: boolean;
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { entity, period } = pageParams(params);
+  const user = requirePermission(request, "figures:enter", entity);
+  requireMonth(entity, period);
+  const now = new Date();
+
+  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+    let form: FormData;
+    try {
+      form = await parseMultipartFormData(request, createMemoryUploadHandler({ maxPartSize: env().UPLOAD_MAX_BYTES }));
+    } catch (error) {
+      if (error instanceof MaxPartSizeExceededError) return data<ActionResult>({ tooLarge: true }, { status: 413 });
+      throw error;
+    }
+    requireCsrf(request, form);
+    const file = form.get("file");
+    if (!(file instanceof File) || file.size === 0) {
+      return data<ActionResult>({ uploadErrors: [{ line: 0, message: "empty", problems: [], code: "empty" }] }, { status: 400 });
+    }
+    const read = await readUploadedFile({ name: file.name, type: file.type, bytes: new Uint8Array(await file.arrayBuffer()) });
+    const checked = checkFigureRows(read.rows, loadFigureRules(db(), periodOf(now)), read.errors, { onlyEntity: entity });
+    if (checked.errors.length > 0) return data<ActionResult>({ uploadErrors: checked.errors }, { status: 400 });
+    const saved = saveUpload(db(), { entity, figures: checked.figures, actor: user.email, now, currentPeriod: periodOf(now) });
+    if (!saved.ok) return data<ActionResult>({ uploadErrors: saved.errors }, { status: 400 });
+    return redirect(`/figures/${entity}/${period}?uploaded=${saved.saved}`);
+  }
+
+  const form = await request.formData();
+  requireCsrf(request, form);
+  const intent = form.get("intent") === "submit" ? "submit" : "save";
+  const field = (name: string, kpi: string) => {
+    const v = form.get(`${name}.${kpi}`);
+    return typeof v === "string" ? v : undefined;
+  };
+  const kpis = [...new Set([...form.keys()].filter((k) => k.startsWith("version.")).map((k) => k.slice("version.".length)))];
+  const items: EntryItem[] = kpis.map((kpi) => ({
+    kpi,
+    value: field("value", kpi),
+    numerator: field("numerator", kpi),
+    denominator: field("denominator", kpi),
+    comment: field("comment", kpi),
+    version: field("version", kpi) ?? "",
+  }));
+  const result = saveEntry(db(), {
+    entity,
+    period,
+    intent,
+    items,
+    actor: user.email,
+    now,
+    currentPeriod: periodOf(now),
+    jumpShare: env().FIGURE_JUMP_SHARE,
+  });
+  if (result.ok) return redirect(`/figures/${entity}/${period}?${intent === "submit" ? "submitted" : "saved"}=${result.saved}`);
+  const values: Values = Object.fromEntries(
+    items.map((i) => [i.kpi, { value: i.value, numerator: i.numerator, denominator: i.denominator, comment: i.comment, version: i.version }]),
+  );
+  if (result.locked) return data<ActionResult>({ locked: true, values }, { status: 423 });
+  const status = Object.keys(result.problems).length === 0 ? 409 : 400;
+  return data<ActionResult>({ values, problems: result.problems, conflicts: result.conflicts }, { status });
+}
+
+type Item = ReturnType<typeof useLoaderData<typeof loader>>["items"][number];
+
+function problemText(p: EntryProblem, t: ReturnType<typeof useFormat>["t"]): string {
+  if (p.code === "justify") return t(`problem.justify.${p.params.reason as "jump" | "below-band"}`, p.params);
+  return t(`problem.${p.code}` as MessageId, p.params);
+}
+
+function fileErrorText(e: ImportError, t: ReturnType<typeof useFormat>["t"]): string {
+  const text = e.code
+    ? t(`file.${e.code}`, e.params ?? {})
+    : e.problems.map((p) => problemText(p as EntryProblem, t)).join(" ") || e.message;
+  return e.line > 0 ? t("entry.line", { line: e.line, message: text }) : text;
+}
+
+function KpiFields({ item, values, problems, conflict, editable }: { item: Item; values?: Values[string]; problems: EntryProblem[]; conflict?: Conflict; editable: boolean }) {
+  const f = useFormat();
+  const { t } = f;
+  const current = item.current;
+  const id = (name: string) => `${name}-${item.kpi}`;
+  const initial = (name: "value" | "numerator" | "denominator" | "comment") => {
+    if (values && values[name] !== undefined) return values[name] as string;
+    if (!current) return "";
+    if (name === "comment") return current.comment ?? "";
+    const v = current[name];
+    return v === null || v === undefined ? "" : String(v);
+  };
+  // Uncontrolled inputs: what is typed before the page's script has loaded is never reset; the
+  // state only drives the preview of the value.
+  const [numerator, setNumerator] = useState(initial("numerator"));
+  const [denominator, setDenominator] = useState(initial("denominator"));
+  const errorFor = (fieldName: string) => problems.filter((p) => p.field === fieldName).map((p) => problemText(p, t));
+  const preview = (() => {
+    const n = parseNumber(numerator);
+    const d = parseNumber(denominator);
+    if (n === null || d === null || d <= 0) return null;
+    return f.value(item.unit, item.unit === "percent" ? (100 * n) / d : n / d);
+  })();
+  const invalid = (fieldName: string) =>
+    errorFor(fieldName).length > 0 ? { "aria-invalid": true as const, "aria-describedby": id(`${fieldName}-error`) } : {};
+  const errors = (fieldName: string) =>
+    errorFor(fieldName).length > 0 ? (
+      <p className="field-error" id={id(`${fieldName}-error`)}>
+        {errorFor(fieldName).join(" ")}
+      </p>
+    ) : null;
+  const previous = item.previous ? f.value(item.unit, item.previous.value) : null;
+
+  return (
+    <fieldset className="kpi-entry" data-kpi={item.kpi}>
+      <legend>{f.name(item.name)}</legend>
+      <p className="entry-context muted">
+        {previous !== null ? t("entry.lastMonth", { value: previous }) : t("entry.lastMonthNone")} ·{" "}
+        {item.target ? t("entry.target", { value: f.value(item.unit, item.target.value), kind: t(`target.kind.${item.target.kind}`) }) : t("entry.noTarget")}
+        {current ? (
+          <>
+            {" "}
+            · <Link to={`/history/${current.id}`}>{t("entry.history")}</Link>
+          </>
+        ) : null}
+      </p>
+      {current?.status === "returned" && current.reviewComment ? (
+        <p className="form-error" role="status">
+          {t("entry.returned", { by: current.reviewedBy ?? "", comment: current.reviewComment })}
+        </p>
+      ) : null}
+      {current?.status === "submitted" ? <p className="notice">{t("entry.awaiting", { date: f.dateTime(current.submittedAt ?? current.updatedAt) })}</p> : null}
+      {current?.status === "approved" ? <p className="notice">{t("entry.approved", { source: t(`figure.source.${current.source}`) })}</p> : null}
+      {conflict ? (
+        <p className="form-error" role="alert">
+          {t("entry.conflict", { value: f.value(item.unit, conflict.value), by: conflict.by, at: f.dateTime(conflict.at) })}
+        </p>
+      ) : null}
+      <input type="hidden" name={`version.${item.kpi}`} value={values?.version ?? (current ? String(current.version) : "")} />
+      {!editable ? (
+        <p className="entry-readonly">{f.value(item.unit, current?.value ?? null)}</p>
+      ) : item.measure === "ratio" ? (
+        <div className="entry-ratio">
+          <div className="field">
+            <label htmlFor={id("numerator")}>{t("entry.numerator", { name: f.name(item.numeratorName) })}</label>
+            <input id={id("numerator")} name={`numerator.${item.kpi}`} inputMode="decimal" dir="ltr" defaultValue={numerator} onChange={(e) => setNumerator(e.target.value)} {...invalid("numerator")} />
+            {errors("numerator")}
+          </div>
+          <div className="field">
+            <label htmlFor={id("denominator")}>{t("entry.denominator", { name: f.name(item.denominatorName) })}</label>
+            <input id={id("denominator")} name={`denominator.${item.kpi}`} inputMode="decimal" dir="ltr" defaultValue={denominator} onChange={(e) => setDenominator(e.target.value)} {...invalid("denominator")} />
+            {errors("denominator")}
+          </div>
+          <output className="entry-preview" aria-live="polite" htmlFor={`${id("numerator")} ${id("denominator")}`}>
+            {preview !== null ? t("entry.valuePreview", { value: preview }) : null}
+          </output>
+          {errors("value")}
+        </div>
+      ) : item.unit === "yes-no" ? (
+        <div className="field">
+          <label htmlFor={id("value")}>{t("entry.value")}</label>
+          <select id={id("value")} name={`value.${item.kpi}`} defaultValue={initial("value")} {...invalid("value")}>
+            <option value="">{t("value.none")}</option>
+            <option value="1">{t("entry.yes")}</option>
+            <option value="0">{t("entry.no")}</option>
+          </select>
+          {errors("value")}
+        </div>
+      ) : (
+        <div className="field">
+          <label htmlFor={id("value")}>{t("entry.value")}</label>
+          <input id={id("value")} name={`value.${item.kpi}`} inputMode="decimal" dir="ltr" defaultValue={initial("value")} {...invalid("value")} />
+          {errors("value")}
+        </div>
+      )}
+      {editable ? (
+        <div className="field">
+          <label htmlFor={id("comment")}>{t("entry.comment")}</label>
+          <textarea id={id("comment")} name={`comment.${item.kpi}`} rows={2} defaultValue={initial("comment")} {...invalid("comment")} />
+          {errors("comment")}
+        </div>
+      ) : null}
+    </fieldset>
+  );
+}
+
+export default function EntryPage() {
+  const page = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionResult | undefined;
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const f = useFormat();
+  const { t } = f;
+  const entity = f.name(page.entity);
+  const month = f.period(page.period);
+  const editableAtAll = page.canEnter && !page.locked;
+  const hasErrors = result?.problems && Object.keys(result.problems).length > 0;
+  const hasConflicts = result?.conflicts && Object.keys(result.conflicts).length > 0;
+  const sizeText = f.number(page.maxUploadBytes / 1_048_576, 1) + " MB";
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/figures">{t("figures.title")}</Link>
+      </p>
+      <h1>{t("entry.title", { entity, month })}</h1>
+      <p className="lead">
+        {t("entry.intro", { entity })} {t("entry.due", { date: f.dateTime(page.due) })}
+      </p>
+      {page.locked ? <p className="notice" role="status">{t("entry.locked", { month })}</p> : null}
+      {!page.canEnter ? <p className="notice">{t("entry.readOnly", { entity })}</p> : null}
+      {result?.locked ? <p className="form-error" role="alert">{t("entry.locked", { month })}</p> : null}
+      {params.get("saved") ? <p className="notice" role="status">{t("entry.saved", { count: Number(params.get("saved")) })}</p> : null}
+      {params.get("submitted") ? <p className="notice" role="status">{t("entry.submitted", { count: Number(params.get("submitted")) })}</p> : null}
+      {params.get("uploaded") ? <p className="notice" role="status">{t("entry.uploaded", { count: Number(params.get("uploaded")) })}</p> : null}
+      {hasErrors || hasConflicts ? <p className="form-error" role="alert">{t("entry.errors")}</p> : null}
+
+      <Form method="post" className="entry-form" noValidate>
+        <CsrfInput />
+        {page.items.map((item) => (
+          <KpiFields
+            key={item.kpi}
+            item={item}
+            values={result?.values?.[item.kpi]}
+            problems={result?.problems?.[item.kpi] ?? []}
+            conflict={result?.conflicts?.[item.kpi]}
+            editable={editableAtAll && item.current?.status !== "submitted" && item.current?.status !== "approved"}
+          />
+        ))}
+        {editableAtAll ? (
+          <div className="entry-actions">
+            <button type="submit" name="intent" value="save" className="secondary" disabled={busy}>
+              {t("entry.save")}
+            </button>
+            <button type="submit" name="intent" value="submit" disabled={busy}>
+              {t("entry.submit")}
+            </button>
+          </div>
+        ) : null}
+      </Form>
+
+      {editableAtAll ? (
+        <section aria-labelledby="upload-title" className="card upload">
+          <h2 id="upload-title">{t("entry.upload")}</h2>
+          <p className="muted">{t("entry.uploadHelp")}</p>
+          <p>
+            <a href={`/figures/${page.entity.code}/${page.period}/template`} download>
+              {t("entry.template")}
+            </a>
+          </p>
+          {result?.tooLarge ? <p className="form-error" role="alert">{t("entry.tooLarge", { size: sizeText })}</p> : null}
+          {result?.uploadErrors ? (
+            <div className="form-error" role="alert">
+              <p>{t("entry.uploadErrors", { count: result.uploadErrors.length })}</p>
+              <ul>
+                {result.uploadErrors.map((e, i) => (
+                  <li key={i}>{fileErrorText(e, t)}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          <Form method="post" encType="multipart/form-data" className="stacked-form">
+            <CsrfInput />
+            <label htmlFor="file">{t("entry.uploadField", { size: sizeText })}</label>
+            <input id="file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
+            <button type="submit" disabled={busy}>
+              {t("entry.uploadSubmit")}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+    </>
+  );
+}

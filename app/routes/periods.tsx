@@ -1,0 +1,108 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { requireCsrf } from "~/auth/csrf.server";
+import { requirePermission } from "~/auth/guard.server";
+import { CsrfInput } from "~/components/csrf-input";
+import { useFormat } from "~/components/format";
+import { PERIOD_PATTERN } from "~/definitions/schema";
+import type { MessageId } from "~/i18n/messages";
+import { lockedPeriods, lockPeriod, periodEvents, reopenPeriod } from "~/models/entry.server";
+import { db } from "~/utils/db.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "periods.title");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  requirePermission(request, "periods:lock");
+  return { locked: lockedPeriods(db()), events: periodEvents(db()) };
+}
+
+type Result = { message?: MessageId; error?: MessageId; period?: string; reason?: string };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = requirePermission(request, "periods:lock");
+  const form = await request.formData();
+  requireCsrf(request, form);
+  const period = String(form.get("period") ?? "");
+  const reason = String(form.get("reason") ?? "").trim();
+  if (!PERIOD_PATTERN.test(period)) return data<Result>({ error: "problem.bad-period", period, reason }, { status: 400 });
+  if (form.get("intent") === "reopen") {
+    if (!reason) return data<Result>({ error: "periods.reasonRequired", period }, { status: 400 });
+    const done = reopenPeriod(db(), period, reason.slice(0, 2000), user.email, new Date());
+    return data<Result>({ message: done ? "periods.reopened" : "periods.notLocked", period }, { status: done ? 200 : 409 });
+  }
+  const done = lockPeriod(db(), period, user.email, new Date());
+  return data<Result>({ message: done ? "periods.locked" : "periods.alreadyLocked", period }, { status: done ? 200 : 409 });
+}
+
+export default function Periods() {
+  const { locked, events } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const f = useFormat();
+  const { t } = f;
+  const month = (p: string) => (PERIOD_PATTERN.test(p) ? f.period(p) : p);
+  return (
+    <>
+      <h1>{t("periods.title")}</h1>
+      <p className="lead">{t("periods.intro")}</p>
+      {result?.message ? <p className="notice" role="status">{t(result.message, { month: month(result.period ?? "") })}</p> : null}
+      {result?.error ? <p className="form-error" role="alert">{t(result.error, { period: result.period ?? "", month: month(result.period ?? "") })}</p> : null}
+      <div className="strategy-grid">
+        <Form method="post" className="stacked-form card">
+          <h2>{t("periods.lock")}</h2>
+          <CsrfInput />
+          <input type="hidden" name="intent" value="lock" />
+          <label htmlFor="lock-period">{t("periods.month")}</label>
+          <input id="lock-period" name="period" type="month" required />
+          <button type="submit">{t("periods.lock")}</button>
+        </Form>
+        <Form method="post" className="stacked-form card">
+          <h2>{t("periods.reopen")}</h2>
+          <CsrfInput />
+          <input type="hidden" name="intent" value="reopen" />
+          <label htmlFor="reopen-period">{t("periods.month")}</label>
+          <select id="reopen-period" name="period" required defaultValue={result?.period ?? ""}>
+            {locked.map((p) => (
+              <option key={p} value={p}>
+                {month(p)}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="reason">{t("periods.reason")}</label>
+          <textarea id="reason" name="reason" rows={2} required defaultValue={result?.reason ?? ""} />
+          <button type="submit" disabled={locked.length === 0}>
+            {t("periods.reopen")}
+          </button>
+        </Form>
+      </div>
+      <h2>{t("periods.lockedList")}</h2>
+      {locked.length === 0 ? <p className="empty-state">{t("periods.noneLocked")}</p> : <p>{f.list(locked.map(month))}</p>}
+      <h2>{t("periods.events")}</h2>
+      <div className="table-scroll">
+        <table className="data-table">
+          <caption className="visually-hidden">{t("periods.eventsCaption")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("admin.col.at")}</th>
+              <th scope="col">{t("periods.month")}</th>
+              <th scope="col">{t("admin.col.event")}</th>
+              <th scope="col">{t("periods.reason")}</th>
+              <th scope="col">{t("admin.col.actor")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((e) => (
+              <tr key={e.id}>
+                <td>{f.dateTime(e.at)}</td>
+                <td>{month(e.period)}</td>
+                <td>{t(`periods.action.${e.action}`)}</td>
+                <td>{e.reason ?? t("value.none")}</td>
+                <td dir="ltr">{e.actor}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,132 @@
+import { execFileSync } from "node:child_process";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, newPage, screenshot, signIn } from "./browser";
+
+const baseURL = inject("baseURL");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const plain = (s: string | null) => (s ?? "").replace(/[\u200e\u200f\u061c]/g, "").trim();
+
+/** December 2020's report: RTA's last figures, so January's are plausible and need no justification. */
+function lastMonth(): Map<string, number> {
+  const report = JSON.parse(
+    execFileSync(process.execPath, ["--import", "tsx", "cli/kpi.ts", "report", "--period", "2020-12"], {
+      env: { ...process.env, DATABASE_PATH: inject("databasePath") },
+      encoding: "utf8",
+    }),
+  ) as { rows: Array<{ kpi: string; entity: string | null; actual: number | null }> };
+  return new Map(report.rows.filter((r) => r.entity === "RTA" && r.actual !== null).map((r) => [r.kpi, r.actual!]));
+}
+
+async function fillMonth(page: Page, last: Map<string, number>) {
+  for (const fieldset of await page.locator("fieldset.kpi-entry").all()) {
+    const kpi = (await fieldset.getAttribute("data-kpi"))!;
+    const value = last.get(kpi) ?? 1;
+    if ((await fieldset.locator(`[name="numerator.${kpi}"]`).count()) > 0) {
+      await fieldset.locator(`[name="numerator.${kpi}"]`).fill(String(Math.round(value * 100)));
+      await fieldset.locator(`[name="denominator.${kpi}"]`).fill("10000");
+    } else if ((await fieldset.locator(`select[name="value.${kpi}"]`).count()) > 0) {
+      await fieldset.locator(`select[name="value.${kpi}"]`).selectOption(String(value));
+    } else {
+      await fieldset.locator(`[name="value.${kpi}"]`).fill(String(value));
+    }
+    await fieldset.locator(`[name="comment.${kpi}"]`).fill("January figure");
+  }
+}
+
+describe("the monthly round", () => {
+  it("a focal point submits, an analyst returns one figure, it is corrected and approved, and the scorecard shows it with its history", async () => {
+    const last = lastMonth();
+
+    // 1. RTA's focal point enters January 2021 and submits it.
+    const focal = await newPage(browser, "en-US");
+    await signIn(focal.page, baseURL, "focal.rta@example.com");
+    await focal.page.goto(`${baseURL}/figures`);
+    await focal.page.locator("#open-period").fill("2021-01");
+    await focal.page.getByRole("button", { name: "Open month" }).click();
+    await focal.page.waitForURL(`${baseURL}/figures/RTA/2021-01`);
+    await focal.page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    await fillMonth(focal.page, last);
+    // The value shows as the numerator and denominator are typed.
+    const adoption = focal.page.locator('fieldset[data-kpi="SMART_ADOPTION"]');
+    await adoption.locator('[name="numerator.SMART_ADOPTION"]').fill("9400");
+    expect(plain(await adoption.locator("output").textContent())).toBe("Value: 94%");
+    await screenshot(focal.page, "entry-en");
+    await focal.page.getByRole("button", { name: "Submit for review" }).click();
+    await focal.page.getByText(/Submitted for review: 9 figures\./).waitFor();
+    await focal.context.close();
+
+    // 2. The analyst returns the smart-transaction share with a comment.
+    const analyst = await newPage(browser, "en-US");
+    await signIn(analyst.page, baseURL, "analyst@example.com");
+    await analyst.page.goto(`${baseURL}/review`);
+    const row = analyst.page.locator("tr", { hasText: "Transactions through e-/smart channels" });
+    await row.locator("textarea").fill("The denominator looks like December's: please check.");
+    await row.getByRole("button", { name: "Return" }).click();
+    await analyst.page.getByText("Returned to the focal point.").waitFor();
+    await screenshot(analyst.page, "review-en");
+
+    // 3. The focal point sees why, corrects it and submits again.
+    const again = await newPage(browser, "en-US");
+    await signIn(again.page, baseURL, "focal.rta@example.com");
+    await again.page.goto(`${baseURL}/figures/RTA/2021-01`);
+    const returned = again.page.locator('fieldset[data-kpi="SMART_ADOPTION"]');
+    await returned.getByText("Returned by analyst@example.com: “The denominator looks like December's: please check.”").waitFor();
+    await returned.locator('[name="numerator.SMART_ADOPTION"]').fill("9450");
+    await returned.locator('[name="denominator.SMART_ADOPTION"]').fill("10000");
+    await returned.locator('[name="comment.SMART_ADOPTION"]').fill("Denominator corrected");
+    await again.page.getByRole("button", { name: "Submit for review" }).click();
+    await again.page.getByText(/Submitted for review: 1 figure\./).waitFor();
+    await again.context.close();
+
+    // 4. The analyst approves everything waiting.
+    await analyst.page.goto(`${baseURL}/review`);
+    for (let i = 0; i < 9; i++) {
+      await analyst.page.locator("tbody tr").first().getByRole("button", { name: "Approve" }).click();
+      await analyst.page.getByText("Approved.").waitFor();
+    }
+    await analyst.page.getByText("Nothing is waiting for review.").waitFor();
+    await analyst.context.close();
+
+    // 5. The executive's scorecard for January shows the corrected figure, and its history.
+    const executive = await newPage(browser, "en-US");
+    await signIn(executive.page, baseURL, "executive@example.com");
+    await executive.page.goto(`${baseURL}/entities/RTA?period=2021-01`);
+    const scoreRow = executive.page.locator('.scorecard tr[data-kpi="SMART_ADOPTION"]');
+    expect(await scoreRow.locator("td").first().getAttribute("data-value")).toBe("94.5");
+    await scoreRow.getByRole("link", { name: "History" }).click();
+    await executive.page.waitForURL(/\/history\/\d+/);
+    const actions = await executive.page.locator("tbody tr td:nth-child(2)").allTextContents();
+    expect(actions).toEqual(["Entered", "Submitted", "Returned", "Submitted", "Approved"].filter((_, i) => i !== 0 || actions[0] === "Entered"));
+    expect(await executive.page.getByText("Denominator corrected").count()).toBeGreaterThan(0);
+    await screenshot(executive.page, "history-en");
+    await executive.context.close();
+  }, 120_000);
+
+  it("a focal point's mistakes are shown in Arabic beside the field, and what was typed is kept", async () => {
+    const { context, page } = await newPage(browser, "ar-AE");
+    await signIn(page, baseURL, "focal.dm@example.com");
+    await page.goto(`${baseURL}/figures/DM/2021-02`);
+    const adoption = page.locator('fieldset[data-kpi="SMART_ADOPTION"]');
+    await adoption.locator('[name="numerator.SMART_ADOPTION"]').fill("١٢٠");
+    await adoption.locator('[name="denominator.SMART_ADOPTION"]').fill("١٠٠");
+    const days = page.locator('fieldset[data-kpi="SERVICE_REQUEST_DAYS"]');
+    await days.locator('[name="value.SERVICE_REQUEST_DAYS"]').fill("خمسة");
+    await page.getByRole("button", { name: "حفظ كمسودة" }).click();
+    await page.getByText("لم يُحفظ شيء. صحِّح الحقول المميَّزة أدناه؛ كل ما كتبته محفوظ في النموذج.").waitFor();
+    expect(plain(await adoption.locator(".field-error").first().textContent())).toBe("لا يمكن أن يكون البسط (120) أكبر من المقام (100).");
+    expect(plain(await days.locator(".field-error").textContent())).toBe("«خمسة» ليس رقمًا. استخدم الأرقام، والنقطة أو ٫ للكسور العشرية.");
+    expect(await days.locator('[name="value.SERVICE_REQUEST_DAYS"]').inputValue()).toBe("خمسة");
+    expect(await adoption.locator('[name="numerator.SMART_ADOPTION"]').inputValue()).toBe("١٢٠");
+    await screenshot(page, "entry-errors-ar");
+    await context.close();
+  });
+});
