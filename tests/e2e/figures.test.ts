@@ -89,9 +89,12 @@ describe("the monthly round", () => {
 
     // 4. The analyst approves everything waiting.
     await analyst.page.goto(`${baseURL}/review`);
+    await analyst.page.locator("html[data-hydrated]").waitFor({ state: "attached" });
     for (let i = 0; i < 9; i++) {
-      await analyst.page.locator("tbody tr").first().getByRole("button", { name: "Approve" }).click();
-      await analyst.page.getByText("Approved.").waitFor();
+      const first = analyst.page.locator("tbody tr").first();
+      const id = await first.getAttribute("data-figure");
+      await first.getByRole("button", { name: "Approve" }).click();
+      await analyst.page.locator(`tr[data-figure="${id}"]`).waitFor({ state: "detached" });
     }
     await analyst.page.getByText("Nothing is waiting for review.").waitFor();
     await analyst.context.close();
