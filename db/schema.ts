@@ -376,3 +376,23 @@ export const authEvents = sqliteTable(
   },
   (t) => [index("auth_events_email_at").on(t.email, t.at), index("auth_events_ip_at").on(t.ip, t.at)],
 );
+
+/** Personal access tokens for the read API: only their SHA-256 is stored. */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    /** sha256 of the token; the token itself is shown once, when created. */
+    tokenHash: text("token_hash").notNull(),
+    /** The first characters, so a person can tell their tokens apart. */
+    prefix: text("prefix").notNull(),
+    createdAt: text("created_at").notNull(),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_hash").on(t.tokenHash), index("api_tokens_user").on(t.userId)],
+);
