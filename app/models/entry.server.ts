@@ -179,7 +179,7 @@ export function saveEntry(
             version: current.version + 1,
             updatedBy: actor,
             updatedAt: now,
-            ...(intent === "submit" ? { submittedAt: now, submittedBy: actor } : {}),
+            ...(intent === "submit" ? { submittedAt: now, submittedBy: actor, reviewComment: null } : {}),
           })
           .where(eq(s.figures.id, current.id))
           .run();
@@ -396,7 +396,7 @@ export function submissionStates(db: Db, period: string, dueDay: number, now: Da
  */
 export function saveUpload(
   db: Db,
-  args: { entity: string; figures: CheckedFigure[]; actor: string; now: Date; currentPeriod: string },
+  args: { entity: string; figures: Array<CheckedFigure & { line: number }>; actor: string; now: Date; currentPeriod: string },
 ): { ok: true; saved: number } | { ok: false; errors: ImportError[] } {
   const now = args.now.toISOString();
   return db.transaction((tx) => {
@@ -405,10 +405,19 @@ export function saveUpload(
     const errors: ImportError[] = [];
     for (const figure of args.figures) {
       const current = existing.get(`${figure.kpi}|${figure.period}`);
+      // Checked again inside the transaction: a month locked since the file was read stays locked.
+      if (isLocked(tx, figure.period)) {
+        errors.push({
+          line: figure.line,
+          message: `period ${figure.period} is locked`,
+          problems: [{ code: "locked-period", field: "period", params: { period: figure.period } }],
+        });
+        continue;
+      }
       if (current && (current.status === "submitted" || current.status === "approved")) {
         const code = current.status === "submitted" ? "awaiting-review" : "already-approved";
         errors.push({
-          line: 0,
+          line: figure.line,
           message: `${figure.kpi} ${figure.period} is ${current.status}`,
           problems: [{ code: code as never, field: "value", params: { kpi: figure.kpi, period: figure.period } }],
         });

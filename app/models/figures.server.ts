@@ -294,9 +294,9 @@ export function checkFigureRows(
   rules: FigureRules,
   fileErrors: ImportError[] = [],
   options: { onlyEntity?: string } = {},
-): { figures: CheckedFigure[]; errors: ImportError[] } {
+): { figures: Array<CheckedFigure & { line: number }>; errors: ImportError[] } {
   const errors = [...fileErrors];
-  const figures: CheckedFigure[] = [];
+  const figures: Array<CheckedFigure & { line: number }> = [];
   const firstLineOf = new Map<string, number>();
   for (const { line, raw } of rows) {
     if (options.onlyEntity !== undefined && raw.entity.trim() !== options.onlyEntity) {
@@ -331,7 +331,7 @@ export function checkFigureRows(
       continue;
     }
     firstLineOf.set(key, line);
-    figures.push(result.figure);
+    figures.push({ ...result.figure, line });
   }
   errors.sort((a, b) => a.line - b.line);
   return { figures, errors };
