@@ -52,6 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canManageUsers: can(user, "users:manage"),
       canReview: can(user, "figures:review"),
       canLock: can(user, "periods:lock"),
+      canExport: can(user, "reports:export"),
     },
     csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined,
   );
@@ -106,6 +107,8 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
             <NavLink to="/kpis">{t("nav.catalogue")}</NavLink>
             <NavLink to="/figures">{t("nav.figures")}</NavLink>
             {root?.canReview ? <NavLink to="/review">{t("nav.review")}</NavLink> : null}
+            {root?.canExport ? <NavLink to="/reports">{t("nav.reports")}</NavLink> : null}
+            {root?.canExport ? <NavLink to="/settings/tokens">{t("nav.tokens")}</NavLink> : null}
             {root?.canLock ? <NavLink to="/periods">{t("nav.periods")}</NavLink> : null}
             {root?.canManageUsers ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
           </nav>
@@ -169,6 +172,8 @@ export default function App() {
   // Marks the page as interactive: browser tests wait for it before typing into live fields.
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
+    // The PDF button's fallback where the server has no Chromium: print from the browser.
+    if (new URLSearchParams(window.location.search).get("print") === "1") window.print();
   }, []);
   return <Outlet />;
 }

@@ -5,6 +5,9 @@ import { periodsRead } from "../app/compliance/engine";
 import { citySeriesFor, reportFor, scorecardFor } from "../app/models/report.server";
 import { entityScorecardFor, overviewFor } from "../app/models/scorecards.server";
 import { addMonths } from "../app/utils/period";
+import { reportRows, type ReportSpec } from "../app/exports/builder.server";
+import { csvHeader, csvRow } from "../app/exports/tables";
+import { formatterFor, intlFor } from "../app/i18n/format";
 import { BENCH_PERIOD, SCALE } from "./synthetic";
 
 export interface BenchCase {
@@ -97,5 +100,24 @@ export const CASES: BenchCase[] = [
         .prepare(`SELECT ${figureColumns} FROM figures WHERE entity_code = ? AND period IN (${inList}) AND status = 'approved'`)
         .all("E007", ...periods),
     ],
+  },
+  {
+    // The whole history, as the report builder streams it: time, and (in the table) peak memory.
+    name: `long CSV export of all ${SCALE.from}..${SCALE.to}`,
+    run: (db) => {
+      const f = formatterFor(intlFor("en"));
+      const spec: ReportSpec = { from: SCALE.from, to: SCALE.to, entities: [], kpis: [], scope: null, shape: "long" };
+      const columns = [{ key: "period", header: "period", type: "text" as const }, { key: "code", header: "entity", type: "text" as const }, { key: "kpi", header: "kpi", type: "text" as const }, { key: "actual", header: "actual", type: "number" as const }, { key: "status", header: "status", type: "text" as const }];
+      let bytes = csvHeader(columns).length;
+      for (const batch of reportRows(db, f, spec)) for (const row of batch) bytes += csvRow(columns, row).length;
+      return bytes;
+    },
+    floor: (db) => {
+      let bytes = 0;
+      for (const row of db.$client.prepare(`SELECT ${figureColumns} FROM figures WHERE status = 'approved' ORDER BY period`).iterate()) {
+        bytes += JSON.stringify(row).length;
+      }
+      return bytes;
+    },
   },
 ];

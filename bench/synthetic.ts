@@ -133,7 +133,7 @@ export function benchDatabasePath(): string {
   mkdirSync(dir, { recursive: true });
   return path.join(
     dir,
-    `synthetic-${SCALE.entities}x${SCALE.kpis}x${SCALE.from}-${SCALE.to}-v2.db`,
+    `synthetic-${SCALE.entities}x${SCALE.kpis}x${SCALE.from}-${SCALE.to}-v3.db`,
   );
 }
 

@@ -237,6 +237,8 @@ export const figures = sqliteTable(
     uniqueIndex("figures_entity_kpi_period").on(t.entityCode, t.kpiCode, t.period),
     index("figures_kpi_period").on(t.kpiCode, t.period),
     index("figures_period").on(t.period),
+    // An entity's month (scorecard, entry form): without it SQLite scans the whole month.
+    index("figures_entity_period").on(t.entityCode, t.period),
   ],
 );
 

@@ -387,7 +387,17 @@ export function computeReport(input: EngineInput, options: { trends?: boolean } 
 
   const weights = new Map(kpis.map((k) => [k.code, k.weight]));
   const weightOf = (code: string) => weights.get(code) ?? 1;
-  const entityRows = rows.filter((r) => r.entity !== null);
+  // Rows grouped once by entity and by KPI: roll-ups over 100 entities and 5,000 rows must not
+  // filter the whole list for every entity and every strategy item.
+  const byEntity = new Map<string, ReportRow[]>();
+  const byKpi = new Map<string, ReportRow[]>();
+  for (const row of rows) {
+    if (row.entity === null) continue;
+    if (!byEntity.has(row.entity)) byEntity.set(row.entity, []);
+    byEntity.get(row.entity)!.push(row);
+    if (!byKpi.has(row.kpi)) byKpi.set(row.kpi, []);
+    byKpi.get(row.kpi)!.push(row);
+  }
 
   const linked = (kind: keyof EngineKpi["links"]) => {
     const codes = new Map<string, Set<string>>();
@@ -402,7 +412,7 @@ export function computeReport(input: EngineInput, options: { trends?: boolean } 
       .map(([code, kpiCodes]) =>
         rollUp(
           code,
-          entityRows.filter((r) => kpiCodes.has(r.kpi)),
+          [...kpiCodes].flatMap((k) => byKpi.get(k) ?? []),
           weightOf,
         ),
       );
@@ -411,13 +421,7 @@ export function computeReport(input: EngineInput, options: { trends?: boolean } 
   return {
     period,
     rows,
-    entities: input.entities.map((code) =>
-      rollUp(
-        code,
-        entityRows.filter((r) => r.entity === code),
-        weightOf,
-      ),
-    ),
+    entities: input.entities.map((code) => rollUp(code, byEntity.get(code) ?? [], weightOf)),
     initiatives: linked("initiatives"),
     policies: linked("policies"),
     pillars: linked("pillars"),

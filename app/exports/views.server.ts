@@ -66,7 +66,7 @@ export function overviewExport(db: Db, f: Formatter, period: string, first: stri
     columns: [
       column(f, "code", "export.entityCode"),
       column(f, "entity", "col.entity"),
-      column(f, "kpi", "kpi.code"),
+      column(f, "kpi", "export.kpiCode"),
       column(f, "kpiName", "col.kpi"),
       column(f, "actual", "col.actual", "number"),
       column(f, "target", "col.target", "number"),
@@ -118,7 +118,7 @@ export function entityExport(db: Db, f: Formatter, code: string, period: string,
   const card = entityScorecardFor(db, code, period, round);
   if (!card) return null;
   const unitColumns: Column[] = [
-    column(f, "kpi", "kpi.code"),
+    column(f, "kpi", "export.kpiCode"),
     column(f, "kpiName", "col.kpi"),
     column(f, "unit", "kpi.unit"),
     ...rowColumns(f),
@@ -214,7 +214,7 @@ export function strategyExport(db: Db, f: Formatter, kind: StrategyKind, code: s
       {
         name: "kpis",
         title: f.t("strategy.kpis"),
-        columns: [column(f, "kpi", "kpi.code"), column(f, "kpiName", "col.kpi"), ...rowColumns(f)],
+        columns: [column(f, "kpi", "export.kpiCode"), column(f, "kpiName", "col.kpi"), ...rowColumns(f)],
         rows: page.kpis.map((k) => ({
           kpi: k.code,
           kpiName: f.name(k),

@@ -85,6 +85,7 @@ describe("readUploadedFile: CSV", () => {
         numerator: 9310000,
         denominator: 10000000,
         comment: "تعليق",
+        line: 2,
       },
       {
         entity: "RTA",
@@ -94,6 +95,7 @@ describe("readUploadedFile: CSV", () => {
         numerator: null,
         denominator: null,
         comment: null,
+        line: 3,
       },
     ]);
   });

@@ -5,6 +5,7 @@ import { can } from "~/auth/permissions";
 import { explainRow } from "~/compliance/explain";
 import { ComplianceTable } from "~/components/compliance-table";
 import { useFormat } from "~/components/format";
+import { ExportLinks } from "~/components/export-links";
 import { Heatmap } from "~/components/heatmap";
 import { LeagueTable } from "~/components/league-table";
 import { MonthPicker } from "~/components/month-picker";
@@ -57,6 +58,7 @@ export default function Overview() {
         </div>
         <MonthPicker period={data.period} first={data.first} last={data.last} />
       </div>
+      <ExportLinks query={{ view: "overview", period: data.period }} printPath={`/?period=${data.period}`} />
 
       {!data.hasFigures ? <p className="empty-state">{t("overview.empty", { month })}</p> : null}
 

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/guard.server";
 import { explainRow } from "~/compliance/explain";
 import { useFormat } from "~/components/format";
+import { ExportLinks } from "~/components/export-links";
 import { MonthPicker } from "~/components/month-picker";
 import { PrintHeader } from "~/components/print-header";
 import { ScorecardTable } from "~/components/scorecard-table";
@@ -57,6 +58,10 @@ export default function EntityScorecard() {
         </div>
         <MonthPicker period={scorecard.period} first={first} last={last} />
       </div>
+      <ExportLinks
+        query={{ view: "entity", code: scorecard.entity.code, period: scorecard.period }}
+        printPath={`/entities/${scorecard.entity.code}?period=${scorecard.period}`}
+      />
 
       <section className="score-cards" aria-label={t("entity.score")}>
         <div className="card">

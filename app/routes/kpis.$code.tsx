@@ -5,6 +5,7 @@ import { useFormat } from "~/components/format";
 import { useT } from "~/i18n/use-t";
 import { can } from "~/auth/permissions";
 import { explainRow } from "~/compliance/explain";
+import { ExportLinks } from "~/components/export-links";
 import { MonthPicker } from "~/components/month-picker";
 import { MultiSeriesChart } from "~/components/multi-series-chart";
 import { PrintHeader } from "~/components/print-header";
@@ -63,6 +64,7 @@ export default function KpiDefinitionPage() {
             <h2 id="series">{t("kpi.citySeries")}</h2>
             <MonthPicker period={period} first={first} last={last} />
           </div>
+          <ExportLinks query={{ view: "kpi", code: kpi.code, period }} printPath={`/kpis/${kpi.code}?period=${period}`} />
           <TrendChart
             title={t("kpi.cityChart", { kpi: f.name(kpi) })}
             unit={kpi.unit}

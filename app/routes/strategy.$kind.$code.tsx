@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { useFormat } from "~/components/format";
+import { ExportLinks } from "~/components/export-links";
 import { MonthPicker } from "~/components/month-picker";
 import { PrintHeader } from "~/components/print-header";
 import { StatusBadge } from "~/components/status";
@@ -53,6 +54,10 @@ export default function StrategyPage() {
         </div>
         <MonthPicker period={page.period} first={first} last={last} />
       </div>
+      <ExportLinks
+        query={{ view: "strategy", kind: page.kind, code: page.item.code, period: page.period }}
+        printPath={`/strategy/${page.kind}/${page.item.code}?period=${page.period}`}
+      />
 
       <section className="score-cards" aria-label={t("col.compliance")}>
         <div className="card">

@@ -118,6 +118,21 @@ const RULES: Record<string, RouteRule> = {
     get: signedIn(200, { focalOther: 403 }),
     post: "no action",
   },
+  // Printing needs the server's own port: here only the refusals are checked (anonymous, 403s);
+  // a bad path answers 400 before any browser starts.
+  "export.pdf.ts": { url: "/export/pdf?path=https%3A%2F%2Fevil.example", get: signedIn(403, { admin: 400, analyst: 400 }), post: "no action" },
+  "reports._index.tsx": { url: "/reports?from=2020-11&to=2020-12", get: signedIn(403, { admin: 200, analyst: 200 }), post: "no action" },
+  "reports.download.ts": { url: "/reports/download?from=2020-12&to=2020-12", get: signedIn(403, { admin: 200, analyst: 200 }), post: "no action" },
+  // The read API answers tokens, not sessions: 401 for every cookie.
+  "api.v1.report.ts": { url: "/api/v1/report?period=2020-12", get: all(401), post: "no action" },
+  "api.v1.figures.ts": { url: "/api/v1/figures?entity=RTA", get: all(401), post: "no action" },
+  "settings.tokens.tsx": {
+    url: "/settings/tokens",
+    get: signedIn(403, { admin: 200, analyst: 200 }),
+    post: signedIn(403, { admin: 200, analyst: 200 }),
+    form: { intent: "create", name: "Matrix token" },
+  },
+  "export.ts": { url: "/export?view=overview&format=csv&period=2020-12", get: signedIn(403, { admin: 200, analyst: 200 }), post: "no action" },
   // Last: signing out ends each persona's session.
   "logout.ts": { url: "/logout", get: all(302), post: all(302) },
 };

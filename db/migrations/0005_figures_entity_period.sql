@@ -1,0 +1,1 @@
+CREATE INDEX `figures_entity_period` ON `figures` (`entity_code`,`period`);
