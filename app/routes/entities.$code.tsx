@@ -17,7 +17,8 @@ import { periodFromRequest } from "~/utils/period-param.server";
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
   const root = matches.find((m) => m.id === "root")?.data as { locale?: string } | undefined;
   const name = data ? (root?.locale === "ar" ? data.scorecard.entity.nameAr : data.scorecard.entity.nameEn) : undefined;
-  return pageTitle(matches, "entity.score", name);
+  // The month in the title: it is the printed PDF's title too.
+  return pageTitle(matches, "entity.score", name && data ? `${name} · ${data.scorecard.period}` : name);
 };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
