@@ -15,5 +15,8 @@ export default defineConfig({
     reporters: ["default", ["json", { outputFile: "test-results/unit.json" }]],
     setupFiles: ["./tests/setup.ts"],
     restoreMocks: true,
+    // Loading the demo data and hashing passwords take seconds on a busy 2-core machine.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

@@ -1,6 +1,6 @@
 // What the executive pages show, all from the compliance engine: the city overview, an entity's
 // scorecard, a KPI's page and a strategy item's page. Nothing here decides a status itself.
-import { and, eq, lte, max, min } from "drizzle-orm";
+import { and, count, desc, eq, lte, max, min } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import { computeReport, computeSeries, figureActual, rollUp } from "../compliance/engine";
@@ -15,14 +15,28 @@ import { STRATEGY_KINDS, type StrategyKind } from "../compliance/strategy-kinds"
 
 export { STRATEGY_KINDS, type StrategyKind };
 
-/** The first and last months with approved figures (the last no later than `current`). */
-export function periodBounds(db: Db, current: string): { first: string | null; last: string | null } {
+/**
+ * The first and last months with approved figures (the last no later than `current`), and the
+ * month pages open on: the latest one at least half as complete as the fullest recent month, so
+ * one early approval does not turn the overview to a month that is still mostly empty.
+ */
+export function periodBounds(db: Db, current: string): { first: string | null; last: string | null; settled: string | null } {
   const row = db
     .select({ first: min(s.figures.period), last: max(s.figures.period) })
     .from(s.figures)
     .where(and(eq(s.figures.status, "approved"), lte(s.figures.period, current)))
     .get();
-  return { first: row?.first ?? null, last: row?.last ?? null };
+  const recent = db
+    .select({ period: s.figures.period, n: count() })
+    .from(s.figures)
+    .where(and(eq(s.figures.status, "approved"), lte(s.figures.period, current)))
+    .groupBy(s.figures.period)
+    .orderBy(desc(s.figures.period))
+    .limit(24)
+    .all();
+  const fullest = Math.max(0, ...recent.map((r) => r.n));
+  const settled = recent.find((r) => r.n * 2 >= fullest)?.period ?? null;
+  return { first: row?.first ?? null, last: row?.last ?? null, settled };
 }
 
 /** Statuses and roll-ups for a month, from that month's figures alone (no trends). */

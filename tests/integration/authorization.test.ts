@@ -126,6 +126,7 @@ const RULES: Record<string, RouteRule> = {
   // The read API answers tokens, not sessions: 401 for every cookie.
   "api.v1.report.ts": { url: "/api/v1/report?period=2020-12", get: all(401), post: "no action" },
   "api.v1.figures.ts": { url: "/api/v1/figures?entity=RTA", get: all(401), post: "no action" },
+  "api.v1.$.ts": { url: "/api/v1/nope", params: { "*": "nope" }, get: all(404), post: "no action" },
   "settings.tokens.tsx": {
     url: "/settings/tokens",
     get: signedIn(403, { admin: 200, analyst: 200 }),
