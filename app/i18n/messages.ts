@@ -595,7 +595,7 @@ export const ar: Record<MessageId, string> = {
   "reports.to": "إلى",
   "reports.entities": "الجهات (بلا اختيار: الكل)",
   "reports.kpis": "المؤشرات (بلا اختيار: الكل)",
-  "reports.scope": "المؤشرات المرتبطة بـ فقط",
+  "reports.scope": "اقتصر على المؤشرات المرتبطة بـ",
   "reports.scopeAll": "— أي —",
   "reports.shape": "الشكل",
   "reports.long": "الأرقام: صف لكل جهة ومؤشر وشهر، مع الحالة",
