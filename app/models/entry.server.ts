@@ -10,12 +10,12 @@ import { timeliness, type Timeliness } from "../compliance/timeliness";
 import type { EngineKpi } from "../compliance/types";
 import { checkFigure, type CheckedFigure, type FigureProblem, type FigureRules, type RawFigure } from "../figures/rules";
 import { addMonths } from "../utils/period";
-import { loadFigureRules, type ImportError } from "./figures.server";
+import { loadFigureRules, writeFigure, type Figure, type ImportError } from "./figures.server";
 import { listEntities } from "./kpis.server";
 import { engineKpis } from "./report.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-export type Figure = typeof s.figures.$inferSelect;
+export type { Figure };
 
 export function figuresOf(db: Db | Tx, entity: string, periods: string[]): Figure[] {
   return db
@@ -165,48 +165,14 @@ export function saveEntry(
 
     const status: FigureStatus = intent === "submit" ? "submitted" : "draft";
     for (const { figure, current } of writes) {
-      const action: FigureAction = intent === "submit" ? "submit" : current ? "edit" : "create";
-      let id: number;
-      if (current) {
-        tx.update(s.figures)
-          .set({
-            value: figure.value,
-            numerator: figure.numerator,
-            denominator: figure.denominator,
-            comment: figure.comment,
-            status,
-            source: "form",
-            version: current.version + 1,
-            updatedBy: actor,
-            updatedAt: now,
-            ...(intent === "submit" ? { submittedAt: now, submittedBy: actor, reviewComment: null } : {}),
-          })
-          .where(eq(s.figures.id, current.id))
-          .run();
-        id = current.id;
-      } else {
-        id = tx
-          .insert(s.figures)
-          .values({
-            entityCode: entity,
-            kpiCode: figure.kpi,
-            period,
-            value: figure.value,
-            numerator: figure.numerator,
-            denominator: figure.denominator,
-            comment: figure.comment,
-            status,
-            source: "form",
-            enteredBy: actor,
-            enteredAt: now,
-            updatedBy: actor,
-            updatedAt: now,
-            ...(intent === "submit" ? { submittedAt: now, submittedBy: actor } : {}),
-          })
-          .returning({ id: s.figures.id })
-          .get().id;
-      }
-      appendHistory(tx, id, action, current ?? null, { ...figure, status }, figure.comment, actor, now);
+      writeFigure(tx, figure, current, {
+        action: intent === "submit" ? "submit" : current ? "edit" : "create",
+        source: "form",
+        status,
+        actor,
+        now,
+        extra: intent === "submit" ? { submittedAt: now, submittedBy: actor, reviewComment: null } : {},
+      });
     }
     return { ok: true as const, saved: writes.length, submitted: intent === "submit" ? writes.length : 0 };
   });
@@ -426,45 +392,7 @@ export function saveUpload(
     if (errors.length > 0) return { ok: false as const, errors };
     for (const figure of args.figures) {
       const current = existing.get(`${figure.kpi}|${figure.period}`);
-      let id: number;
-      if (current) {
-        tx.update(s.figures)
-          .set({
-            value: figure.value,
-            numerator: figure.numerator,
-            denominator: figure.denominator,
-            comment: figure.comment,
-            status: "draft",
-            source: "form",
-            version: current.version + 1,
-            updatedBy: args.actor,
-            updatedAt: now,
-          })
-          .where(eq(s.figures.id, current.id))
-          .run();
-        id = current.id;
-      } else {
-        id = tx
-          .insert(s.figures)
-          .values({
-            entityCode: args.entity,
-            kpiCode: figure.kpi,
-            period: figure.period,
-            value: figure.value,
-            numerator: figure.numerator,
-            denominator: figure.denominator,
-            comment: figure.comment,
-            status: "draft",
-            source: "form",
-            enteredBy: args.actor,
-            enteredAt: now,
-            updatedBy: args.actor,
-            updatedAt: now,
-          })
-          .returning({ id: s.figures.id })
-          .get().id;
-      }
-      appendHistory(tx, id, "import", current ?? null, { ...figure, status: "draft" }, figure.comment, args.actor, now);
+      writeFigure(tx, figure, current, { action: "import", source: "form", status: "draft", actor: args.actor, now });
     }
     return { ok: true as const, saved: args.figures.length };
   });

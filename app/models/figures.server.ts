@@ -57,79 +57,86 @@ export interface SaveOptions {
   now: string;
 }
 
+export type Figure = typeof s.figures.$inferSelect;
+
 /**
- * Stores figures, replacing any for the same (entity, KPI, period), and appends one history row
- * per figure with the old and new values. Must run inside the caller's transaction, so that a
- * batch lands whole or not at all.
+ * Writes one figure (replacing `existing` when there is one, bumping its version) and appends
+ * its history row with the old and new values. Every way a figure changes value goes through
+ * here: the importer, the demo seed, the entry form and a focal point's upload.
+ */
+export function writeFigure(
+  tx: Tx,
+  f: CheckedFigure,
+  existing: Figure | undefined,
+  options: SaveOptions & {
+    /** Columns set as well, e.g. the submission's time and author. */
+    extra?: Partial<Pick<Figure, "submittedAt" | "submittedBy" | "reviewComment">>;
+  },
+): number {
+  const values = {
+    value: f.value,
+    numerator: f.numerator,
+    denominator: f.denominator,
+    comment: f.comment,
+    status: options.status,
+    source: options.source,
+    updatedBy: options.actor,
+    updatedAt: options.now,
+    ...options.extra,
+  };
+  let figureId: number;
+  if (existing) {
+    tx.update(s.figures)
+      .set({ ...values, version: existing.version + 1 })
+      .where(eq(s.figures.id, existing.id))
+      .run();
+    figureId = existing.id;
+  } else {
+    figureId = tx
+      .insert(s.figures)
+      .values({
+        ...values,
+        entityCode: f.entity,
+        kpiCode: f.kpi,
+        period: f.period,
+        enteredBy: options.actor,
+        enteredAt: options.now,
+      })
+      .returning({ id: s.figures.id })
+      .get().id;
+  }
+  tx.insert(s.figureHistory)
+    .values({
+      figureId,
+      action: options.action,
+      oldValue: existing?.value ?? null,
+      oldNumerator: existing?.numerator ?? null,
+      oldDenominator: existing?.denominator ?? null,
+      oldStatus: existing?.status ?? null,
+      newValue: f.value,
+      newNumerator: f.numerator,
+      newDenominator: f.denominator,
+      newStatus: options.status,
+      comment: f.comment,
+      actor: options.actor,
+      at: options.now,
+    })
+    .run();
+  return figureId;
+}
+
+/**
+ * Stores figures, replacing any for the same (entity, KPI, period). Must run inside the
+ * caller's transaction, so that a batch lands whole or not at all.
  */
 export function saveFigures(tx: Tx, figures: CheckedFigure[], options: SaveOptions): void {
   for (const f of figures) {
     const existing = tx
       .select()
       .from(s.figures)
-      .where(
-        and(
-          eq(s.figures.entityCode, f.entity),
-          eq(s.figures.kpiCode, f.kpi),
-          eq(s.figures.period, f.period),
-        ),
-      )
+      .where(and(eq(s.figures.entityCode, f.entity), eq(s.figures.kpiCode, f.kpi), eq(s.figures.period, f.period)))
       .get();
-    let figureId: number;
-    if (existing) {
-      tx.update(s.figures)
-        .set({
-          value: f.value,
-          numerator: f.numerator,
-          denominator: f.denominator,
-          comment: f.comment,
-          status: options.status,
-          source: options.source,
-          version: existing.version + 1,
-          updatedBy: options.actor,
-          updatedAt: options.now,
-        })
-        .where(eq(s.figures.id, existing.id))
-        .run();
-      figureId = existing.id;
-    } else {
-      figureId = tx
-        .insert(s.figures)
-        .values({
-          entityCode: f.entity,
-          kpiCode: f.kpi,
-          period: f.period,
-          value: f.value,
-          numerator: f.numerator,
-          denominator: f.denominator,
-          comment: f.comment,
-          status: options.status,
-          source: options.source,
-          enteredBy: options.actor,
-          enteredAt: options.now,
-          updatedBy: options.actor,
-          updatedAt: options.now,
-        })
-        .returning({ id: s.figures.id })
-        .get().id;
-    }
-    tx.insert(s.figureHistory)
-      .values({
-        figureId,
-        action: options.action,
-        oldValue: existing?.value ?? null,
-        oldNumerator: existing?.numerator ?? null,
-        oldDenominator: existing?.denominator ?? null,
-        oldStatus: existing?.status ?? null,
-        newValue: f.value,
-        newNumerator: f.numerator,
-        newDenominator: f.denominator,
-        newStatus: options.status,
-        comment: f.comment,
-        actor: options.actor,
-        at: options.now,
-      })
-      .run();
+    writeFigure(tx, f, existing, options);
   }
 }
 
