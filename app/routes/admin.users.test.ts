@@ -27,6 +27,7 @@ import { db } from "~/utils/db.server";
 import { action as loginAction } from "./login";
 import { action as userAction, loader as userLoader } from "./admin.users.$id";
 import { action as usersAction, loader as usersLoader } from "./admin.users._index";
+import { settle, type Outcome } from "../../tests/helpers/route";
 
 const CSRF = "Adm1n".repeat(8) + "_-z"; // 43 base64url characters
 const PASSWORD = "an administrator's password";
@@ -35,42 +36,6 @@ let passwordHash: string;
 
 // ---------------------------------------------------------------------------------------------
 // Calling the routes
-
-interface Outcome {
-  status: number;
-  headers: Headers;
-  body: unknown;
-  /** The route threw this Response rather than returning it. */
-  thrown: boolean;
-}
-
-/** A loader's or action's answer, whether returned, thrown, a Response or a data() result. */
-async function settle(run: () => unknown): Promise<Outcome> {
-  let value: unknown;
-  let thrown = false;
-  try {
-    value = await run();
-  } catch (error) {
-    if (!(error instanceof Response)) throw error;
-    value = error;
-    thrown = true;
-  }
-  if (value instanceof Response) {
-    const text = await value.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // plain text
-    }
-    return { status: value.status, headers: value.headers, body, thrown };
-  }
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
-    const { data, init } = value as { data: unknown; init: ResponseInit | null };
-    return { status: init?.status ?? 200, headers: new Headers(init?.headers), body: data, thrown };
-  }
-  return { status: 200, headers: new Headers(), body: value, thrown };
-}
 
 const context = { clientIp: "10.0.0.1" };
 

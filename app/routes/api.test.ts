@@ -30,6 +30,7 @@ import { db } from "~/utils/db.server";
 import * as figuresRoute from "./api.v1.figures";
 import * as reportRoute from "./api.v1.report";
 import { action as tokensAction, loader as tokensLoader } from "./settings.tokens";
+import { settle, type Outcome } from "../../tests/helpers/route";
 
 const CSRF = "c".repeat(20) + "S_r-F".repeat(4) + "tok"; // 43 base64url characters
 const PERIOD = "2018-12";
@@ -37,40 +38,6 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
 // ---------------------------------------------------------------------------------------------
 // Calling the routes
-
-interface Outcome {
-  status: number;
-  headers: Headers;
-  body: unknown;
-  thrown: boolean;
-}
-
-async function settle(run: () => unknown): Promise<Outcome> {
-  let value: unknown;
-  let thrown = false;
-  try {
-    value = await run();
-  } catch (error) {
-    if (!(error instanceof Response)) throw error;
-    value = error;
-    thrown = true;
-  }
-  if (value instanceof Response) {
-    const text = await value.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // plain text
-    }
-    return { status: value.status, headers: value.headers, body, thrown };
-  }
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
-    const { data, init } = value as { data: unknown; init: ResponseInit | null };
-    return { status: init?.status ?? 200, headers: new Headers(init?.headers), body: data, thrown };
-  }
-  return { status: 200, headers: new Headers(), body: value, thrown };
-}
 
 const reportLoader = reportRoute.loader;
 const figuresLoader = figuresRoute.loader;

@@ -34,6 +34,7 @@ import {
 import { db } from "~/utils/db.server";
 import { action as loginAction, loader as loginLoader } from "./login";
 import { action as logoutAction, loader as logoutLoader } from "./logout";
+import { settle } from "../../tests/helpers/route";
 
 const CSRF = "c".repeat(20) + "S_r-F".repeat(4) + "tok"; // 43 base64url characters
 const PASSWORD = "correct horse battery staple";
@@ -43,42 +44,6 @@ const sha256 = (token: string) => createHash("sha256").update(token).digest("hex
 
 // ---------------------------------------------------------------------------------------------
 // Calling the routes
-
-interface Outcome {
-  status: number;
-  headers: Headers;
-  body: unknown;
-  /** The route threw this Response rather than returning it. */
-  thrown: boolean;
-}
-
-/** A loader's or action's answer, whether returned, thrown, a Response or a data() result. */
-async function settle(run: () => unknown): Promise<Outcome> {
-  let value: unknown;
-  let thrown = false;
-  try {
-    value = await run();
-  } catch (error) {
-    if (!(error instanceof Response)) throw error;
-    value = error;
-    thrown = true;
-  }
-  if (value instanceof Response) {
-    const text = await value.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // plain text
-    }
-    return { status: value.status, headers: value.headers, body, thrown };
-  }
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
-    const { data, init } = value as { data: unknown; init: ResponseInit | null };
-    return { status: init?.status ?? 200, headers: new Headers(init?.headers), body: data, thrown };
-  }
-  return { status: 200, headers: new Headers(), body: value, thrown };
-}
 
 interface LoginBody {
   email: string;

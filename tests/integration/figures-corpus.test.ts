@@ -41,6 +41,7 @@ import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { periodOf } from "~/utils/period";
 import { WithIntl } from "../helpers/intl";
+import { settle, type Outcome } from "../helpers/route";
 
 const CSRF = "k".repeat(20) + "Fig_-".repeat(4) + "ure"; // 43 base64url characters
 const OTHER_CSRF = "z".repeat(43);
@@ -57,37 +58,6 @@ const users = {} as Record<Exclude<Persona, "anonymous">, { id: number; email: s
 
 // ---------------------------------------------------------------------------------------------
 // Calling the route
-
-interface Outcome {
-  status: number;
-  location: string | null;
-  body: unknown;
-}
-
-async function settle(run: () => unknown): Promise<Outcome> {
-  let value: unknown;
-  try {
-    value = await run();
-  } catch (error) {
-    if (!(error instanceof Response)) throw error;
-    value = error;
-  }
-  if (value instanceof Response) {
-    const text = await value.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // plain text
-    }
-    return { status: value.status, location: value.headers.get("Location"), body };
-  }
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
-    const { data, init } = value as { data: unknown; init: ResponseInit | null };
-    return { status: init?.status ?? 200, location: null, body: data };
-  }
-  return { status: 200, location: null, body: value };
-}
 
 /** A fresh session for each request, so that no session is "touched" during a request. */
 function sessionCookie(persona: Persona): string | null {

@@ -34,6 +34,7 @@ import { action as periodsAction } from "~/routes/periods";
 import { action as reviewAction } from "~/routes/review";
 import { db } from "~/utils/db.server";
 import { createTestDatabase } from "../helpers/db";
+import { settle } from "../helpers/route";
 
 const CSRF = "w".repeat(20) + "Flow-".repeat(4) + "_ok"; // 43 base64url characters
 const PERIOD = "2021-01";
@@ -46,37 +47,6 @@ const users = {} as Record<Persona, { id: number; email: string }>;
 
 // ---------------------------------------------------------------------------------------------
 // Calling the routes
-
-interface Outcome {
-  status: number;
-  location: string | null;
-  body: unknown;
-}
-
-async function settle(run: () => unknown): Promise<Outcome> {
-  let value: unknown;
-  try {
-    value = await run();
-  } catch (error) {
-    if (!(error instanceof Response)) throw error;
-    value = error;
-  }
-  if (value instanceof Response) {
-    const text = await value.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // plain text
-    }
-    return { status: value.status, location: value.headers.get("Location"), body };
-  }
-  if (value && typeof value === "object" && (value as { type?: unknown }).type === "DataWithResponseInit") {
-    const { data, init } = value as { data: unknown; init: ResponseInit | null };
-    return { status: init?.status ?? 200, location: null, body: data };
-  }
-  return { status: 200, location: null, body: value };
-}
 
 const session = (persona: Persona) => `sid=${createSession(db(), users[persona].id, new Date()).token}`;
 
