@@ -1,17 +1,8 @@
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
+import { Line } from "recharts";
 import type { Unit } from "../definitions/schema";
 import { useT } from "../i18n/use-t";
 import { useFormat } from "./format";
-import { CHART_COLOURS, ChartBox, ChartDataDetails, useMonthShort } from "./trend-chart";
+import { ChartBox, ChartDataDetails, MonthLineChart } from "./trend-chart";
 
 export interface SeriesLine {
   key: string;
@@ -52,8 +43,6 @@ export function MultiSeriesChart({
 }) {
   const f = useFormat();
   const t = useT();
-  const monthShort = useMonthShort();
-  const rtl = f.locale === "ar";
 
   // Line keys come from callers (entity codes); the chart's own keys never clash with them.
   const rows = periods.map((period, i) => {
@@ -73,57 +62,33 @@ export function MultiSeriesChart({
           from: f.period(periods[0]),
           to: f.period(periods[periods.length - 1]),
         });
-  const valueOf = (v: unknown) => f.value(unit, typeof v === "number" ? v : null);
 
   return (
     <div className="chart">
       <ChartBox label={summary} height={height}>
         {() => (
-          <ResponsiveContainer
-            width="100%"
-            height={height}
-            initialDimension={{ width: 640, height }}
-          >
-            <LineChart
-              data={rows}
-              accessibilityLayer={false}
-              margin={{ top: 8, right: 16, bottom: 0, left: 16 }}
-            >
-              <CartesianGrid stroke={CHART_COLOURS.grid} vertical={false} />
-              <XAxis dataKey="period" tickFormatter={(p: string) => monthShort(p)} reversed={rtl} />
-              <YAxis orientation={rtl ? "right" : "left"} tickFormatter={valueOf} width="auto" />
-              <Tooltip
-                labelFormatter={(p) => f.period(String(p))}
-                formatter={valueOf}
-                contentStyle={{ direction: rtl ? "rtl" : "ltr", textAlign: "start" }}
-              />
-              <Legend
-                iconType="plainline"
-                itemSorter={null}
-                wrapperStyle={{ direction: rtl ? "rtl" : "ltr" }}
-              />
-              {lines.map((line, l) => (
-                <Line
-                  isAnimationActive={false}
-                  key={line.key}
-                  dataKey={`line${l}`}
-                  name={line.label}
-                  {...lineStyle(l)}
-                  strokeWidth={1.5}
-                  dot={false}
-                />
-              ))}
+          <MonthLineChart rows={rows} height={height} unit={unit}>
+            {lines.map((line, l) => (
               <Line
                 isAnimationActive={false}
-                dataKey="target"
-                name={t("chart.series.target")}
-                stroke="#000000"
-                strokeWidth={3.5}
-                strokeDasharray="10 5"
+                key={line.key}
+                dataKey={`line${l}`}
+                name={line.label}
+                {...lineStyle(l)}
+                strokeWidth={1.5}
                 dot={false}
               />
-            </LineChart>
-          </ResponsiveContainer>
+            ))}
+            <Line
+              isAnimationActive={false}
+              dataKey="target"
+              name={t("chart.series.target")}
+              stroke="#000000"
+              strokeWidth={3.5}
+              strokeDasharray="10 5"
+              dot={false}
+            />
+          </MonthLineChart>
         )}
       </ChartBox>
       <ChartDataDetails>

@@ -131,6 +131,52 @@ function rowsOf(series: TrendPoint[], forecast: ForecastPoint[]): Row[] {
   }));
 }
 
+/**
+ * A line chart of months: the grid, the month axis, the value axis, tooltip and legend that
+ * every chart here shares. Right to left in Arabic by the axes themselves (the month axis
+ * reversed, the value axis on the right), never by mirroring the drawing.
+ */
+export function MonthLineChart({
+  rows,
+  height,
+  unit,
+  children,
+}: {
+  rows: object[];
+  height: number;
+  unit: Unit;
+  children: ReactNode;
+}) {
+  const f = useFormat();
+  const monthShort = useMonthShort();
+  const rtl = f.locale === "ar";
+  const valueOf = (v: unknown) => f.value(unit, typeof v === "number" ? v : null);
+  return (
+    <ResponsiveContainer width="100%" height={height} initialDimension={{ width: 640, height }}>
+      <LineChart
+        data={rows}
+        accessibilityLayer={false}
+        margin={{ top: 8, right: 16, bottom: 0, left: 16 }}
+      >
+        <CartesianGrid stroke={CHART_COLOURS.grid} vertical={false} />
+        <XAxis dataKey="period" tickFormatter={(p: string) => monthShort(p)} reversed={rtl} />
+        <YAxis orientation={rtl ? "right" : "left"} tickFormatter={valueOf} width="auto" />
+        <Tooltip
+          labelFormatter={(p) => f.period(String(p))}
+          formatter={valueOf}
+          contentStyle={{ direction: rtl ? "rtl" : "ltr", textAlign: "start" }}
+        />
+        <Legend
+          iconType="plainline"
+          itemSorter={null}
+          wrapperStyle={{ direction: rtl ? "rtl" : "ltr" }}
+        />
+        {children}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
+
 /** A KPI's monthly actuals against its target, with the forecast where there is one. */
 export function TrendChart({
   title,
@@ -147,8 +193,6 @@ export function TrendChart({
 }) {
   const f = useFormat();
   const t = useT();
-  const monthShort = useMonthShort();
-  const rtl = f.locale === "ar";
   const hasForecast = forecast !== undefined && forecast.length > 0;
   const rows = rowsOf(series, forecast ?? []);
 
@@ -186,67 +230,43 @@ export function TrendChart({
       ? { ...row, forecast: lastActual.actual }
       : row,
   );
-  const valueOf = (v: unknown) => f.value(unit, typeof v === "number" ? v : null);
 
   return (
     <div className="chart">
       <ChartBox label={summary} height={height}>
         {() => (
-          <ResponsiveContainer
-            width="100%"
-            height={height}
-            initialDimension={{ width: 640, height }}
-          >
-            <LineChart
-              data={chartRows}
-              accessibilityLayer={false}
-              margin={{ top: 8, right: 16, bottom: 0, left: 16 }}
-            >
-              <CartesianGrid stroke={CHART_COLOURS.grid} vertical={false} />
-              <XAxis dataKey="period" tickFormatter={(p: string) => monthShort(p)} reversed={rtl} />
-              <YAxis orientation={rtl ? "right" : "left"} tickFormatter={valueOf} width="auto" />
-              <Tooltip
-                labelFormatter={(p) => f.period(String(p))}
-                formatter={valueOf}
-                contentStyle={{ direction: rtl ? "rtl" : "ltr", textAlign: "start" }}
-              />
-              <Legend
-                iconType="plainline"
-                itemSorter={null}
-                wrapperStyle={{ direction: rtl ? "rtl" : "ltr" }}
-              />
+          <MonthLineChart rows={chartRows} height={height} unit={unit}>
+            <Line
+              isAnimationActive={false}
+              dataKey="actual"
+              name={t("chart.series.actual")}
+              stroke={CHART_COLOURS.actual}
+              strokeWidth={2.5}
+              dot={{ r: 3 }}
+            />
+            <Line
+              isAnimationActive={false}
+              dataKey="target"
+              name={t("chart.series.target")}
+              type="stepAfter"
+              stroke={CHART_COLOURS.target}
+              strokeWidth={2}
+              strokeDasharray="8 4"
+              dot={false}
+            />
+            {hasForecast && (
               <Line
                 isAnimationActive={false}
-                dataKey="actual"
-                name={t("chart.series.actual")}
-                stroke={CHART_COLOURS.actual}
+                dataKey="forecast"
+                name={t("chart.series.forecast")}
+                stroke={CHART_COLOURS.forecast}
                 strokeWidth={2.5}
-                dot={{ r: 3 }}
-              />
-              <Line
-                isAnimationActive={false}
-                dataKey="target"
-                name={t("chart.series.target")}
-                type="stepAfter"
-                stroke={CHART_COLOURS.target}
-                strokeWidth={2}
-                strokeDasharray="8 4"
+                strokeDasharray="1 5"
+                strokeLinecap="round"
                 dot={false}
               />
-              {hasForecast && (
-                <Line
-                  isAnimationActive={false}
-                  dataKey="forecast"
-                  name={t("chart.series.forecast")}
-                  stroke={CHART_COLOURS.forecast}
-                  strokeWidth={2.5}
-                  strokeDasharray="1 5"
-                  strokeLinecap="round"
-                  dot={false}
-                />
-              )}
-            </LineChart>
-          </ResponsiveContainer>
+            )}
+          </MonthLineChart>
         )}
       </ChartBox>
       <ChartDataDetails>
