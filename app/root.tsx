@@ -19,6 +19,8 @@ import { IntlProvider } from "react-intl";
 import { DEFAULT_LOCALE, direction, intlLocale, messagesFor, type Locale } from "./i18n/locale";
 import { resolveLocale } from "./i18n/locale.server";
 import { useT } from "./i18n/use-t";
+import { en, type MessageId } from "./i18n/messages";
+import type { ErrorMessage } from "./utils/error-message";
 import { currentUser } from "./auth/guard.server";
 import { can } from "./auth/permissions";
 import { csrfToken } from "./auth/csrf.server";
@@ -180,6 +182,13 @@ export default function App() {
 
 const KNOWN_STATUSES = [400, 403, 404, 500] as const;
 
+function errorMessage(value: unknown): ErrorMessage | null {
+  if (!value || typeof value !== "object") return null;
+  const { message, params } = value as { message?: unknown; params?: unknown };
+  if (typeof message !== "string" || !(message in en)) return null;
+  return { message: message as MessageId, params: params && typeof params === "object" ? (params as ErrorMessage["params"]) : undefined };
+}
+
 export function ErrorBoundary() {
   const error = useRouteError();
   const t = useT();
@@ -192,11 +201,13 @@ export function ErrorBoundary() {
       ? 400
       : 500;
   const key = shown as (typeof KNOWN_STATUSES)[number];
+  // A refusal that says what was wrong (utils/http.server.ts) is explained in the reader's words.
+  const said = isRouteErrorResponse(error) ? errorMessage(error.data) : null;
   return (
     <section className="error-page" aria-labelledby="error-title">
       <p className="error-status">{t("error.status", { status })}</p>
       <h1 id="error-title">{t(`error.${key}.title`)}</h1>
-      <p>{t(`error.${key}.body`)}</p>
+      <p>{said ? t(said.message, said.params) : t(`error.${key}.body`)}</p>
       <p>
         <Link to="/">{t("error.home")}</Link>
       </p>

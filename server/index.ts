@@ -5,6 +5,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { randomBytes } from "node:crypto";
 import express from "express";
+import { requestGuards } from "./request-guards";
 import { securityHeaders } from "./security-headers";
 import { EnvError, parseEnv } from "../app/utils/env.server";
 import { prepareDatabase } from "./prepare";
@@ -29,10 +30,14 @@ const build = (await import(
 
 const app = express();
 app.disable("x-powered-by");
-app.use((_req, res, next) => {
+// Behind a TLS-terminating proxy: believe its X-Forwarded-For and -Proto, so the sign-in
+// throttle sees each person's address and cookies are Secure (see TRUST_PROXY in the README).
+app.set("trust proxy", env.TRUST_PROXY);
+app.use((req, res, next) => {
   const nonce = randomBytes(16).toString("base64");
   res.locals.cspNonce = nonce;
   for (const [name, value] of Object.entries(securityHeaders(nonce))) res.setHeader(name, value);
+  if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   next();
 });
 // Fingerprinted by Vite: safe to cache for a year.
@@ -41,12 +46,23 @@ app.use(
   express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }),
 );
 app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
+app.use(requestGuards({ uploadMaxBytes: env.UPLOAD_MAX_BYTES }));
+// Everything below is per person (pages behind sign-in, downloads, the API): no cache keeps it,
+// so a shared computer's back button does not show the last person's pages.
+app.use((_req, res, next) => {
+  res.setHeader("Cache-Control", "no-store");
+  // Remix appends its response's headers; a route that says how to cache replaces the default.
+  const append = res.append.bind(res);
+  res.append = (field: string, value?: string | string[]) =>
+    field.toLowerCase() === "cache-control" && value !== undefined ? res.set(field, value) : append(field, value);
+  next();
+});
 app.all(
   "*",
   createRequestHandler({
     build,
     mode: process.env.NODE_ENV,
-    getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.socket.remoteAddress ?? null }),
+    getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.ip ?? null }),
   }),
 );
 

@@ -2,7 +2,7 @@
 // never a session cookie (a script has none, and a cookie would make every API call a
 // cross-site request forgery target). Every API answer is JSON, errors included: a script
 // reading it should never have to parse an HTML error page.
-import { PERIOD_PATTERN } from "../definitions/schema";
+import { parsePeriod, viewBounds } from "../utils/period";
 import { userForToken, type TokenOwner } from "../models/tokens.server";
 import { db } from "../utils/db.server";
 
@@ -75,6 +75,11 @@ export function apiLoader(handler: (request: Request) => Response | Promise<Resp
   };
 }
 
+/** The answer to a method an endpoint does not take: 405 in the API's own error shape. */
+export function methodNotAllowed(allow: string) {
+  return () => apiError(405, `This endpoint takes ${allow} only.`, { Allow: allow });
+}
+
 /**
  * One query parameter, given at most once. null when absent; a repeated parameter is a 400, since
  * which of the two was meant cannot be guessed.
@@ -94,8 +99,10 @@ export function monthParam(params: URLSearchParams, name: string, required = fal
     if (required) throw apiError(400, `The parameter "${name}" is required: a month written YYYY-MM.`);
     return null;
   }
-  if (!PERIOD_PATTERN.test(value)) {
-    throw apiError(400, `The parameter "${name}" must be a month written YYYY-MM, such as 2018-12.`);
+  const parsed = parsePeriod(value, viewBounds(new Date()));
+  if (!parsed.ok) {
+    const { earliest, latest } = parsed.bounds;
+    throw apiError(400, `The parameter "${name}" must be a month written YYYY-MM from ${earliest} to ${latest}, such as 2018-12.`);
   }
   return value;
 }

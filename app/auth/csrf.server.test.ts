@@ -75,14 +75,14 @@ describe("csrfToken", () => {
 
   it("reuses a valid cookie's token and sets no cookie", () => {
     expect(csrfToken(request(`csrf=${TOKEN}`))).toEqual({ token: TOKEN, setCookie: null });
-    expect(csrfToken(request(`theme=dark; csrf=${TOKEN}; sid=abc`))).toEqual({ token: TOKEN, setCookie: null });
+    expect(csrfToken(request(`theme=dark; csrf=${TOKEN}; lang=ar`))).toEqual({ token: TOKEN, setCookie: null });
   });
 });
 
 describe("requireCsrf", () => {
   it("passes when the form's token matches the cookie's", () => {
     expect(thrown(request(`csrf=${TOKEN}`), form({ csrf: TOKEN }))).toBeNull();
-    expect(thrown(request(`sid=x; csrf=${TOKEN}`), form({ csrf: TOKEN, email: "a@b.c" }))).toBeNull();
+    expect(thrown(request(`lang=ar; csrf=${TOKEN}`), form({ csrf: TOKEN, email: "a@b.c" }))).toBeNull();
   });
 
   const cases: Array<[string, string | undefined, Record<string, string>]> = [
@@ -104,7 +104,7 @@ describe("requireCsrf", () => {
       const response = thrown(request(cookie), form(fields));
       expect(response).toBeInstanceOf(Response);
       expect(response!.status).toBe(403);
-      expect(await response!.text()).toMatch(/security token/);
+      expect(await response!.json()).toEqual({ message: "error.csrf" });
     });
   }
 
@@ -112,5 +112,31 @@ describe("requireCsrf", () => {
     const data = new FormData();
     data.set("csrf", new Blob([TOKEN]), "token.txt");
     expect(thrown(request(`csrf=${TOKEN}`), data)?.status).toBe(403);
+  });
+});
+
+describe("a token bound to the session (a planted csrf cookie is worth nothing)", () => {
+  const SID = "s".repeat(43);
+
+  it("derives the signed-in token from the session cookie and issues no csrf cookie", () => {
+    const { token, setCookie } = csrfToken(request(`csrf=${TOKEN}; sid=${SID}`));
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(token).not.toBe(TOKEN);
+    expect(setCookie).toBeNull();
+    // The same session, the same token; another session, another token.
+    expect(csrfToken(request(`sid=${SID}`)).token).toBe(token);
+    expect(csrfToken(request(`sid=${"t".repeat(43)}`)).token).not.toBe(token);
+  });
+
+  it("refuses a planted csrf cookie copied into the form with the victim's session", async () => {
+    const refused = thrown(request(`csrf=${TOKEN}; sid=${SID}`), form({ csrf: TOKEN }));
+    expect(refused?.status).toBe(403);
+    expect(await refused?.json()).toEqual({ message: "error.csrf" });
+  });
+
+  it("accepts the session's token whatever csrf cookie is set beside it", () => {
+    const token = csrfToken(request(`sid=${SID}`)).token;
+    expect(thrown(request(`csrf=${OTHER}; sid=${SID}`), form({ csrf: token }))).toBeNull();
+    expect(thrown(request(`sid=${SID}`), form({ csrf: token }))).toBeNull();
   });
 });

@@ -14,7 +14,7 @@ export function safeRedirect(to: unknown, fallback = "/"): string {
   // Browsers drop tabs and line breaks from a URL before resolving it ("/\t/evil" is "//evil"),
   // and a control character cannot go in a Location header at all.
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (typeof to !== "string" || !to.startsWith("/") || /[\u0000-\u001F\u007F\\]/.test(to)) return fallback;
+  if (typeof to !== "string" || to.length > 2048 || !to.startsWith("/") || /[\u0000-\u001F\u007F\\]/.test(to)) return fallback;
   const base = "http://app.invalid";
   let url: URL;
   try {
@@ -24,7 +24,11 @@ export function safeRedirect(to: unknown, fallback = "/"): string {
   }
   if (url.origin !== base) return fallback;
   // Percent-encoded ASCII: safe in a header whatever was typed (Arabic, emoji).
-  return `${url.pathname}${url.search}${url.hash}`;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // What the URL parser made of dot segments ("/..//host", "/%2e%2e//host") can itself be
+  // protocol-relative: "//host" in a Location header leaves the site.
+  if (!path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\")) return fallback;
+  return path;
 }
 
 export function requireUser(request: Request): SessionUser {

@@ -1,6 +1,7 @@
 // The rules of the account forms, shared by the admin pages and the command line.
 import { z } from "zod";
 import { ROLES } from "../../db/schema";
+import { hasControlCharacters } from "../figures/rules";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-rules";
 
 export const passwordSchema = z
@@ -15,7 +16,12 @@ export const newUserSchema = z
       .trim()
       .max(320, { error: "admin.error.email" })
       .pipe(z.email({ error: "admin.error.email" })),
-    name: z.string().trim().min(1, { error: "admin.error.name" }).max(200, { error: "admin.error.name" }),
+    name: z
+      .string()
+      .trim()
+      .min(1, { error: "admin.error.name" })
+      .max(200, { error: "admin.error.name" })
+      .refine((name) => !hasControlCharacters(name), { error: "admin.error.name" }),
     role: z.enum(ROLES, { error: "admin.error.role" }),
     entityCode: z
       .string()

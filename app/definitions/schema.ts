@@ -2,8 +2,9 @@
 // anything reaches the database. Cross-file rules (a reporter that is not an entity, a link to
 // an unknown initiative…) are checked in validate.ts, which sees the whole set at once.
 import { z } from "zod";
+import { PERIOD_PATTERN } from "../utils/period";
 
-export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+export { PERIOD_PATTERN };
 
 export const period = z
   .string({ error: "expected a month as YYYY-MM" })

@@ -6,12 +6,11 @@ import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import { rollUp } from "../compliance/engine";
 import type { StrategyKind } from "../compliance/strategy-kinds";
-import { PERIOD_PATTERN } from "../definitions/schema";
 import type { Formatter } from "../i18n/format";
 import { listEntities, listKpis } from "../models/kpis.server";
 import { engineKpis } from "../models/report.server";
 import { statusReportFor } from "../models/scorecards.server";
-import { periodRange } from "../utils/period";
+import { monthsBetween, parsePeriod, periodRange, viewBounds } from "../utils/period";
 import { column, type Cell, type Column } from "./tables";
 
 export interface ReportSpec {
@@ -31,9 +30,12 @@ const MAX_MONTHS = 240;
 export function parseSpec(params: URLSearchParams, defaults: { from: string; to: string }): ReportSpec | { error: string } {
   const from = params.get("from") || defaults.from;
   const to = params.get("to") || defaults.to;
-  if (!PERIOD_PATTERN.test(from) || !PERIOD_PATTERN.test(to)) return { error: "from and to must be months written YYYY-MM" };
+  const bounds = viewBounds(new Date());
+  if (!parsePeriod(from, bounds).ok || !parsePeriod(to, bounds).ok) {
+    return { error: `from and to must be months written YYYY-MM, from ${bounds.earliest} to ${bounds.latest}` };
+  }
   if (from > to) return { error: "from must not be after to" };
-  if (periodRange(from, to).length > MAX_MONTHS) return { error: `at most ${MAX_MONTHS} months` };
+  if (monthsBetween(from, to) + 1 > MAX_MONTHS) return { error: `at most ${MAX_MONTHS} months` };
   const scopeText = params.get("scope") ?? "";
   let scope: ReportSpec["scope"] = null;
   if (scopeText) {

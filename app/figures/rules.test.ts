@@ -339,6 +339,16 @@ describe("checkFigure: every problem code", () => {
       () => ratio("1", "2", { comment: "x".repeat(MAX_COMMENT_LENGTH + 1) }),
       { code: "comment-too-long", field: "comment", params: { max: MAX_COMMENT_LENGTH } },
     ],
+    [
+      "control-characters",
+      () => ratio("1", "2", { comment: "refuses a NUL byte in a comment\u0000" }),
+      { code: "control-characters", field: "comment", params: {} },
+    ],
+    [
+      "early-period",
+      () => ratio("1", "2", { period: "1999-12" }),
+      { code: "early-period", field: "period", params: { period: "1999-12", earliest: "2000-01" } },
+    ],
   ];
 
   it("has a case below for every code in PROBLEM_CODES", () => {

@@ -2,6 +2,7 @@
 // the entry form or an upload. Pure, so the browser can show the same checks as a convenience
 // while the server applies them as the guard.
 import { PERIOD_PATTERN } from "../definitions/schema";
+import { EARLIEST_PERIOD } from "../utils/period";
 import type { Measure, Unit } from "../definitions/schema";
 
 export interface KpiRules {
@@ -46,6 +47,7 @@ export const PROBLEM_CODES = [
   "not-a-reporter",
   "bad-period",
   "future-period",
+  "early-period",
   "locked-period",
   "missing-value",
   "not-a-number",
@@ -58,6 +60,7 @@ export const PROBLEM_CODES = [
   "value-on-ratio",
   "ratio-on-value",
   "comment-too-long",
+  "control-characters",
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
@@ -69,6 +72,17 @@ export interface FigureProblem {
 }
 
 export const MAX_COMMENT_LENGTH = 2000;
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/**
+ * Whether free text holds characters nobody types: NUL and the other C0 controls but tab and
+ * line breaks. Stored, they end up raw in exports and in other people's terminals and parsers.
+ */
+export function hasControlCharacters(text: string): boolean {
+  return CONTROL_CHARACTERS.test(text);
+}
 
 const ARABIC_INDIC = /[\u0660-\u0669\u06F0-\u06F9]/g;
 
@@ -120,6 +134,7 @@ export function checkFigure(raw: RawFigure, rules: FigureRules): CheckResult {
     problem("not-a-reporter", "entity", { entity, kpi: kpiCode });
   }
   if (!PERIOD_PATTERN.test(period)) problem("bad-period", "period", { period: raw.period.trim() });
+  else if (period < EARLIEST_PERIOD) problem("early-period", "period", { period, earliest: EARLIEST_PERIOD });
   else if (period > rules.currentPeriod)
     problem("future-period", "period", { period, current: rules.currentPeriod });
   else if (rules.lockedPeriods.has(period)) problem("locked-period", "period", { period });
@@ -127,6 +142,8 @@ export function checkFigure(raw: RawFigure, rules: FigureRules): CheckResult {
   const comment = raw.comment?.trim() ? raw.comment.trim() : null;
   if (comment && comment.length > MAX_COMMENT_LENGTH) {
     problem("comment-too-long", "comment", { max: MAX_COMMENT_LENGTH });
+  } else if (comment && hasControlCharacters(comment)) {
+    problem("control-characters", "comment");
   }
 
   let value: number | null = null;
@@ -222,6 +239,8 @@ export function describeProblem(p: FigureProblem): string {
       return `period "${v.period}" is not a month as YYYY-MM`;
     case "future-period":
       return `period ${v.period} is in the future (the current month is ${v.current})`;
+    case "early-period":
+      return `period ${v.period} is before ${v.earliest}, the earliest month figures are kept for`;
     case "locked-period":
       return `period ${v.period} is locked`;
     case "missing-value":
@@ -246,5 +265,7 @@ export function describeProblem(p: FigureProblem): string {
       return `${v.kpi} takes a value, not numerator and denominator`;
     case "comment-too-long":
       return `comment is longer than ${v.max} characters`;
+    case "control-characters":
+      return "comment holds control characters (such as NUL); remove them";
   }
 }

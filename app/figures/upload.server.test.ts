@@ -7,7 +7,8 @@ import { loadDefinitions } from "../definitions/load.server";
 import { checkFigureRows, loadFigureRules, type ImportError } from "../models/figures.server";
 import { syncDefinitions } from "../models/sync.server";
 import type { FigureRules } from "./rules";
-import { buildTemplate, readUploadedFile, type TemplateKpi } from "./upload.server";
+import { ar, en } from "../i18n/messages";
+import { buildTemplate, readUploadedFile, WORKBOOK_PROBLEM_CODES, type TemplateKpi } from "./upload.server";
 
 const DEFINITIONS_DIR = path.resolve(__dirname, "../../kpi-definitions");
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -321,9 +322,16 @@ describe("readUploadedFile: XLSX", () => {
     expect(codes(errors)).toEqual([[1, "header-only"]]);
   });
 
-  it("reports bytes that are not a workbook as unreadable", async () => {
+  it("reports bytes that are not a workbook as an unreadable workbook, not as bad CSV", async () => {
     const { errors } = await readUploadedFile(xlsxFile(utf8(`${HEADER}\n`)));
-    expect(codes(errors)).toEqual([[1, "unreadable"]]);
+    expect(codes(errors)).toEqual([[1, "unreadable-workbook"]]);
+  });
+
+  it("has English and Arabic words for every problem only a workbook has", () => {
+    for (const code of WORKBOOK_PROBLEM_CODES) {
+      expect(en[`file.${code}`], code).toBeTruthy();
+      expect(ar[`file.${code}`], code).toMatch(/[\u0600-\u06FF]/);
+    }
   });
 });
 

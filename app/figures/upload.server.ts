@@ -10,6 +10,7 @@ import {
   type ParsedRow,
 } from "../models/figures.server";
 import type { RawFigure } from "./rules";
+import { checkWorkbookZip } from "./zip-limits.server";
 
 export interface UploadedFile {
   name: string;
@@ -46,6 +47,9 @@ const ARABIC_HEADERS: ReadonlyMap<string, string> = new Map(
 );
 
 const REQUIRED_COLUMNS: readonly Column[] = ["entity", "kpi", "period"];
+
+/** Problems only a spreadsheet has ("unreadable" would tell the person their file is not CSV). */
+export const WORKBOOK_PROBLEM_CODES = ["unreadable-workbook", "too-large-unpacked"] as const satisfies readonly FileProblemCode[];
 
 function fileError(
   line: number,
@@ -90,13 +94,19 @@ export async function readUploadedFile(file: UploadedFile): Promise<ReadResult> 
 }
 
 async function readSpreadsheet(bytes: Uint8Array): Promise<ReadResult> {
+  // exceljs unpacks the whole zip into memory before reading a cell: the zip is measured first.
+  const zip = checkWorkbookZip(bytes);
+  if (!zip.ok && zip.problem === "too-large-unpacked") {
+    return fileError(1, "too-large-unpacked", `the workbook unpacks to too much data: ${zip.reason}`);
+  }
+  if (!zip.ok) return fileError(1, "unreadable-workbook", `the file is not a readable .xlsx workbook: ${zip.reason}`);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelBuffer);
   } catch (error) {
     return fileError(
       1,
-      "unreadable",
+      "unreadable-workbook",
       `the file is not a readable .xlsx workbook: ${(error as Error).message.split("\n")[0]}`,
     );
   }

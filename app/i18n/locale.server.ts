@@ -1,15 +1,8 @@
+import { readCookie } from "../auth/cookies.server";
 import { DEFAULT_LOCALE, isLocale, type Locale } from "./locale";
 
 export const LOCALE_COOKIE = "lang";
 
-function cookieValue(request: Request, name: string): string | undefined {
-  const header = request.headers.get("Cookie") ?? "";
-  for (const part of header.split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
-  }
-  return undefined;
-}
 
 /** The first of our locales that the Accept-Language header asks for, by its q-values. */
 export function fromAcceptLanguage(header: string | null): Locale | undefined {
@@ -30,7 +23,7 @@ export function fromAcceptLanguage(header: string | null): Locale | undefined {
 export function resolveLocale(request: Request): Locale {
   const fromUrl = new URL(request.url).searchParams.get("lang");
   if (isLocale(fromUrl)) return fromUrl;
-  const fromCookie = cookieValue(request, LOCALE_COOKIE);
+  const fromCookie = readCookie(request, LOCALE_COOKIE);
   if (isLocale(fromCookie)) return fromCookie;
   return fromAcceptLanguage(request.headers.get("Accept-Language")) ?? DEFAULT_LOCALE;
 }

@@ -47,6 +47,10 @@ export const en = {
   "export.xlsx": "Download Excel",
   "export.pdf": "Download PDF",
   "export.label": "Take this page away",
+  "export.pdf.badPath":
+    "This page cannot be printed as a PDF. Use the PDF link on the city overview, a scorecard, a KPI page or a strategy page.",
+  "export.pdf.busy": "Other PDFs are being printed right now. Try again in a few seconds.",
+  "export.pdf.timeout": "The PDF took too long to print and was stopped. Try again in a moment, or print the page from your browser.",
   "reports.title": "Report builder",
   "reports.intro": "Choose months, entities and KPIs (or a pillar, initiative or policy), and the shape. Preview the first rows, then download the whole report.",
   "reports.from": "From",
@@ -189,6 +193,10 @@ export const en = {
   "file.formula": "Cells must hold values, not formulas.",
   "file.bad-file-type": "Upload a .csv or .xlsx file.",
   "file.too-large": "The file is too large.",
+  "file.unreadable-workbook":
+    "The file could not be read as an Excel workbook (.xlsx). Save it again from Excel as “Excel Workbook”, or upload a CSV.",
+  "file.too-large-unpacked":
+    "The workbook unpacks to far more data than a month’s figures need, so it was not opened. Upload the template with only this month’s rows.",
   "review.title": "Review",
   "review.intro": "Figures submitted by focal points and waiting for an analyst. Approve them, or return them with a comment the focal point will see.",
   "review.empty": "Nothing is waiting for review.",
@@ -539,6 +547,17 @@ export const en = {
     "The server could not complete the request. Nothing you entered was saved twice; try again in a moment.",
   "error.home": "Go to the KPI catalogue",
   "error.status": "Error {status}",
+  "review.error.control-characters": "Remove the invisible control characters (such as NUL) from the comment.",
+  "problem.changed-by-other": "{kpi} for {period} was changed by {by} after you opened this page. Reload the page to see their figure, then upload again.",
+  "problem.control-characters": "Remove the invisible control characters (such as NUL) from the text.",
+  "problem.early-period": "{period} is before {earliest}, the earliest month figures are kept for.",
+  "error.period.format": "The month must be written YYYY-MM, for example 2018-12.",
+  "error.period.range": "Choose a month from {earliest} to {latest}.",
+  "error.period.once": "Give the month only once in the address.",
+  "error.form.type": "This form could not be read. Reload the page and send it again.",
+  "error.body.tooLarge": "What was sent is too large.",
+  "error.csrf": "This form's security token is missing or out of date. Reload the page and try again; what you typed is kept in the page you came from.",
+  "error.origin": "This form was sent from another site and was refused.",
 } as const;
 
 export type MessageId = keyof typeof en;
@@ -589,6 +608,10 @@ export const ar: Record<MessageId, string> = {
   "export.xlsx": "تنزيل Excel",
   "export.pdf": "تنزيل PDF",
   "export.label": "خذ هذه الصفحة معك",
+  "export.pdf.badPath":
+    "لا يمكن طباعة هذه الصفحة بصيغة PDF. استخدم رابط PDF في النظرة العامة على المدينة أو بطاقة أداء أو صفحة مؤشر أو صفحة استراتيجية.",
+  "export.pdf.busy": "تجري الآن طباعة ملفات PDF أخرى. أعد المحاولة بعد بضع ثوانٍ.",
+  "export.pdf.timeout": "استغرقت طباعة ملف PDF وقتًا طويلًا فأُوقفت. أعد المحاولة بعد قليل، أو اطبع الصفحة من متصفحك.",
   "reports.title": "منشئ التقارير",
   "reports.intro": "اختر الأشهر والجهات والمؤشرات (أو ركيزة أو مبادرة أو سياسة) وشكل التقرير. اعرض الصفوف الأولى، ثم نزِّل التقرير كاملًا.",
   "reports.from": "من",
@@ -731,6 +754,9 @@ export const ar: Record<MessageId, string> = {
   "file.formula": "يجب أن تحوي الخلايا قيمًا لا معادلات.",
   "file.bad-file-type": "ارفع ملفًا بامتداد ‎.csv أو ‎.xlsx.",
   "file.too-large": "الملف كبير جدًا.",
+  "file.unreadable-workbook": "تعذّرت قراءة الملف بوصفه مصنف Excel ‏(‎.xlsx). احفظه من جديد في Excel بصيغة «مصنف Excel»، أو ارفع ملف CSV.",
+  "file.too-large-unpacked":
+    "يحوي المصنف بعد فك ضغطه بيانات تفوق كثيرًا ما تحتاجه أرقام شهر واحد، فلم يُفتح. ارفع النموذج بصفوف هذا الشهر فقط.",
   "review.title": "المراجعة",
   "review.intro": "أرقام قدّمها ضباط الاتصال وتنتظر المحلل. اعتمدها، أو أعدها مع ملاحظة يراها ضابط الاتصال.",
   "review.empty": "لا شيء بانتظار المراجعة.",
@@ -1080,6 +1106,17 @@ export const ar: Record<MessageId, string> = {
     "تعذّر على الخادم إكمال الطلب. لم يُحفظ أي شيء أدخلته مرتين؛ أعد المحاولة بعد قليل.",
   "error.home": "انتقل إلى دليل المؤشرات",
   "error.status": "خطأ {status}",
+  "review.error.control-characters": "احذف أحرف التحكم غير المرئية (مثل NUL) من الملاحظة.",
+  "problem.changed-by-other": "غيّر {by} المؤشر {kpi} لشهر {period} بعد أن فتحت هذه الصفحة. أعد تحميل الصفحة لترى رقمه ثم أعد الرفع.",
+  "problem.control-characters": "احذف أحرف التحكم غير المرئية (مثل NUL) من النص.",
+  "problem.early-period": "شهر {period} يسبق {earliest}، وهو أقدم شهر تُحفظ له الأرقام.",
+  "error.period.format": "يجب كتابة الشهر بالصيغة YYYY-MM، مثل 2018-12.",
+  "error.period.range": "اختر شهرًا من {earliest} إلى {latest}.",
+  "error.period.once": "اذكر الشهر مرة واحدة فقط في العنوان.",
+  "error.form.type": "تعذّرت قراءة هذا النموذج. أعد تحميل الصفحة ثم أرسله مرة أخرى.",
+  "error.body.tooLarge": "البيانات المرسلة أكبر من المسموح.",
+  "error.csrf": "رمز الأمان في هذا النموذج مفقود أو منتهي الصلاحية. أعد تحميل الصفحة وحاول مرة أخرى.",
+  "error.origin": "رُفض هذا النموذج لأنه أُرسل من موقع آخر.",
 };
 
 export const catalogues = { en, ar } as const;

@@ -8,7 +8,7 @@ import { assess } from "../compliance/engine";
 import { coveringTargets, targetInForce } from "../compliance/targets";
 import { timeliness, type Timeliness } from "../compliance/timeliness";
 import type { EngineKpi } from "../compliance/types";
-import { checkFigure, type CheckedFigure, type FigureProblem, type FigureRules, type RawFigure } from "../figures/rules";
+import { checkFigure, hasControlCharacters, type CheckedFigure, type FigureProblem, type FigureRules, type RawFigure } from "../figures/rules";
 import { addMonths } from "../utils/period";
 import { loadFigureRules, writeFigure, type Figure, type ImportError } from "./figures.server";
 import { listEntities } from "./kpis.server";
@@ -66,7 +66,11 @@ export interface EntryItem {
 export type EntryProblem =
   | FigureProblem
   | { code: "justify"; field: "comment"; params: Record<string, string | number> }
-  | { code: "required-to-submit" | "awaiting-review" | "already-approved"; field: "value"; params: Record<string, string | number> };
+  | {
+      code: "required-to-submit" | "awaiting-review" | "already-approved" | "changed-by-other";
+      field: "value";
+      params: Record<string, string | number>;
+    };
 
 export interface Conflict {
   value: number;
@@ -226,7 +230,7 @@ function appendHistory(
     .run();
 }
 
-export type ReviewResult = { ok: true } | { ok: false; error: "not-submitted" | "comment-required" | "locked" | "not-found" };
+export type ReviewResult = { ok: true } | { ok: false; error: "not-submitted" | "comment-required" | "control-characters" | "locked" | "not-found" };
 
 /** An analyst approves a submitted figure, or returns it with a comment the focal point sees. */
 export function reviewFigure(
@@ -241,6 +245,7 @@ export function reviewFigure(
     if (figure.status !== "submitted") return { ok: false as const, error: "not-submitted" as const };
     const comment = args.comment.trim().slice(0, 2000);
     if (args.decision === "return" && !comment) return { ok: false as const, error: "comment-required" as const };
+    if (hasControlCharacters(comment)) return { ok: false as const, error: "control-characters" as const };
     const status: FigureStatus = args.decision === "approve" ? "approved" : "returned";
     tx.update(s.figures)
       .set({
@@ -362,13 +367,26 @@ export function submissionStates(db: Db, period: string, dueDay: number, now: Da
  */
 export function saveUpload(
   db: Db,
-  args: { entity: string; figures: Array<CheckedFigure & { line: number }>; actor: string; now: Date; currentPeriod: string },
-): { ok: true; saved: number } | { ok: false; errors: ImportError[] } {
+  args: {
+    entity: string;
+    figures: Array<CheckedFigure & { line: number }>;
+    actor: string;
+    now: Date;
+    currentPeriod: string;
+    /**
+     * When the uploader opened the page (ISO); null when unknown. A draft someone else changed
+     * after that is not overwritten: the uploader has not seen it (the form's version check, for
+     * a file). Unknown counts as never, so a request without it overwrites nobody's work.
+     */
+    openedAt: string | null;
+  },
+): { ok: true; saved: number } | { ok: false; conflict: boolean; errors: ImportError[] } {
   const now = args.now.toISOString();
   return db.transaction((tx) => {
     const periods = [...new Set(args.figures.map((f) => f.period))];
     const existing = new Map(figuresOf(tx, args.entity, periods).map((f) => [`${f.kpiCode}|${f.period}`, f]));
     const errors: ImportError[] = [];
+    let conflicts = 0;
     for (const figure of args.figures) {
       const current = existing.get(`${figure.kpi}|${figure.period}`);
       // Checked again inside the transaction: a month locked since the file was read stays locked.
@@ -387,9 +405,22 @@ export function saveUpload(
           message: `${figure.kpi} ${figure.period} is ${current.status}`,
           problems: [{ code: code as never, field: "value", params: { kpi: figure.kpi, period: figure.period } }],
         });
+      } else if (current && current.updatedBy !== args.actor && current.updatedAt > (args.openedAt ?? "")) {
+        conflicts++;
+        errors.push({
+          line: figure.line,
+          message: `${figure.kpi} ${figure.period} was changed by ${current.updatedBy} at ${current.updatedAt}, after this page was opened`,
+          problems: [
+            {
+              code: "changed-by-other" as never,
+              field: "value",
+              params: { kpi: figure.kpi, period: figure.period, by: current.updatedBy, at: current.updatedAt },
+            },
+          ],
+        });
       }
     }
-    if (errors.length > 0) return { ok: false as const, errors };
+    if (errors.length > 0) return { ok: false as const, conflict: conflicts > 0, errors };
     for (const figure of args.figures) {
       const current = existing.get(`${figure.kpi}|${figure.period}`);
       writeFigure(tx, figure, current, { action: "import", source: "form", status: "draft", actor: args.actor, now });

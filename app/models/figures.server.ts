@@ -155,6 +155,8 @@ export const FILE_PROBLEM_CODES = [
   "formula",
   "bad-file-type",
   "too-large",
+  "unreadable-workbook",
+  "too-large-unpacked",
 ] as const;
 export type FileProblemCode = (typeof FILE_PROBLEM_CODES)[number];
 

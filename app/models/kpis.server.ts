@@ -229,3 +229,29 @@ function readEntities(db: Db): Array<Named & { sample: boolean; parentCode: stri
     .orderBy(asc(s.entities.position))
     .all();
 }
+
+/**
+ * Every KPI and entity ever defined, retired ones included, by code: figures outlive a `kpi sync`
+ * that retires their KPI or entity, and whatever lists figures must still be able to name them.
+ */
+export function namesEverDefined(db: Db): {
+  kpis: Map<string, Named & { unit: (typeof s.kpis.$inferSelect)["unit"]; retired: boolean }>;
+  entities: Map<string, Named & { retired: boolean }>;
+} {
+  return cachedForDefinitions(db, "namesEverDefined", () => ({
+    kpis: new Map(
+      db
+        .select({ code: s.kpis.code, nameEn: s.kpis.nameEn, nameAr: s.kpis.nameAr, unit: s.kpis.unit, retiredAt: s.kpis.retiredAt })
+        .from(s.kpis)
+        .all()
+        .map(({ retiredAt, ...k }) => [k.code, { ...k, retired: retiredAt !== null }]),
+    ),
+    entities: new Map(
+      db
+        .select({ code: s.entities.code, nameEn: s.entities.nameEn, nameAr: s.entities.nameAr, retiredAt: s.entities.retiredAt })
+        .from(s.entities)
+        .all()
+        .map(({ retiredAt, ...e }) => [e.code, { ...e, retired: retiredAt !== null }]),
+    ),
+  }));
+}

@@ -126,6 +126,43 @@ export function loginThrottle(db: Db, email: string, ip: string | null, now: Dat
   };
 }
 
+export type LoginAttempt = { locked: true; throttle: Throttle } | { locked: false; throttle: Throttle; attemptId: number };
+
+/**
+ * Reads the throttle and, unless locked, records this attempt as a failure in one write
+ * transaction, before the password is hashed. Attempts that arrive together therefore count
+ * against each other: a burst of 41 guesses gets 5 hashed, not 41. BEGIN IMMEDIATE makes it hold
+ * across server processes too. settleLoginAttempt turns the row into a sign-in when it succeeds.
+ */
+export function claimLoginAttempt(db: Db, email: string, ip: string | null, now: Date): LoginAttempt {
+  return db.transaction(
+    (tx) => {
+      const throttle = loginThrottle(tx as unknown as Db, email, ip, now);
+      if (throttle.locked) {
+        tx.insert(s.authEvents)
+          .values({ at: now.toISOString(), kind: "lock-out", email: normaliseEmail(email).slice(0, 320), ip })
+          .run();
+        return { locked: true as const, throttle };
+      }
+      const row = tx
+        .insert(s.authEvents)
+        .values({ at: now.toISOString(), kind: "failure", email: normaliseEmail(email).slice(0, 320), ip })
+        .returning({ id: s.authEvents.id })
+        .get();
+      return { locked: false as const, throttle, attemptId: row.id };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** The outcome of a claimed attempt: a sign-in replaces the provisional failure. */
+export function settleLoginAttempt(db: Db, attemptId: number, outcome: { signedIn: boolean; userId: number | null }): void {
+  db.update(s.authEvents)
+    .set({ kind: outcome.signedIn ? "sign-in" : "failure", userId: outcome.userId })
+    .where(eq(s.authEvents.id, attemptId))
+    .run();
+}
+
 export interface UserListing extends Omit<User, "passwordHash"> {
   lastSignIn: string | null;
 }
@@ -158,6 +195,20 @@ export function recentAuthEvents(db: Db, limit = 50, userId?: number) {
     .all();
 }
 
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** Ends a user's open sessions and revokes their API tokens: nothing obtained before still works. */
+function endAccess(tx: Tx, userId: number, now: Date): void {
+  tx.update(s.sessions)
+    .set({ endedAt: now.toISOString() })
+    .where(and(eq(s.sessions.userId, userId), isNull(s.sessions.endedAt)))
+    .run();
+  tx.update(s.apiTokens)
+    .set({ revokedAt: now.toISOString() })
+    .where(and(eq(s.apiTokens.userId, userId), isNull(s.apiTokens.revokedAt)))
+    .run();
+}
+
 export function setUserDisabled(db: Db, userId: number, disabled: boolean, actor: string, now: Date): void {
   db.transaction((tx) => {
     const user = tx.select().from(s.users).where(eq(s.users.id, userId)).get();
@@ -166,12 +217,8 @@ export function setUserDisabled(db: Db, userId: number, disabled: boolean, actor
       .set({ disabledAt: disabled ? now.toISOString() : null })
       .where(eq(s.users.id, userId))
       .run();
-    if (disabled) {
-      tx.update(s.sessions)
-        .set({ endedAt: now.toISOString() })
-        .where(and(eq(s.sessions.userId, userId), isNull(s.sessions.endedAt)))
-        .run();
-    }
+    // Disabling cuts off every way in: sessions and API tokens. Re-enabling restores neither.
+    if (disabled) endAccess(tx, userId, now);
     tx.insert(s.authEvents)
       .values({
         at: now.toISOString(),
@@ -189,11 +236,8 @@ export function setUserPassword(db: Db, userId: number, passwordHash: string, ac
     const user = tx.select().from(s.users).where(eq(s.users.id, userId)).get();
     if (!user) return;
     tx.update(s.users).set({ passwordHash }).where(eq(s.users.id, userId)).run();
-    // A reset password ends every session opened with the old one.
-    tx.update(s.sessions)
-      .set({ endedAt: now.toISOString() })
-      .where(and(eq(s.sessions.userId, userId), isNull(s.sessions.endedAt)))
-      .run();
+    // A reset password ends every session and API token obtained with the old one.
+    endAccess(tx, userId, now);
     tx.insert(s.authEvents)
       .values({ at: now.toISOString(), kind: "password-reset", email: user.email, userId, actor })
       .run();

@@ -1,4 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { readForm } from "~/utils/http.server";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireCsrf } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/guard.server";
@@ -35,7 +36,7 @@ type Result = { done?: MessageId; error?: MessageId };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const admin = requirePermission(request, "users:manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   requireCsrf(request, form);
   const user = userFromParams(params.id);
   const now = new Date();

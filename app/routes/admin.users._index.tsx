@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { readForm } from "~/utils/http.server";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireCsrf } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/guard.server";
@@ -32,7 +33,7 @@ type Errors = Partial<Record<keyof Values | "password", MessageId>>;
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = requirePermission(request, "users:manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   requireCsrf(request, form);
   const values: Values = {
     email: String(form.get("email") ?? ""),

@@ -28,6 +28,7 @@ import { action as loginAction } from "./login";
 import { action as userAction, loader as userLoader } from "./admin.users.$id";
 import { action as usersAction, loader as usersLoader } from "./admin.users._index";
 import { settle, type Outcome } from "../../tests/helpers/route";
+import { csrfFor } from "../../tests/helpers/csrf";
 
 const CSRF = "Adm1n".repeat(8) + "_-z"; // 43 base64url characters
 const PASSWORD = "an administrator's password";
@@ -48,9 +49,10 @@ function get(url: string, token: string | null) {
   return new Request(`http://localhost${url}`, { headers: { Cookie: cookieFor(token) } });
 }
 
-function post(url: string, token: string | null, fields: Record<string, string>, csrf: string | null = CSRF) {
+function post(url: string, token: string | null, fields: Record<string, string>, csrf?: string | null) {
   const body = new URLSearchParams(fields);
-  if (csrf !== null) body.set("csrf", csrf);
+  const field = csrf === undefined ? csrfFor(cookieFor(token)) : csrf;
+  if (field !== null) body.set("csrf", field);
   return new Request(`http://localhost${url}`, { method: "POST", body, headers: { Cookie: cookieFor(token) } });
 }
 

@@ -25,12 +25,13 @@ import { importFiguresCsv } from "~/models/figures.server";
 import { reportFor } from "~/models/report.server";
 import { syncDefinitions } from "~/models/sync.server";
 import { createToken, listTokens, revokeToken, userForToken } from "~/models/tokens.server";
-import { createUser, setUserDisabled, type User } from "~/models/users.server";
+import { createUser, setUserDisabled, setUserPassword, type User } from "~/models/users.server";
 import { db } from "~/utils/db.server";
 import * as figuresRoute from "./api.v1.figures";
 import * as reportRoute from "./api.v1.report";
 import { action as tokensAction, loader as tokensLoader } from "./settings.tokens";
 import { settle, type Outcome } from "../../tests/helpers/route";
+import { csrfFor } from "../../tests/helpers/csrf";
 
 const CSRF = "c".repeat(20) + "S_r-F".repeat(4) + "tok"; // 43 base64url characters
 const PERIOD = "2018-12";
@@ -97,9 +98,9 @@ interface PostOptions {
 
 function post(fields: Record<string, string>, options: PostOptions = {}) {
   const body = new URLSearchParams(fields);
-  const csrf = options.csrf === undefined ? CSRF : options.csrf;
-  if (csrf !== null) body.set("csrf", csrf);
   const cookie = [options.session ? `sid=${options.session}` : null, `csrf=${CSRF}`].filter(Boolean).join("; ");
+  const csrf = options.csrf === undefined ? csrfFor(cookie) : options.csrf;
+  if (csrf !== null) body.set("csrf", csrf);
   const request = new Request("http://localhost/settings/tokens", { method: "POST", body, headers: { Cookie: cookie } });
   return settle(() => tokensAction({ request, params: {}, context: {} }));
 }
@@ -254,7 +255,7 @@ describe("the read API refuses requests without a valid token", () => {
       expect(outcome.headers.get("WWW-Authenticate")).toBe('Bearer realm="kpi-api", error="invalid_token"');
     });
 
-    it(`${endpoint.name}: a disabled owner's token is a 401, and works again once they are enabled`, async () => {
+    it(`${endpoint.name}: a disabled owner's token is a 401, and stays revoked once they are enabled again`, async () => {
       const user = makeUser("executive");
       const { token } = createToken(db(), user.id, "owner disabled", new Date());
       setUserDisabled(db(), user.id, true, "test", new Date());
@@ -262,7 +263,18 @@ describe("the read API refuses requests without a valid token", () => {
       expectApiError(outcome, 401);
       expect(outcome.headers.get("WWW-Authenticate")).toMatch(/^Bearer/);
       setUserDisabled(db(), user.id, false, "test", new Date());
+      expectApiError(await api(endpoint.loader, endpoint.url, { token }), 401);
+      // A token made after re-enabling works.
+      const fresh = createToken(db(), user.id, "after re-enabling", new Date()).token;
+      expect((await api(endpoint.loader, endpoint.url, { token: fresh })).status).toBe(200);
+    });
+
+    it(`${endpoint.name}: API tokens end when an administrator resets the password`, async () => {
+      const user = makeUser("analyst");
+      const { token } = createToken(db(), user.id, "before the reset", new Date());
       expect((await api(endpoint.loader, endpoint.url, { token })).status).toBe(200);
+      setUserPassword(db(), user.id, hashPasswordSync("a-brand-new-password"), "admin@example.com", new Date());
+      expectApiError(await api(endpoint.loader, endpoint.url, { token }), 401);
     });
   }
 
@@ -275,9 +287,14 @@ describe("the read API refuses requests without a valid token", () => {
     expect(revoked.body).toEqual(unknown.body);
   });
 
-  // Remix itself answers any other method on a loader-only resource route with a 405 in JSON.
-  it("are resource routes that only read: a loader, no action, no page", () => {
-    for (const route of [reportRoute, figuresRoute]) expect(Object.keys(route).sort()).toEqual(["loader"]);
+  it("are resource routes that only read: any other method answers 405 in the API's own error shape", async () => {
+    for (const route of [reportRoute, figuresRoute]) {
+      expect(Object.keys(route).sort()).toEqual(["action", "loader"]);
+      // Remix sends every method but GET and HEAD to the action; its answer ignores the request.
+      const outcome = await settle(() => route.action());
+      expectApiError(outcome, 405);
+      expect(outcome.headers.get("Allow")).toBe("GET");
+    }
   });
 });
 

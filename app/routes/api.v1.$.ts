@@ -4,3 +4,5 @@ import { apiError } from "~/auth/api.server";
 export function loader() {
   return apiError(404, "There is no such API endpoint: see GET /api/v1/report and GET /api/v1/figures.");
 }
+
+export const action = loader;

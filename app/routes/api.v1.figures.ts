@@ -10,6 +10,7 @@ import {
   monthParam,
   queryParam,
   requireApiUser,
+  methodNotAllowed,
 } from "~/auth/api.server";
 import { can } from "~/auth/permissions";
 import { db } from "~/utils/db.server";
@@ -109,3 +110,6 @@ export const loader = apiLoader((request) => {
   const next = rows.length > limit ? encodeCursor(page[page.length - 1].id) : null;
   return apiJson({ figures: page.map(({ id: _id, ...figure }) => figure), next });
 });
+
+/** POST, PUT, PATCH, DELETE: the read API only reads. */
+export const action = methodNotAllowed("GET");

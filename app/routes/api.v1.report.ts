@@ -1,6 +1,6 @@
 // GET /api/v1/report?period=YYYY-MM: the contract's JSON report (§3) for a token's owner. The
 // same computation as the pages and `kpi report`; only what the owner may read is left in.
-import { requireApiUser, apiJson, apiLoader, monthParam } from "~/auth/api.server";
+import { methodNotAllowed, requireApiUser, apiJson, apiLoader, monthParam } from "~/auth/api.server";
 import { can, type Actor } from "~/auth/permissions";
 import { reportJson } from "~/compliance/report-format";
 import { reportFor } from "~/models/report.server";
@@ -26,3 +26,6 @@ export const loader = apiLoader((request) => {
   const period = monthParam(new URL(request.url).searchParams, "period", true);
   return apiJson(visibleReport(reportJson(reportFor(db(), period)), user));
 });
+
+/** POST, PUT, PATCH, DELETE: the read API only reads. */
+export const action = methodNotAllowed("GET");

@@ -1,10 +1,12 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { readCookie } from "~/auth/cookies.server";
-import { requirePermission, safeRedirect } from "~/auth/guard.server";
+import { requirePermission } from "~/auth/guard.server";
 import { CSRF_COOKIE } from "~/auth/csrf.server";
 import { SESSION_COOKIE } from "~/auth/session.server";
-import { chromiumPath, printToPdf } from "~/exports/pdf.server";
+import { BUSY_RETRY_AFTER_SECONDS, chromiumPath, pdfQueue, printablePath } from "~/exports/pdf.server";
 import { LOCALE_COOKIE, resolveLocale } from "~/i18n/locale.server";
+import { messagesFor } from "~/i18n/locale";
+import type { MessageId } from "~/i18n/messages";
 import { env } from "~/utils/env.server";
 
 /**
@@ -13,18 +15,37 @@ import { env } from "~/utils/env.server";
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   requirePermission(request, "reports:export");
-  const target = safeRedirect(new URL(request.url).searchParams.get("path"), "");
-  if (!target) throw new Response("path must be a page of this site", { status: 400 });
-  const printView = `${target}${target.includes("?") ? "&" : "?"}print=1`;
-  if (!chromiumPath()) return redirect(printView);
+  const locale = resolveLocale(request);
+  // Opened by a plain link, so the answer is read as a page: a sentence in the person's language.
+  const refuse = (status: number, id: MessageId, headers: Record<string, string> = {}) =>
+    new Response(messagesFor(locale)[id], {
+      status,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", ...headers },
+    });
+
+  const target = printablePath(new URL(request.url).searchParams.get("path"));
+  if (!target) throw refuse(400, "export.pdf.badPath");
+  if (!chromiumPath()) return redirect(`${target}${target.includes("?") ? "&" : "?"}print=1`);
+
   const cookies = [SESSION_COOKIE, LOCALE_COOKIE, CSRF_COOKIE]
     .map((name) => ({ name, value: readCookie(request, name) ?? "" }))
     .filter((c) => c.value !== "");
-  const locale = resolveLocale(request);
   // The server prints its own page: over loopback, on the port it listens on.
-  const pdf = await printToPdf(`http://127.0.0.1:${env().PORT}${target}`, cookies, locale === "ar" ? "ar-AE" : "en-US");
+  const outcome = await pdfQueue().submit({
+    url: `http://127.0.0.1:${env().PORT}${target}`,
+    cookies,
+    locale: locale === "ar" ? "ar-AE" : "en-US",
+  });
+  switch (outcome.kind) {
+    case "busy":
+      return refuse(503, "export.pdf.busy", { "Retry-After": String(BUSY_RETRY_AFTER_SECONDS) });
+    case "timed-out":
+      return refuse(504, "export.pdf.timeout");
+    case "failed":
+      throw outcome.error;
+  }
   const name = target.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "overview";
-  return new Response(new Uint8Array(pdf), {
+  return new Response(new Uint8Array(outcome.value), {
     headers: {
       "Content-Type": "application/pdf",
       "Content-Disposition": `attachment; filename="smart-compliance-${name}.pdf"`,

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/auth/guard.server";
-import { PERIOD_PATTERN } from "~/definitions/schema";
+import { refusePeriod } from "~/utils/http.server";
+import { parsePeriod, viewBounds } from "~/utils/period";
 import { buildTemplate } from "~/figures/upload.server";
 import { resolveLocale } from "~/i18n/locale.server";
 import { listEntities, listKpis } from "~/models/kpis.server";
@@ -12,7 +13,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const entity = params.entity ?? "";
   const period = params.period ?? "";
   requirePermission(request, "figures:enter", entity);
-  if (!PERIOD_PATTERN.test(period)) throw new Response("The month must be written YYYY-MM", { status: 400 });
+  const parsed = parsePeriod(period, viewBounds(new Date()));
+  if (!parsed.ok) refusePeriod(parsed);
   if (!listEntities(db()).some((e) => e.code === entity)) throw new Response("Entity not found", { status: 404 });
   const reported = new Set(engineKpis(db()).filter((k) => k.reporters.includes(entity)).map((k) => k.code));
   const kpis = listKpis(db())

@@ -16,7 +16,6 @@ import { can } from "~/auth/permissions";
 import { dueInstant } from "~/compliance/timeliness";
 import { CsrfInput } from "~/components/csrf-input";
 import { useFormat } from "~/components/format";
-import { PERIOD_PATTERN } from "~/definitions/schema";
 import { parseNumber } from "~/figures/rules";
 import { readUploadedFile } from "~/figures/upload.server";
 import type { MessageId } from "~/i18n/messages";
@@ -26,7 +25,8 @@ import { listEntities, listKpis } from "~/models/kpis.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { pageTitle } from "~/utils/meta";
-import { periodOf } from "~/utils/period";
+import { refuse, refusePeriod, readForm } from "~/utils/http.server";
+import { parsePeriod, periodOf, viewBounds } from "~/utils/period";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "figures.title");
 
@@ -37,11 +37,14 @@ function pageParams(params: { entity?: string; period?: string }) {
 }
 
 function requireMonth(entity: string, period: string) {
-  if (!PERIOD_PATTERN.test(period)) throw new Response("The month must be written YYYY-MM", { status: 400 });
+  const parsed = parsePeriod(period, viewBounds(new Date()));
+  if (!parsed.ok) refusePeriod(parsed);
   const found = listEntities(db()).find((e) => e.code === entity);
   if (!found) throw new Response("Entity not found", { status: 404 });
   return found;
 }
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { entity, period } = pageParams(params);
@@ -55,6 +58,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     locked: form.locked,
     canEnter: can(user, "figures:enter", entity),
     due: dueInstant(period, env().FIGURES_DUE_DAY),
+    // Sent back with an upload: drafts changed by someone else after this are not overwritten.
+    openedAt: new Date().toISOString(),
     maxUploadBytes: env().UPLOAD_MAX_BYTES,
     items: form.items.map((item) => {
       const kpi = catalogue.find((k) => k.code === item.kpi)!;
@@ -93,7 +98,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       form = await parseMultipartFormData(request, createMemoryUploadHandler({ maxPartSize: env().UPLOAD_MAX_BYTES }));
     } catch (error) {
       if (error instanceof MaxPartSizeExceededError) return data<ActionResult>({ tooLarge: true }, { status: 413 });
-      throw error;
+      // A body that is not the multipart it claims to be: the person's fault, not the server's.
+      refuse(400, "error.form.type");
     }
     requireCsrf(request, form);
     const file = form.get("file");
@@ -103,12 +109,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const read = await readUploadedFile({ name: file.name, type: file.type, bytes: new Uint8Array(await file.arrayBuffer()) });
     const checked = checkFigureRows(read.rows, loadFigureRules(db(), periodOf(now)), read.errors, { onlyEntity: entity });
     if (checked.errors.length > 0) return data<ActionResult>({ uploadErrors: checked.errors }, { status: 400 });
-    const saved = saveUpload(db(), { entity, figures: checked.figures, actor: user.email, now, currentPeriod: periodOf(now) });
-    if (!saved.ok) return data<ActionResult>({ uploadErrors: saved.errors }, { status: 400 });
+    const openedAt = form.get("openedAt");
+    const saved = saveUpload(db(), {
+      entity,
+      figures: checked.figures,
+      actor: user.email,
+      now,
+      currentPeriod: periodOf(now),
+      openedAt: typeof openedAt === "string" && ISO_INSTANT.test(openedAt) ? openedAt : null,
+    });
+    if (!saved.ok) return data<ActionResult>({ uploadErrors: saved.errors }, { status: saved.conflict ? 409 : 400 });
     return redirect(`/figures/${entity}/${period}?uploaded=${saved.saved}`);
   }
 
-  const form = await request.formData();
+  const form = await readForm(request);
   requireCsrf(request, form);
   const intent = form.get("intent") === "submit" ? "submit" : "save";
   const field = (name: string, kpi: string) => {
@@ -340,6 +354,7 @@ export default function EntryPage() {
           ) : null}
           <Form method="post" encType="multipart/form-data" className="stacked-form">
             <CsrfInput />
+            <input type="hidden" name="openedAt" value={page.openedAt} />
             <label htmlFor="file">{t("entry.uploadField", { size: sizeText })}</label>
             <input id="file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
             <button type="submit" disabled={busy}>

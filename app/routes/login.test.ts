@@ -35,6 +35,7 @@ import { db } from "~/utils/db.server";
 import { action as loginAction, loader as loginLoader } from "./login";
 import { action as logoutAction, loader as logoutLoader } from "./logout";
 import { settle } from "../../tests/helpers/route";
+import { csrfFor } from "../../tests/helpers/csrf";
 
 const CSRF = "c".repeat(20) + "S_r-F".repeat(4) + "tok"; // 43 base64url characters
 const PASSWORD = "correct horse battery staple";
@@ -65,9 +66,9 @@ interface PostOptions {
 
 function formRequest(url: string, fields: Record<string, string>, options: PostOptions) {
   const body = new URLSearchParams(fields);
-  const csrf = options.csrf === undefined ? CSRF : options.csrf;
-  if (csrf !== null) body.set("csrf", csrf);
   const cookie = options.cookie === undefined ? `csrf=${CSRF}` : options.cookie;
+  const csrf = options.csrf === undefined ? csrfFor(cookie ?? "") : options.csrf;
+  if (csrf !== null) body.set("csrf", csrf);
   return new Request(url, {
     method: "POST",
     body,
@@ -393,7 +394,7 @@ describe("the form's security token", () => {
     ["no token in the form", { csrf: null }],
     ["no cookie", { cookie: null }],
     ["a token that does not match the cookie", { csrf: "d".repeat(43) }],
-    ["a cookie that does not match the token", { cookie: `csrf=${"e".repeat(43)}` }],
+    ["a cookie that does not match the token", { cookie: `csrf=${"e".repeat(43)}`, csrf: CSRF }],
   ];
   for (const [name, options] of cases) {
     it(`refuses a sign-in with ${name}: thrown 403, nothing written`, async () => {
@@ -528,7 +529,8 @@ describe("signing out", () => {
     const { token } = createSession(db(), user.id, new Date());
     for (const options of [
       { cookie: `csrf=${CSRF}; sid=${token}`, csrf: null },
-      { cookie: `sid=${token}` },
+      // The csrf cookie's value is no good once signed in: the token is the session's.
+      { cookie: `csrf=${CSRF}; sid=${token}`, csrf: CSRF },
       { cookie: `csrf=${CSRF}; sid=${token}`, csrf: "f".repeat(43) },
     ] satisfies PostOptions[]) {
       const result = await logout(options);

@@ -1,4 +1,5 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type HeadersFunction, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { readForm } from "~/utils/http.server";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { requireCsrf } from "~/auth/csrf.server";
@@ -9,10 +10,19 @@ import { CsrfInput } from "~/components/csrf-input";
 import type { MessageId } from "~/i18n/messages";
 import { useT } from "~/i18n/use-t";
 import { databaseFacts } from "~/models/kpis.server";
-import { findUserByEmail, loginThrottle, normaliseEmail, recordAuthEvent } from "~/models/users.server";
+import { claimLoginAttempt, findUserByEmail, settleLoginAttempt } from "~/models/users.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { pageTitle } from "~/utils/meta";
+
+// Remix sends a route's headers only through this function: without it the lock-out's
+// Retry-After never reached the response.
+export const headers: HeadersFunction = ({ actionHeaders, parentHeaders }) => {
+  const merged = new Headers(parentHeaders);
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) merged.set("Retry-After", retryAfter);
+  return merged;
+};
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "login.title");
 
@@ -35,7 +45,7 @@ interface ActionData {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   requireCsrf(request, form);
   const email = String(form.get("email") ?? "").trim();
   const password = String(form.get("password") ?? "");
@@ -52,9 +62,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const typed = email.slice(0, MAX_EMAIL_LENGTH);
   if (errors.email || errors.password) return data<ActionData>({ email: typed, errors }, { status: 400 });
 
-  const throttle = loginThrottle(db(), email, ip, now);
-  if (throttle.locked) {
-    recordAuthEvent(db(), { kind: "lock-out", email, ip }, now);
+  const attempt = claimLoginAttempt(db(), email, ip, now);
+  const { throttle } = attempt;
+  if (attempt.locked) {
     const retryMinutes = Math.ceil(throttle.retryAfterSeconds / 60);
     return data<ActionData>(
       { email: typed, errors: { form: "login.error.locked" }, retryMinutes },
@@ -70,12 +80,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // timing do not tell which accounts exist.
   const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
   if (!user || !valid || user.disabledAt !== null) {
-    recordAuthEvent(db(), { kind: "failure", email, userId: user?.id ?? null, ip }, now);
+    settleLoginAttempt(db(), attempt.attemptId, { signedIn: false, userId: user?.id ?? null });
     return data<ActionData>({ email: typed, errors: { form: "login.error.invalid" } }, { status: 401 });
   }
 
   const { token } = createSession(db(), user.id, now);
-  recordAuthEvent(db(), { kind: "sign-in", email: normaliseEmail(email), userId: user.id, ip }, now);
+  settleLoginAttempt(db(), attempt.attemptId, { signedIn: true, userId: user.id });
   return redirect(redirectTo, { headers: { "Set-Cookie": sessionCookie(request, token) } });
 }
 

@@ -1,4 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { readForm } from "~/utils/http.server";
 import { requireCsrf } from "~/auth/csrf.server";
 import { currentUser } from "~/auth/guard.server";
 import { clearSessionCookie, endSession } from "~/auth/session.server";
@@ -7,7 +8,7 @@ import { db } from "~/utils/db.server";
 
 /** Signing out is a POST with the form's token: a link elsewhere cannot sign someone out. */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   requireCsrf(request, form);
   const user = currentUser(request);
   const now = new Date();

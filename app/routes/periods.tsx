@@ -1,4 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { readForm } from "~/utils/http.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireCsrf } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/guard.server";
@@ -9,6 +10,8 @@ import type { MessageId } from "~/i18n/messages";
 import { lockedPeriods, lockPeriod, periodEvents, reopenPeriod } from "~/models/entry.server";
 import { db } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
+import { parsePeriod, viewBounds } from "~/utils/period";
+import { hasControlCharacters } from "~/figures/rules";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "periods.title");
 
@@ -21,11 +24,12 @@ type Result = { message?: MessageId; error?: MessageId; period?: string; reason?
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requirePermission(request, "periods:lock");
-  const form = await request.formData();
+  const form = await readForm(request);
   requireCsrf(request, form);
   const period = String(form.get("period") ?? "");
   const reason = String(form.get("reason") ?? "").trim();
-  if (!PERIOD_PATTERN.test(period)) return data<Result>({ error: "problem.bad-period", period, reason }, { status: 400 });
+  if (!parsePeriod(period, viewBounds(new Date())).ok) return data<Result>({ error: "problem.bad-period", period, reason }, { status: 400 });
+  if (hasControlCharacters(reason)) return data<Result>({ error: "problem.control-characters", period, reason }, { status: 400 });
   if (form.get("intent") === "reopen") {
     if (!reason) return data<Result>({ error: "periods.reasonRequired", period }, { status: 400 });
     const done = reopenPeriod(db(), period, reason.slice(0, 2000), user.email, new Date());

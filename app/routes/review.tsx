@@ -1,4 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { readForm } from "~/utils/http.server";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireCsrf } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/guard.server";
@@ -6,7 +7,7 @@ import { CsrfInput } from "~/components/csrf-input";
 import { useFormat } from "~/components/format";
 import type { MessageId } from "~/i18n/messages";
 import { figuresOf, reviewFigure, reviewQueue } from "~/models/entry.server";
-import { listEntities, listKpis } from "~/models/kpis.server";
+import { namesEverDefined } from "~/models/kpis.server";
 import { db } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 import { addMonths } from "~/utils/period";
@@ -15,13 +16,14 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "review.ti
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requirePermission(request, "figures:review");
-  const kpis = listKpis(db());
-  const entities = listEntities(db());
+  // Retired KPIs and entities included: a figure submitted before a `kpi sync` retired its KPI
+  // still waits here, and must be named, not crash the page.
+  const names = namesEverDefined(db());
   const queue = reviewQueue(db()).map((f) => {
     const previous = figuresOf(db(), f.entityCode, [addMonths(f.period, -1)]).find((p) => p.kpiCode === f.kpiCode);
-    const kpi = kpis.find((k) => k.code === f.kpiCode)!;
-    const entity = entities.find((e) => e.code === f.entityCode)!;
-    return { figure: f, previous: previous?.value ?? null, kpi: { code: kpi.code, nameEn: kpi.nameEn, nameAr: kpi.nameAr, unit: kpi.unit }, entity };
+    const kpi = names.kpis.get(f.kpiCode) ?? { code: f.kpiCode, nameEn: f.kpiCode, nameAr: f.kpiCode, unit: "count" as const, retired: true };
+    const entity = names.entities.get(f.entityCode) ?? { code: f.entityCode, nameEn: f.entityCode, nameAr: f.entityCode, retired: true };
+    return { figure: f, previous: previous?.value ?? null, kpi, entity };
   });
   return { queue };
 }
@@ -30,7 +32,7 @@ type Result = { done?: "review.approved" | "review.returned"; error?: MessageId;
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requirePermission(request, "figures:review");
-  const form = await request.formData();
+  const form = await readForm(request);
   requireCsrf(request, form);
   const figureId = Number(form.get("figureId"));
   const decision = form.get("intent") === "return" ? "return" : "approve";

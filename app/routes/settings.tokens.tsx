@@ -7,6 +7,8 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { readForm } from "~/utils/http.server";
+import { hasControlCharacters } from "~/figures/rules";
 import { z } from "zod";
 import { requireCsrf } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/guard.server";
@@ -33,7 +35,8 @@ const createSchema = z.object({
     .string()
     .trim()
     .min(1, { error: "tokens.error.name" })
-    .max(MAX_NAME_LENGTH, { error: "tokens.error.name" }),
+    .max(MAX_NAME_LENGTH, { error: "tokens.error.name" })
+    .refine((name) => !hasControlCharacters(name), { error: "tokens.error.name" }),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -45,7 +48,7 @@ type Errors = { name?: "tokens.error.name" };
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requirePermission(request, PERMISSION);
-  const form = await request.formData();
+  const form = await readForm(request);
   requireCsrf(request, form);
   const intent = form.get("intent");
 

@@ -27,11 +27,38 @@ const envSchema = z.object({
   FIGURE_JUMP_SHARE: z.coerce.number({ error: "expected a share such as 0.25" }).gt(0).max(10).default(0.25),
   /** The largest figures file a browser may upload, in bytes. */
   UPLOAD_MAX_BYTES: z.coerce.number({ error: "expected a number of bytes" }).int().min(1024).default(1_048_576),
-  /** Load the Smart Dubai demo data into an empty database at start-up. */
-  SEED_DEMO: boolean.default(true),
+  /**
+   * Load the Smart Dubai demo data (and its accounts, whose password is public) into an empty
+   * database at start-up. Unset, it is true only for the default database file, so that
+   * `npm start` opens the demo while a deployment that names its own DATABASE_PATH never gets
+   * demo accounts unless it asks for them with SEED_DEMO=true.
+   */
+  SEED_DEMO: boolean.optional(),
+  /**
+   * Which proxies to believe about the client's address and protocol (X-Forwarded-For and
+   * X-Forwarded-Proto): "false" (none, the default), "true" (any: only when the app is reachable
+   * through the proxy alone), a number of hops, or addresses and subnets separated by commas.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {
+      error: 'expected "false", "true", a number of hops, or addresses separated by commas',
+    })
+    .default("false"),
 });
 
-export type Env = z.infer<typeof envSchema>;
+export type Env = Omit<z.infer<typeof envSchema>, "SEED_DEMO" | "TRUST_PROXY"> & {
+  SEED_DEMO: boolean;
+  /** The value for Express's "trust proxy" setting. */
+  TRUST_PROXY: boolean | number | string;
+};
+
+function trustProxy(text: string): boolean | number | string {
+  if (text === "true") return true;
+  if (text === "false") return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text.replace(/\s+/g, "");
+}
 
 export class EnvError extends Error {}
 
@@ -47,6 +74,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   return {
     ...result.data,
+    SEED_DEMO: result.data.SEED_DEMO ?? present.DATABASE_PATH === undefined,
+    TRUST_PROXY: trustProxy(result.data.TRUST_PROXY),
     DATABASE_PATH:
       result.data.DATABASE_PATH === ":memory:"
         ? ":memory:"

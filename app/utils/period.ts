@@ -1,4 +1,6 @@
 // Periods are calendar months written YYYY-MM; string order is time order.
+// Every month that arrives from outside (a URL, a form, a file, an API call) goes through
+// parsePeriod with bounds: a month of 9999-12 once made one page run for 70 s.
 
 export const TIME_ZONE = "Asia/Dubai";
 
@@ -38,4 +40,35 @@ export function periodRange(from: string, to: string): string[] {
   const out: string[] = [];
   for (let i = monthIndex(from); i <= monthIndex(to); i++) out.push(periodFromIndex(i));
   return out;
+}
+
+export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/**
+ * The earliest month anything may be shown or reported for. Smart Dubai's measurement starts in
+ * 2014; 2000 leaves room for older baselines while keeping every range bounded.
+ */
+export const EARLIEST_PERIOD = "2000-01";
+/** Pages may look this far past the current month: far enough to see a target's trajectory. */
+export const MONTHS_AHEAD = 60;
+
+export interface PeriodBounds {
+  earliest: string;
+  latest: string;
+}
+
+/** The months a page, export or API call may ask about, at `now`. */
+export function viewBounds(now: Date): PeriodBounds {
+  return { earliest: EARLIEST_PERIOD, latest: addMonths(periodOf(now), MONTHS_AHEAD) };
+}
+
+export type PeriodParse =
+  | { ok: true; period: string }
+  | { ok: false; problem: "format" | "out-of-range"; bounds: PeriodBounds };
+
+/** A month written YYYY-MM within `bounds`, or why not. */
+export function parsePeriod(text: unknown, bounds: PeriodBounds): PeriodParse {
+  if (typeof text !== "string" || !PERIOD_PATTERN.test(text)) return { ok: false, problem: "format", bounds };
+  if (text < bounds.earliest || text > bounds.latest) return { ok: false, problem: "out-of-range", bounds };
+  return { ok: true, period: text };
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { csrfFor } from "../helpers/csrf";
 
 const dir = mkdtempSync(path.join(tmpdir(), "authz-"));
 process.env.DATABASE_PATH = path.join(dir, "authz.db");
@@ -124,9 +125,11 @@ const RULES: Record<string, RouteRule> = {
   "reports._index.tsx": { url: "/reports?from=2020-11&to=2020-12", get: signedIn(403, { admin: 200, analyst: 200 }), post: "no action" },
   "reports.download.ts": { url: "/reports/download?from=2020-12&to=2020-12", get: signedIn(403, { admin: 200, analyst: 200 }), post: "no action" },
   // The read API answers tokens, not sessions: 401 for every cookie.
-  "api.v1.report.ts": { url: "/api/v1/report?period=2020-12", get: all(401), post: "no action" },
-  "api.v1.figures.ts": { url: "/api/v1/figures?entity=RTA", get: all(401), post: "no action" },
-  "api.v1.$.ts": { url: "/api/v1/nope", params: { "*": "nope" }, get: all(404), post: "no action" },
+  // The read API answers other methods 405, and unknown addresses a JSON 404, signed in or not.
+  "api.v1.report.ts": { url: "/api/v1/report?period=2020-12", get: all(401), post: all(405) },
+  "api.v1.figures.ts": { url: "/api/v1/figures?entity=RTA", get: all(401), post: all(405) },
+  "api.v1.$.ts": { url: "/api/v1/nope", params: { "*": "nope" }, get: all(404), post: all(404) },
+  "api.$.ts": { url: "/api/v2/x", params: { "*": "v2/x" }, get: all(404), post: all(404) },
   "settings.tokens.tsx": {
     url: "/settings/tokens",
     get: signedIn(403, { admin: 200, analyst: 200 }),
@@ -174,7 +177,7 @@ function requestFor(rule: RouteRule, persona: Persona, method: "GET" | "POST", w
   const headers = { Cookie: [session, `csrf=${CSRF}`].filter(Boolean).join("; ") };
   if (method === "GET") return new Request(url, { headers });
   const form = Object.fromEntries(Object.entries(rule.form ?? {}).map(([k, v]) => [k, v.replace("{persona}", persona)]));
-  const body = new URLSearchParams({ ...form, ...(withToken ? { csrf: CSRF } : {}) });
+  const body = new URLSearchParams({ ...form, ...(withToken ? { csrf: csrfFor(headers.Cookie) } : {}) });
   return new Request(url, { method: "POST", headers, body });
 }
 
@@ -267,7 +270,8 @@ describe("the authorization matrix", () => {
   }
 
   for (const [file, rule] of Object.entries(RULES)) {
-    if (rule.post === "no action" || file === "login.tsx" || file === "$.tsx") continue;
+    // The API takes bearer tokens, never cookies: there is no cross-site request to forge.
+    if (rule.post === "no action" || file === "login.tsx" || file === "$.tsx" || file.startsWith("api.")) continue;
     it(`POST ${rule.url} (${file}) without its CSRF token is refused with 403 and changes nothing`, async () => {
       const request = requestFor(rule, "admin", "POST", false, freshAdminCookie());
       const before = fingerprint();

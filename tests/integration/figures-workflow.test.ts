@@ -35,6 +35,7 @@ import { action as reviewAction } from "~/routes/review";
 import { db } from "~/utils/db.server";
 import { createTestDatabase } from "../helpers/db";
 import { settle } from "../helpers/route";
+import { csrfFor } from "../helpers/csrf";
 
 const CSRF = "w".repeat(20) + "Flow-".repeat(4) + "_ok"; // 43 base64url characters
 const PERIOD = "2021-01";
@@ -53,7 +54,7 @@ const session = (persona: Persona) => `sid=${createSession(db(), users[persona].
 type RouteFunction = (args: { request: Request; params: Record<string, string>; context: object }) => unknown;
 
 function postForm(fn: RouteFunction, url: string, params: Record<string, string>, fields: Record<string, string>, cookie: string) {
-  const body = new URLSearchParams({ ...fields, csrf: CSRF });
+  const body = new URLSearchParams({ ...fields, csrf: csrfFor(`${cookie}; csrf=${CSRF}`) });
   const request = new Request(`http://localhost${url}`, { method: "POST", body, headers: { Cookie: `${cookie}; csrf=${CSRF}` } });
   return settle(() => fn({ request, params, context: { clientIp: "127.0.0.1" } }));
 }

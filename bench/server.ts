@@ -1,0 +1,101 @@
+// Starts the production server on a copy of a benchmark database, as `npm start` would serve it
+// (the built app, NODE_ENV=production), on a free port; and reads its memory while it works.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { benchEnv, ROOT, type BenchDatabase } from "./database";
+
+export interface RunningServer {
+  pid: number;
+  url: string;
+  /** The server process's resident memory now, in MB (VmRSS in /proc). */
+  rssMb: () => number;
+  stop: () => Promise<void>;
+}
+
+/** Builds the app once when there is no build, as the brief of `npm run bench` allows. */
+export function ensureBuild(log: (line: string) => void): void {
+  if (existsSync(path.join(ROOT, "build/server/index.js"))) return;
+  log("No build/server/index.js: running remix vite:build once");
+  const built = spawnSync("npx", ["remix", "vite:build"], { cwd: ROOT, stdio: "inherit" });
+  if (built.status !== 0) throw new Error("remix vite:build failed");
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export function rssOf(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Serves `db` from a fresh copy of its file, so sessions and sign-ins written by one run never
+ * pile up in the cached database. `nodeFlags` adds e.g. --cpu-prof for profiling.
+ */
+export async function startServer(db: BenchDatabase, nodeFlags: string[] = []): Promise<RunningServer> {
+  const port = await freePort();
+  const file = path.join(db.dir, "run.db");
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+  copyFileSync(db.file, file);
+  const env = benchEnv(
+    { file, definitionsDir: db.definitionsDir },
+    { NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
+  );
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "server/index.ts"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the server did not answer within 60 s:\n${output}`);
+    }
+    try {
+      const answer = await fetch(`${url}/login`, { redirect: "manual" });
+      await answer.arrayBuffer();
+      if (answer.status < 500) break;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  return {
+    pid: child.pid!,
+    url,
+    rssMb: () => rssOf(child.pid!),
+    stop: async () => {
+      if (child.exitCode === null) {
+        // SIGTERM lets it close and exit, which also writes a --cpu-prof profile.
+        child.kill("SIGTERM");
+        const timeout = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await exited;
+        clearTimeout(timeout);
+      }
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+    },
+  };
+}
