@@ -121,6 +121,9 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
         {user ? (
           <form method="post" action="/logout" className="sign-out">
             <span className="signed-in-as">{t("nav.signedInAs", { name: user.name, role: t(`role.${user.role}`) })}</span>
+            <Link to="/settings/password" className="password-link">
+              {t("nav.password")}
+            </Link>
             <CsrfInput />
             <button type="submit">{t("nav.signOut")}</button>
           </form>

@@ -177,7 +177,9 @@ export function runKpi(args: string[], io: Io): number {
         io.err(`--entity: unknown entity "${input.data.entityCode}"; run kpi sync first`);
         return 1;
       }
-      const user = createUser(db, { ...input.data, passwordHash: hashPasswordSync(password) }, "cli:user-add", io.now);
+      // A printed random password has been seen on a terminal: its owner replaces it at first sign-in.
+      const mustChangePassword = !(given && given.length > 0);
+      const user = createUser(db, { ...input.data, passwordHash: hashPasswordSync(password), mustChangePassword }, "cli:user-add", io.now);
       io.out(`created ${user.role} ${user.email}`);
       if (!given) io.out(`password: ${password}  (shown once: change it after signing in)`);
       return 0;

@@ -320,6 +320,11 @@ export const users = sqliteTable(
     entityCode: text("entity_code").references(() => entities.code),
     /** scrypt: `scrypt$N$r$p$salt$hash`, base64url parts. */
     passwordHash: text("password_hash").notNull(),
+    /**
+     * Set when someone else chose the password (an administrator's reset, a random one printed by
+     * `kpi user add`): the next sign-in asks for a new one before anything else.
+     */
+    mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
     disabledAt: text("disabled_at"),
     createdAt: text("created_at").notNull(),
     createdBy: text("created_by").notNull(),
@@ -358,6 +363,7 @@ export const AUTH_EVENTS = [
   "user-created",
   "user-disabled",
   "user-enabled",
+  "password-changed",
   "password-reset",
 ] as const;
 export type AuthEvent = (typeof AUTH_EVENTS)[number];

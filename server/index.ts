@@ -5,7 +5,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { randomBytes } from "node:crypto";
 import express from "express";
-import { requestGuards } from "./request-guards";
+import { noStoreByDefault, requestGuards } from "./request-guards";
 import { securityHeaders } from "./security-headers";
 import { EnvError, parseEnv } from "../app/utils/env.server";
 import { prepareDatabase } from "./prepare";
@@ -49,14 +49,7 @@ app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
 app.use(requestGuards({ uploadMaxBytes: env.UPLOAD_MAX_BYTES }));
 // Everything below is per person (pages behind sign-in, downloads, the API): no cache keeps it,
 // so a shared computer's back button does not show the last person's pages.
-app.use((_req, res, next) => {
-  res.setHeader("Cache-Control", "no-store");
-  // Remix appends its response's headers; a route that says how to cache replaces the default.
-  const append = res.append.bind(res);
-  res.append = (field: string, value?: string | string[]) =>
-    field.toLowerCase() === "cache-control" && value !== undefined ? res.set(field, value) : append(field, value);
-  next();
-});
+app.use(noStoreByDefault);
 app.all(
   "*",
   createRequestHandler({

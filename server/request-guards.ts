@@ -82,3 +82,16 @@ export function requestGuards(options: GuardOptions) {
     next();
   };
 }
+
+/**
+ * Pages behind sign-in, downloads and the API are per person: no cache keeps them, so a shared
+ * computer's back button does not show the last person's pages. Remix appends its response's
+ * headers, so a route that says how to cache replaces this default rather than adding to it.
+ */
+export function noStoreByDefault(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader("Cache-Control", "no-store");
+  const append = res.append.bind(res);
+  res.append = (field: string, value?: string | string[]) =>
+    field.toLowerCase() === "cache-control" && value !== undefined ? res.set(field, value) : append(field, value);
+  next();
+}

@@ -31,12 +31,20 @@ export function safeRedirect(to: unknown, fallback = "/"): string {
   return path;
 }
 
+/** The page where a person chooses their own password; the only page open while they must. */
+export const CHANGE_PASSWORD_PATH = "/settings/password";
+
 export function requireUser(request: Request): SessionUser {
   const user = currentUser(request);
+  const url = new URL(request.url);
+  const back = `${url.pathname}${url.search}`;
   if (!user) {
-    const url = new URL(request.url);
-    const back = `${url.pathname}${url.search}`;
     throw redirect(`/login${back === "/" ? "" : `?${new URLSearchParams({ redirectTo: back })}`}`);
+  }
+  // After an administrator's reset (or a printed random password) the next page is always the
+  // one that replaces it: the administrator must not go on knowing someone's password.
+  if (user.mustChangePassword && url.pathname !== CHANGE_PASSWORD_PATH && !url.pathname.startsWith(`${CHANGE_PASSWORD_PATH}.`)) {
+    throw redirect(`${CHANGE_PASSWORD_PATH}${back === "/" ? "" : `?${new URLSearchParams({ redirectTo: back })}`}`);
   }
   return user;
 }

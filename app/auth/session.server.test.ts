@@ -64,6 +64,7 @@ describe("createSession and sessionUser", () => {
       role: "analyst",
       entityCode: null,
       sessionId: sha256(token),
+      mustChangePassword: false,
     });
   });
 

@@ -22,6 +22,8 @@ export interface SessionUser {
   role: Role;
   entityCode: string | null;
   sessionId: string;
+  /** Someone else chose the password: nothing but choosing a new one until it is changed. */
+  mustChangePassword: boolean;
 }
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -68,7 +70,15 @@ export function sessionUser(db: Db, request: Request, now: Date): SessionUser | 
   if (now.getTime() - idleSince >= TOUCH_SECONDS * 1000) {
     db.update(s.sessions).set({ lastSeenAt: now.toISOString() }).where(eq(s.sessions.id, id)).run();
   }
-  return { id: user.id, email: user.email, name: user.name, role: user.role, entityCode: user.entityCode, sessionId: id };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    entityCode: user.entityCode,
+    sessionId: id,
+    mustChangePassword: user.mustChangePassword,
+  };
 }
 
 export function endSession(db: Db, sessionId: string, now: Date): void {

@@ -4,7 +4,7 @@ import type { StrategyKind } from "../compliance/strategy-kinds";
 import type { ReportRow } from "../compliance/types";
 import type { Formatter } from "../i18n/format";
 import { listEntities, listKpis } from "../models/kpis.server";
-import { entityScorecardFor, kpiPageFor, overviewFor, strategyPageFor, type RoundOptions } from "../models/scorecards.server";
+import { entityScorecardFor, kpiPageFor, overviewFor, strategyPageFor, type EntityFilter, type RoundOptions } from "../models/scorecards.server";
 import { column, valueType, type Column, type Table } from "./tables";
 
 const rowColumns = (f: Formatter, unit = "number"): Column[] => [
@@ -33,8 +33,8 @@ export interface ExportView {
   tables: Table[];
 }
 
-export function overviewExport(db: Db, f: Formatter, period: string, first: string, round: RoundOptions): ExportView {
-  const data = overviewFor(db, period, first, round);
+export function overviewExport(db: Db, f: Formatter, period: string, first: string, round: RoundOptions, visible?: EntityFilter): ExportView {
+  const data = overviewFor(db, period, first, round, visible);
   const kpis = listKpis(db);
   const entityName = new Map(listEntities(db).map((e) => [e.code, f.name(e)]));
   const kpiName = new Map(kpis.map((k) => [k.code, f.name(k)]));
@@ -148,9 +148,9 @@ export function entityExport(db: Db, f: Formatter, code: string, period: string,
   };
 }
 
-export function kpiExport(db: Db, f: Formatter, code: string, period: string, first: string): ExportView | null {
+export function kpiExport(db: Db, f: Formatter, code: string, period: string, first: string, visible?: EntityFilter): ExportView | null {
   const kpi = listKpis(db).find((k) => k.code === code);
-  const page = kpi ? kpiPageFor(db, code, period, first) : null;
+  const page = kpi ? kpiPageFor(db, code, period, first, visible) : null;
   if (!kpi || !page) return null;
   const names = new Map(page.entities.map((e) => [e.code, f.name(e)]));
   return {
@@ -182,8 +182,8 @@ export function kpiExport(db: Db, f: Formatter, code: string, period: string, fi
   };
 }
 
-export function strategyExport(db: Db, f: Formatter, kind: StrategyKind, code: string, period: string): ExportView | null {
-  const page = strategyPageFor(db, kind, code, period);
+export function strategyExport(db: Db, f: Formatter, kind: StrategyKind, code: string, period: string, visible?: EntityFilter): ExportView | null {
+  const page = strategyPageFor(db, kind, code, period, visible);
   if (!page) return null;
   return {
     title: f.name(page.item),

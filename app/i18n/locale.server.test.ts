@@ -20,6 +20,11 @@ describe("choosing the page's language", () => {
     expect(resolveLocale(request("/kpis"))).toBe("en");
   });
 
+  it("survives a malformed cookie: a bad percent-escape is no language, not a 500", () => {
+    expect(resolveLocale(request("/", { Cookie: "lang=%E0%A4%A" }))).toBe("en");
+    expect(resolveLocale(request("/", { Cookie: "lang=%; sid=%E0%A4%A", "Accept-Language": "ar" }))).toBe("ar");
+  });
+
   it("ignores a language it does not have, wherever it comes from", () => {
     expect(
       resolveLocale(request("/kpis?lang=fr", { Cookie: "lang=de", "Accept-Language": "ar" })),
@@ -54,6 +59,15 @@ describe("the language switch", () => {
     expect(call("/locale?lang=en&to=https%3A%2F%2Fevil.example").headers.get("Location")).toBe("/");
     expect(call("/locale?lang=en&to=%2F%5Cevil.example").headers.get("Location")).toBe("/");
   });
+
+  // Dot segments resolve to "//host": a protocol-relative Location that leaves the site.
+  for (const to of ["/..//other.example/x", "/.//other.example", "/%2e%2e/%2e%2e//other.example", "/./%2e//other.example", "/a/../..//other.example"]) {
+    it(`keeps the reader on this site for the open-redirect payload ${to}`, () => {
+      const location = call(`/locale?lang=en&to=${encodeURIComponent(to)}`).headers.get("Location")!;
+      expect(location.startsWith("/") && !location.startsWith("//")).toBe(true);
+      expect(new URL(location, "http://app.example").origin).toBe("http://app.example");
+    });
+  }
 
   it("answers 400 for a language it does not have", () => {
     let thrown: unknown;

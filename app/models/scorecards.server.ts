@@ -86,6 +86,14 @@ function strategyNames(db: Db): Record<StrategyKind, Named[]> {
   };
 }
 
+/**
+ * Which entities' rows the reader may see (docs/decisions/0008-what-a-focal-point-sees.md): the
+ * office sees every entity; a focal point the city-wide rows and their own entity only. Applied
+ * here, where each page's data is put together, so pages, their `.data` and exports agree.
+ */
+export type EntityFilter = (entityCode: string) => boolean;
+const EVERY_ENTITY: EntityFilter = () => true;
+
 export interface RoundOptions {
   /** Day of the next month the figures are due (FIGURES_DUE_DAY). */
   dueDay: number;
@@ -94,7 +102,13 @@ export interface RoundOptions {
 
 const DEFAULT_ROUND: RoundOptions = { dueDay: 10, now: new Date(0) };
 
-export function overviewFor(db: Db, period: string, firstPeriod: string, round: RoundOptions = DEFAULT_ROUND) {
+export function overviewFor(
+  db: Db,
+  period: string,
+  firstPeriod: string,
+  round: RoundOptions = DEFAULT_ROUND,
+  visible: EntityFilter = EVERY_ENTITY,
+) {
   const kpis = engineKpis(db);
   const catalogue = listKpis(db);
   const report = statusReportFor(db, period);
@@ -119,8 +133,9 @@ export function overviewFor(db: Db, period: string, firstPeriod: string, round: 
   }
 
   const entityRows = report.rows.filter((r) => r.entity !== null);
+  const shownRows = entityRows.filter((r) => visible(r.entity!));
   const states = new Map(submissionStates(db, period, round.dueDay, round.now).map((s) => [s.code, s.timeliness]));
-  const league = listEntities(db).map((entity) => {
+  const league = listEntities(db).filter((entity) => visible(entity.code)).map((entity) => {
     const compliance = report.entities.find((e) => e.code === entity.code);
     const rows = entityRows.filter((r) => r.entity === entity.code);
     return { ...entity, compliance: compliance ?? null, counts: countStatuses(rows), timeliness: states.get(entity.code) ?? "not-due" };
@@ -129,6 +144,7 @@ export function overviewFor(db: Db, period: string, firstPeriod: string, round: 
   const before = new Map(previous.rows.map((r) => [`${r.kpi}|${r.entity ?? ""}`, r.status]));
   const changes = report.rows
     .filter((r) => {
+      if (r.entity !== null && !visible(r.entity)) return false;
       const was = before.get(`${r.kpi}|${r.entity ?? ""}`);
       return was !== undefined && was !== r.status;
     })
@@ -152,7 +168,7 @@ export function overviewFor(db: Db, period: string, firstPeriod: string, round: 
     heatmap: {
       kpis: catalogue.map(({ code, nameEn, nameAr, unit }) => ({ code, nameEn, nameAr, unit })),
       cells: Object.fromEntries(
-        entityRows.map((r) => [`${r.entity}|${r.kpi}`, { status: r.status, actual: r.actual, target: r.target }]),
+        shownRows.map((r) => [`${r.entity}|${r.kpi}`, { status: r.status, actual: r.actual, target: r.target }]),
       ),
     },
     strategy,
@@ -202,14 +218,14 @@ export function entityScorecardFor(db: Db, entityCode: string, period: string, r
   };
 }
 
-export function kpiPageFor(db: Db, code: string, period: string, firstPeriod: string) {
+export function kpiPageFor(db: Db, code: string, period: string, firstPeriod: string, visible: EntityFilter = EVERY_ENTITY) {
   const kpi = engineKpis(db).find((k) => k.code === code);
   if (!kpi) return null;
   const report = reportFor(db, period, { kpi: code });
   const figures = approvedFiguresBetween(db, code, firstPeriod, period);
   const periods = periodRange(firstPeriod, period);
   const city = computeSeries({ kpi, entity: null, figures, from: firstPeriod, to: period });
-  const entities = listEntities(db).filter((e) => kpi.reporters.includes(e.code));
+  const entities = listEntities(db).filter((e) => kpi.reporters.includes(e.code) && visible(e.code));
   const lines = entities.map((e) => ({
     key: e.code,
     label: e.code,
@@ -220,12 +236,12 @@ export function kpiPageFor(db: Db, code: string, period: string, firstPeriod: st
     periods,
     city,
     lines,
-    rows: report.rows.filter((r) => r.kpi === code),
+    rows: report.rows.filter((r) => r.kpi === code && (r.entity === null || visible(r.entity))),
     entities,
   };
 }
 
-export function strategyPageFor(db: Db, kind: StrategyKind, code: string, period: string) {
+export function strategyPageFor(db: Db, kind: StrategyKind, code: string, period: string, visible: EntityFilter = EVERY_ENTITY) {
   const item = strategyNames(db)[kind].find((i) => i.code === code);
   if (!item) return null;
   const kpis = engineKpis(db).filter((k) => k.links[kind].includes(code));
@@ -235,6 +251,7 @@ export function strategyPageFor(db: Db, kind: StrategyKind, code: string, period
   const weights = new Map(kpis.map((k) => [k.code, k.weight]));
   const entityRows = linkedRows.filter((r) => r.entity !== null);
   const entities = listEntities(db)
+    .filter((entity) => visible(entity.code))
     .map((entity) => {
       const rows = entityRows.filter((r) => r.entity === entity.code);
       return {

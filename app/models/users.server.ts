@@ -1,5 +1,5 @@
 // Accounts, the sign-in trail and the lock-out rules read from it.
-import { and, desc, eq, gt, isNull, max, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, max, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { AuthEvent, Role } from "../../db/schema";
@@ -24,6 +24,8 @@ export interface NewUser {
   role: Role;
   entityCode: string | null;
   passwordHash: string;
+  /** True when someone other than its owner chose the password. */
+  mustChangePassword?: boolean;
 }
 
 export function createUser(db: Db, user: NewUser, actor: string, now: Date): User {
@@ -235,11 +237,32 @@ export function setUserPassword(db: Db, userId: number, passwordHash: string, ac
   db.transaction((tx) => {
     const user = tx.select().from(s.users).where(eq(s.users.id, userId)).get();
     if (!user) return;
-    tx.update(s.users).set({ passwordHash }).where(eq(s.users.id, userId)).run();
+    // The administrator knows this password: its owner must choose their own at next sign-in.
+    tx.update(s.users).set({ passwordHash, mustChangePassword: true }).where(eq(s.users.id, userId)).run();
     // A reset password ends every session and API token obtained with the old one.
     endAccess(tx, userId, now);
     tx.insert(s.authEvents)
       .values({ at: now.toISOString(), kind: "password-reset", email: user.email, userId, actor })
+      .run();
+  });
+}
+
+/**
+ * A person changes their own password: the new hash, no more obligation to change it, and every
+ * other session ended (a session someone else opened with the old password ends here). The
+ * session they are using stays, as do their API tokens: they proved they know the password.
+ */
+export function changeOwnPassword(db: Db, userId: number, passwordHash: string, keepSessionId: string, now: Date): void {
+  db.transaction((tx) => {
+    const user = tx.select().from(s.users).where(eq(s.users.id, userId)).get();
+    if (!user) return;
+    tx.update(s.users).set({ passwordHash, mustChangePassword: false }).where(eq(s.users.id, userId)).run();
+    tx.update(s.sessions)
+      .set({ endedAt: now.toISOString() })
+      .where(and(eq(s.sessions.userId, userId), isNull(s.sessions.endedAt), ne(s.sessions.id, keepSessionId)))
+      .run();
+    tx.insert(s.authEvents)
+      .values({ at: now.toISOString(), kind: "password-changed", email: user.email, userId, actor: user.email })
       .run();
   });
 }

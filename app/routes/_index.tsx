@@ -24,9 +24,11 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "overview.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requirePermission(request, "city:read");
   const { period, first, last } = periodFromRequest(request, db());
-  const overview = overviewFor(db(), period, first, { dueDay: env().FIGURES_DUE_DAY, now: new Date() });
-  // A focal point reads the city but opens only their own entity's scorecard.
-  const openable = overview.league.filter((e) => can(user, "entity:read", e.code)).map((e) => e.code);
+  // A focal point reads the city-wide figures and their own entity's, no other entity's
+  // (docs/decisions/0008-what-a-focal-point-sees.md).
+  const visible = (entity: string) => can(user, "entity:read", entity);
+  const overview = overviewFor(db(), period, first, { dueDay: env().FIGURES_DUE_DAY, now: new Date() }, visible);
+  const openable = overview.league.map((e) => e.code);
   return { ...overview, first, last, openable, printedAt: new Date().toISOString() };
 }
 

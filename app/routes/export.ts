@@ -27,23 +27,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = resolveLocale(request);
   const f = formatterFor(intlFor(locale));
   const round = { dueDay: env().FIGURES_DUE_DAY, now: new Date() };
+  const visible = (entity: string) => can(user, "entity:read", entity);
 
   let exported: ExportView | null;
   switch (view) {
     case "overview":
-      exported = overviewExport(db(), f, period, first, round);
+      exported = overviewExport(db(), f, period, first, round, visible);
       break;
     case "entity":
       if (!can(user, "entity:read", code)) throw new Response("Forbidden", { status: 403 });
       exported = entityExport(db(), f, code, period, round);
       break;
     case "kpi":
-      exported = kpiExport(db(), f, code, period, first);
+      exported = kpiExport(db(), f, code, period, first, visible);
       break;
     case "strategy": {
       const kind = url.searchParams.get("kind") as StrategyKind;
       if (!(STRATEGY_KINDS as readonly string[]).includes(kind)) throw new Response("Unknown kind", { status: 400 });
-      exported = strategyExport(db(), f, kind, code, period);
+      exported = strategyExport(db(), f, kind, code, period, visible);
       break;
     }
     default:

@@ -29,8 +29,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!kpi) throw new Response("KPI not found", { status: 404 });
   const { period, first, last } = periodFromRequest(request, db());
   // A retired KPI has a definition but no place in the engine's catalogue.
-  const page = kpi.retiredAt ? null : kpiPageFor(db(), kpi.code, period, first);
-  const openable = (page?.entities ?? []).filter((e) => can(user, "entity:read", e.code)).map((e) => e.code);
+  // Only the entities the reader may read (docs/decisions/0008-what-a-focal-point-sees.md).
+  const visible = (entity: string) => can(user, "entity:read", entity);
+  const page = kpi.retiredAt ? null : kpiPageFor(db(), kpi.code, period, first, visible);
+  const openable = (page?.entities ?? []).map((e) => e.code);
   return { kpi, page, period, first, last, openable, printedAt: new Date().toISOString() };
 }
 

@@ -32,7 +32,7 @@ import {
   loginThrottle,
 } from "~/models/users.server";
 import { db } from "~/utils/db.server";
-import { action as loginAction, loader as loginLoader } from "./login";
+import { action as loginAction, headers as loginHeaders, loader as loginLoader } from "./login";
 import { action as logoutAction, loader as logoutLoader } from "./logout";
 import { settle } from "../../tests/helpers/route";
 import { csrfFor } from "../../tests/helpers/csrf";
@@ -411,6 +411,33 @@ describe("the form's security token", () => {
 });
 
 describe("lock-out", () => {
+  it("holds under concurrency: of 41 sign-ins sent at once (40 wrong, 1 right) at most 5 reach the password check", async () => {
+    const victim = makeUser();
+    const attempts = Array.from({ length: 41 }, (_, i) => (i === 17 ? PASSWORD : `wrong guess ${i}`));
+    const sessionsBefore = count("sessions");
+    // One address each, as from a botnet: only the account's own count can stop them.
+    const results = await Promise.all(attempts.map((password) => login({ email: victim.email, password }, { ip: freshIp() })));
+    const statuses = results.map((r) => r.status);
+    const checked = statuses.filter((status) => status !== 429);
+    expect(checked.length).toBeLessThanOrEqual(LOCKOUT_AFTER_ACCOUNT);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(41 - LOCKOUT_AFTER_ACCOUNT);
+    // The right password got through only if it was among the first five claimed.
+    expect(count("sessions") - sessionsBefore).toBe(statuses.filter((status) => status === 302).length);
+    expect(events(victim.email, "failure").length + events(victim.email, "sign-in").length).toBe(checked.length);
+  });
+
+  it("sends Retry-After with the 429 page itself (the route's headers function passes it on)", () => {
+    const retryAfter = new Headers({ "Retry-After": "840" });
+    const merged = loginHeaders({
+      actionHeaders: retryAfter,
+      loaderHeaders: new Headers(),
+      parentHeaders: new Headers({ "Set-Cookie": "csrf=x" }),
+      errorHeaders: undefined,
+    });
+    expect(new Headers(merged).get("Retry-After")).toBe("840");
+    expect(new Headers(merged).get("Set-Cookie")).toBe("csrf=x");
+  });
+
   it(`locks an account after ${LOCKOUT_AFTER_ACCOUNT} failures, even for the right password; other accounts still sign in`, async () => {
     const victim = makeUser();
     const bystander = makeUser();

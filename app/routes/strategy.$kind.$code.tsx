@@ -24,9 +24,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const kind = params.kind as StrategyKind;
   if (!(STRATEGY_KINDS as readonly string[]).includes(kind)) throw new Response("Not found", { status: 404 });
   const { period, first, last } = periodFromRequest(request, db());
-  const page = strategyPageFor(db(), kind, params.code ?? "", period);
+  // Only the entities the reader may read (docs/decisions/0008-what-a-focal-point-sees.md).
+  const visible = (entity: string) => can(user, "entity:read", entity);
+  const page = strategyPageFor(db(), kind, params.code ?? "", period, visible);
   if (!page) throw new Response("Not found", { status: 404 });
-  const openable = page.entities.filter((e) => can(user, "entity:read", e.code)).map((e) => e.code);
+  const openable = page.entities.map((e) => e.code);
   return { page, first, last, openable, printedAt: new Date().toISOString() };
 }
 

@@ -136,6 +136,13 @@ const RULES: Record<string, RouteRule> = {
     post: signedIn(403, { admin: 200, analyst: 200 }),
     form: { intent: "create", name: "Matrix token" },
   },
+  // Anyone signed in changes their own password; a wrong current password is a 400.
+  "settings.password.tsx": {
+    url: "/settings/password",
+    get: signedIn(200),
+    post: signedIn(400),
+    form: { current: "not-the-password", next: "a-new-long-password", confirm: "a-new-long-password" },
+  },
   "export.ts": { url: "/export?view=overview&format=csv&period=2020-12", get: signedIn(403, { admin: 200, analyst: 200 }), post: "no action" },
   // Last: signing out ends each persona's session.
   "logout.ts": { url: "/logout", get: all(302), post: all(302) },
@@ -286,5 +293,82 @@ describe("the authorization matrix", () => {
     const outcome = await call(modules["login.tsx"].action!, requestFor(RULES["login.tsx"], "anonymous", "POST", false), {});
     expect(outcome.status).toBe(403);
     expect(fingerprint()).toBe(before);
+  });
+});
+
+// One rule for what a focal point reads of other entities (docs/decisions/0008): the city-wide
+// figures and their own entity's, and nothing of any other entity's, on every page, in its
+// `.data` (the same loader), in exports and in the API. The office reads everything.
+describe("what a focal point reads of other entities: nothing, on pages, exports and the API alike", () => {
+  const PERIOD = "2020-12";
+  const readers: Record<"focal" | "analyst", string> = { focal: "", analyst: "" };
+  let focalToken = "";
+
+  beforeAll(async () => {
+    const { getDatabase } = await import("../../db/index");
+    const { createSession } = await import("../../app/auth/session.server");
+    const { importFiguresCsv } = await import("../../app/models/figures.server");
+    const { createToken } = await import("../../app/models/tokens.server");
+    const db = getDatabase(process.env.DATABASE_PATH!);
+    const imported = importFiguresCsv(
+      db,
+      [
+        "entity,kpi,period,value,numerator,denominator,comment",
+        `DM,SMART_ADOPTION,${PERIOD},,611,1000,`,
+        `DEWA,SMART_ADOPTION,${PERIOD},,944,1000,`,
+        `DEWA,HAPPINESS_SCORE,${PERIOD},,875,1000,`,
+      ].join("\n"),
+      { actor: "test", now: new Date(), currentPeriod: "2026-11" },
+    );
+    if (!imported.ok) throw new Error(JSON.stringify(imported.errors));
+    const id = (email: string) => (sqlite.prepare(`SELECT id FROM users WHERE email = '${email}'`).all() as Array<{ id: number }>)[0].id;
+    readers.focal = `sid=${createSession(db, id("focal.rta@test.example"), new Date()).token}`;
+    readers.analyst = `sid=${createSession(db, id("analyst@test.example"), new Date()).token}`;
+    focalToken = createToken(db, id("focal.rta@test.example"), "visibility", new Date()).token;
+  });
+
+  async function pageData(reader: "focal" | "analyst", file: string, url: string, params: Record<string, string> = {}) {
+    const request = new Request(`http://localhost${url}`, { headers: { Cookie: readers[reader] } });
+    const result = await modules[file].loader!({ request, params, context: {} });
+    if (result instanceof Response) return { status: result.status, text: await result.text() };
+    return { status: 200, text: JSON.stringify(result) };
+  }
+
+  /** Any trace of another entity's figures: a report row, a chart line or a heatmap cell. (Names are not figures.) */
+  const otherEntity = /"(entity|key)":"(DM|DEWA)"|"(DM|DEWA)\|/;
+
+  const pages: Array<[string, string, Record<string, string>]> = [
+    ["_index.tsx", `/?period=${PERIOD}`, {}],
+    ["kpis.$code.tsx", `/kpis/SMART_ADOPTION?period=${PERIOD}`, { code: "SMART_ADOPTION" }],
+    ["kpis.$code.tsx", `/kpis/HAPPINESS_SCORE?period=${PERIOD}`, { code: "HAPPINESS_SCORE" }],
+    ["strategy.$kind.$code.tsx", `/strategy/policies/smart-gov-80-2018?period=${PERIOD}`, { kind: "policies", code: "smart-gov-80-2018" }],
+  ];
+  for (const [file, url, params] of pages) {
+    it(`${url}: a focal point sees the city and their own entity, an analyst every entity`, async () => {
+      const focal = await pageData("focal", file, url, params);
+      const analyst = await pageData("analyst", file, url, params);
+      expect([focal.status, analyst.status]).toEqual([200, 200]);
+      expect(focal.text).not.toMatch(otherEntity);
+      expect(analyst.text).toMatch(otherEntity);
+    });
+  }
+
+  it("the overview shows a focal point their own entity's league row and heatmap cells", async () => {
+    const focal = JSON.parse((await pageData("focal", "_index.tsx", `/?period=${PERIOD}`)).text) as {
+      league: Array<{ code: string }>;
+      heatmap: { cells: Record<string, unknown> };
+    };
+    expect(focal.league.map((e) => e.code)).toEqual(["RTA"]);
+    expect(Object.keys(focal.heatmap.cells).every((key) => key.startsWith("RTA|"))).toBe(true);
+    expect(Object.keys(focal.heatmap.cells)).toContain("RTA|SMART_ADOPTION");
+  });
+
+  it("the read API applies the same rule to a focal point's token", async () => {
+    const request = new Request(`http://localhost/api/v1/report?period=${PERIOD}`, { headers: { Authorization: `Bearer ${focalToken}` } });
+    const response = (await modules["api.v1.report.ts"].loader!({ request, params: {}, context: {} })) as Response;
+    const text = await response.text();
+    expect(response.status).toBe(200);
+    expect(text).not.toMatch(otherEntity);
+    expect(text).toMatch(/"entity":"RTA"/);
   });
 });
