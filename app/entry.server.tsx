@@ -21,6 +21,8 @@ export default function handleRequest(
   const nonce = typeof loadContext.cspNonce === "string" ? loadContext.cspNonce : "";
   return new Promise<Response>((resolve, reject) => {
     let didError = false;
+    let sent = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     // Whole pages, not streamed: every loader here answers synchronously from SQLite, and a
     // complete document is what print, screen readers and the browser tests read.
     const { pipe, abort } = renderToPipeableStream(
@@ -31,6 +33,11 @@ export default function handleRequest(
         nonce,
         onAllReady() {
           const body = new PassThrough();
+          // A page that has been sent in full must never be aborted afterwards.
+          body.on("close", () => {
+            sent = true;
+            clearTimeout(timer);
+          });
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(
             new Response(createReadableStreamFromReadable(body), {
@@ -49,7 +56,7 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
+    if (!sent) timer = setTimeout(abort, ABORT_DELAY);
   });
 }
 
