@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { randomBytes } from "node:crypto";
+import compression from "compression";
 import express from "express";
 import { noStoreByDefault, requestGuards } from "./request-guards";
 import { securityHeaders } from "./security-headers";
@@ -40,6 +41,10 @@ app.use((req, res, next) => {
   if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   next();
 });
+// Pages, .data, CSV and JSON compress 5-10× (the overview's HTML from 2.6 MB at scale). Brotli at
+// quality 4 (the package's default) costs about what gzip does; streamed responses (the long
+// CSV export) are compressed as they go, not held back.
+app.use(compression());
 // Fingerprinted by Vite: safe to cache for a year.
 app.use(
   "/assets",

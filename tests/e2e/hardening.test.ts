@@ -43,12 +43,11 @@ async function createToken(client: Client, name: string): Promise<string> {
 const json = (answer: Answer) => JSON.parse(answer.body) as { error?: { status: number; message: string } };
 
 /** A Location header stays on this site: a path, not "//host", resolving to our own origin. */
-function expectOnSite(location: string | null) {
-  expect(location).not.toBeNull();
-  expect(location!.startsWith("/")).toBe(true);
-  expect(location!.startsWith("//")).toBe(false);
-  expect(location!.startsWith("/\\")).toBe(false);
-  expect(new URL(location!, baseURL).origin).toBe(baseURL);
+function expectOnSite(location: string | null, request: string) {
+  const where = `${request} answered Location: ${JSON.stringify(location)}`;
+  expect(location, where).not.toBeNull();
+  expect(location!.startsWith("/") && !location!.startsWith("//") && !location!.startsWith("/\\"), where).toBe(true);
+  expect(new URL(location!, baseURL).origin, where).toBe(baseURL);
 }
 
 describe("issue 10 at the HTTP level", () => {
@@ -146,7 +145,7 @@ describe("issue 10 at the HTTP level", () => {
     for (const to of payloads) {
       const answer = await anonymous.fetch(`/locale?lang=en&to=${encodeURIComponent(to)}`);
       expect(answer.status, `to=${JSON.stringify(to)}`).toBe(302);
-      expectOnSite(answer.location);
+      expectOnSite(answer.location, `GET /locale?lang=en&to=${JSON.stringify(to)}`);
     }
     // The switch still goes back to a page of this site when asked to.
     expect((await anonymous.fetch(`/locale?lang=ar&to=${encodeURIComponent("/kpis?x=1")}`)).location).toBe("/kpis?x=1");
@@ -156,14 +155,14 @@ describe("issue 10 at the HTTP level", () => {
     for (const to of ["/..//other.example", "/%2e%2e//other.example", "//other.example"]) {
       const answer = await analyst.fetch(`/login?redirectTo=${encodeURIComponent(to)}`);
       expect(answer.status, `redirectTo=${to}`).toBe(302);
-      expectOnSite(answer.location);
+      expectOnSite(answer.location, `signed-in GET /login?redirectTo=${to}`);
     }
     // And the sign-in form's own redirectTo.
     const client = new Client(baseURL);
     const csrf = await client.csrf("/login");
     const signedIn = await client.post("/login", { email: "analyst@example.com", password: DEMO_PASSWORD, csrf, redirectTo: "/..//other.example" });
     expect(signedIn.status).toBe(302);
-    expectOnSite(signedIn.location);
+    expectOnSite(signedIn.location, "POST /login with redirectTo=/..//other.example");
   });
 
   it("a malformed cookie does not break a page", async () => {
@@ -462,10 +461,19 @@ describe("a deployment on its own database, behind a TLS proxy (TRUST_PROXY=true
   it("over HTTPS at the proxy, answers carry HSTS and Secure cookies; over plain HTTP, neither", async () => {
     const https = await new Client(ownURL).fetch("/login", { headers: { "X-Forwarded-Proto": "https" } });
     expect(https.status).toBe(200);
-    expect(https.headers.get("Strict-Transport-Security")).toMatch(/max-age=\d+/);
+    expect(https.headers.get("Strict-Transport-Security") ?? "(no HSTS header)").toMatch(/^max-age=\d+/);
     const httpsCsrf = https.headers.getSetCookie().find((c) => c.startsWith("csrf="));
-    expect(httpsCsrf).toBeDefined();
-    expect(httpsCsrf).toMatch(/;\s*Secure(;|$)/);
+    expect(httpsCsrf ?? "(no csrf cookie)").toMatch(/;\s*Secure(;|$)/);
+
+    // The session cookie too: it is the one worth stealing on a plain-HTTP hop.
+    const email = `proxy.${run}@example.com`;
+    addUser(path.join(dir, "own.db"), { email, role: "analyst", password: "proxy-password-1" });
+    const client = new Client(ownURL);
+    const behindTls = { "X-Forwarded-Proto": "https" };
+    const form = await client.fetch("/login", { headers: behindTls });
+    const signedIn = await client.post("/login", { email, password: "proxy-password-1", csrf: csrfOf(form.body), redirectTo: "/" }, { headers: behindTls });
+    expect(signedIn.status).toBe(302);
+    expect(signedIn.headers.getSetCookie().find((c) => c.startsWith("sid=")) ?? "(no sid cookie)").toMatch(/;\s*Secure(;|$)/);
 
     const plain = await new Client(ownURL).fetch("/login");
     expect(plain.status).toBe(200);
