@@ -85,9 +85,12 @@ export function hasControlCharacters(text: string): boolean {
 }
 
 const ARABIC_INDIC = /[\u0660-\u0669\u06F0-\u06F9]/g;
+const NOT_ASCII = /[^\u0000-\u007F]/;
 
 /** Turns Arabic-Indic digits (and ٫ as the decimal separator) into ASCII. */
 export function normaliseDigits(text: string): string {
+  // Most figures are typed in ASCII: skip the replacements (a large import reads millions of fields).
+  if (!NOT_ASCII.test(text)) return text.trim();
   return text
     .replace(ARABIC_INDIC, (d) => String(d.charCodeAt(0) & 0xf))
     .replace(/\u066B/g, ".")

@@ -1,6 +1,7 @@
 // Writing monthly figures: the rules from the database, the CSV import (all or nothing) and the
 // one function that stores figures and appends their history.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { Database as SqliteConnection } from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
@@ -60,6 +61,46 @@ export interface SaveOptions {
 export type Figure = typeof s.figures.$inferSelect;
 
 /**
+ * The statements every figure write runs, prepared once per transaction on the connection
+ * itself. Built and prepared through drizzle for every row they were 90% of an import's time
+ * (1,500 rows/s); drizzle's prepared queries still cost as much again as SQLite's own work in
+ * mapping parameters. These are the statements the schema's columns describe, in plain SQL.
+ */
+function prepareFigureStatements(tx: Tx) {
+  // drizzle keeps the better-sqlite3 connection on the transaction's session.
+  const client = (tx as unknown as { session: { client: SqliteConnection } }).session.client;
+  return {
+    insert: client.prepare(
+      `INSERT INTO figures (entity_code, kpi_code, period, value, numerator, denominator, comment, status, source,
+         entered_by, entered_at, updated_by, updated_at, submitted_at, submitted_by, review_comment)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    update: client.prepare(
+      `UPDATE figures SET value = ?, numerator = ?, denominator = ?, comment = ?, status = ?, source = ?,
+         updated_by = ?, updated_at = ?, submitted_at = ?, submitted_by = ?, review_comment = ?, version = ?
+       WHERE id = ?`,
+    ),
+    history: client.prepare(
+      `INSERT INTO figure_history (figure_id, action, old_value, old_numerator, old_denominator, old_status,
+         new_value, new_numerator, new_denominator, new_status, comment, actor, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+  };
+}
+
+type FigureStatements = ReturnType<typeof prepareFigureStatements>;
+const statementsByTransaction = new WeakMap<Tx, FigureStatements>();
+
+function figureStatements(tx: Tx): FigureStatements {
+  let statements = statementsByTransaction.get(tx);
+  if (!statements) {
+    statements = prepareFigureStatements(tx);
+    statementsByTransaction.set(tx, statements);
+  }
+  return statements;
+}
+
+/**
  * Writes one figure (replacing `existing` when there is one, bumping its version) and appends
  * its history row with the old and new values. Every way a figure changes value goes through
  * here: the importer, the demo seed, the entry form and a focal point's upload.
@@ -73,55 +114,68 @@ export function writeFigure(
     extra?: Partial<Pick<Figure, "submittedAt" | "submittedBy" | "reviewComment">>;
   },
 ): number {
-  const values = {
-    value: f.value,
-    numerator: f.numerator,
-    denominator: f.denominator,
-    comment: f.comment,
-    status: options.status,
-    source: options.source,
-    updatedBy: options.actor,
-    updatedAt: options.now,
-    ...options.extra,
-  };
+  const statements = figureStatements(tx);
+  const extra = options.extra ?? {};
+  // Columns not given in `extra` keep what the figure had (nothing, for a new one).
+  const submittedAt = "submittedAt" in extra ? extra.submittedAt : (existing?.submittedAt ?? null);
+  const submittedBy = "submittedBy" in extra ? extra.submittedBy : (existing?.submittedBy ?? null);
+  const reviewComment =
+    "reviewComment" in extra ? extra.reviewComment : (existing?.reviewComment ?? null);
+  const { actor, now, status, source } = options;
   let figureId: number;
   if (existing) {
-    tx.update(s.figures)
-      .set({ ...values, version: existing.version + 1 })
-      .where(eq(s.figures.id, existing.id))
-      .run();
+    statements.update.run(
+      f.value,
+      f.numerator,
+      f.denominator,
+      f.comment,
+      status,
+      source,
+      actor,
+      now,
+      submittedAt,
+      submittedBy,
+      reviewComment,
+      existing.version + 1,
+      existing.id,
+    );
     figureId = existing.id;
   } else {
-    figureId = tx
-      .insert(s.figures)
-      .values({
-        ...values,
-        entityCode: f.entity,
-        kpiCode: f.kpi,
-        period: f.period,
-        enteredBy: options.actor,
-        enteredAt: options.now,
-      })
-      .returning({ id: s.figures.id })
-      .get().id;
+    const inserted = statements.insert.run(
+      f.entity,
+      f.kpi,
+      f.period,
+      f.value,
+      f.numerator,
+      f.denominator,
+      f.comment,
+      status,
+      source,
+      actor,
+      now,
+      actor,
+      now,
+      submittedAt,
+      submittedBy,
+      reviewComment,
+    );
+    figureId = Number(inserted.lastInsertRowid);
   }
-  tx.insert(s.figureHistory)
-    .values({
-      figureId,
-      action: options.action,
-      oldValue: existing?.value ?? null,
-      oldNumerator: existing?.numerator ?? null,
-      oldDenominator: existing?.denominator ?? null,
-      oldStatus: existing?.status ?? null,
-      newValue: f.value,
-      newNumerator: f.numerator,
-      newDenominator: f.denominator,
-      newStatus: options.status,
-      comment: f.comment,
-      actor: options.actor,
-      at: options.now,
-    })
-    .run();
+  statements.history.run(
+    figureId,
+    options.action,
+    existing?.value ?? null,
+    existing?.numerator ?? null,
+    existing?.denominator ?? null,
+    existing?.status ?? null,
+    f.value,
+    f.numerator,
+    f.denominator,
+    status,
+    f.comment,
+    actor,
+    now,
+  );
   return figureId;
 }
 
@@ -130,14 +184,24 @@ export function writeFigure(
  * caller's transaction, so that a batch lands whole or not at all.
  */
 export function saveFigures(tx: Tx, figures: CheckedFigure[], options: SaveOptions): void {
-  for (const f of figures) {
-    const existing = tx
+  // The figures already stored for the file's months, read once: one query, not one per row.
+  const periods = [...new Set(figures.map((f) => f.period))];
+  const stored = new Map<string, Figure>();
+  const key = (f: { entity: string; kpi: string; period: string }) =>
+    `${f.entity}|${f.kpi}|${f.period}`;
+  for (let i = 0; i < periods.length; i += 500) {
+    for (const figure of tx
       .select()
       .from(s.figures)
-      .where(and(eq(s.figures.entityCode, f.entity), eq(s.figures.kpiCode, f.kpi), eq(s.figures.period, f.period)))
-      .get();
-    writeFigure(tx, f, existing, options);
+      .where(inArray(s.figures.period, periods.slice(i, i + 500)))
+      .all()) {
+      stored.set(
+        key({ entity: figure.entityCode, kpi: figure.kpiCode, period: figure.period }),
+        figure,
+      );
+    }
   }
+  for (const f of figures) writeFigure(tx, f, stored.get(key(f)), options);
 }
 
 /** What is wrong with a file or a row as a whole, as opposed to one of its fields. */
@@ -190,32 +254,100 @@ export interface ParsedRow {
   raw: RawFigure;
 }
 
+type CsvRecord = { record: string[]; line: number };
+
+/**
+ * The file's records when it is plain CSV (one record per line, quoted fields without line
+ * breaks), with the line each starts on; null for anything else. About 8× faster than csv-parse
+ * with line numbers, which took half of a 600,000-row import.
+ */
+function simpleRecords(text: string): CsvRecord[] | null {
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const lines = text.slice(start).split("\n");
+  const records: CsvRecord[] = [];
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n];
+    if (line === "") continue;
+    if (!line.includes('"')) {
+      records.push({ record: line.split(","), line: n + 1 });
+      continue;
+    }
+    const record: string[] = [];
+    let i = 0;
+    for (;;) {
+      if (line[i] === '"') {
+        let value = "";
+        let j = i + 1;
+        for (;;) {
+          const quote = line.indexOf('"', j);
+          if (quote === -1) return null; // unterminated here: a line break inside quotes, or an error
+          value += line.slice(j, quote);
+          if (line[quote + 1] === '"') {
+            value += '"';
+            j = quote + 2;
+          } else {
+            i = quote + 1;
+            break;
+          }
+        }
+        record.push(value);
+        if (i === line.length) break;
+        if (line[i] !== ",") return null;
+        i++;
+      } else {
+        const comma = line.indexOf(",", i);
+        const value = line.slice(i, comma === -1 ? line.length : comma);
+        if (value.includes('"')) return null;
+        record.push(value);
+        if (comma === -1) break;
+        i = comma + 1;
+      }
+    }
+    records.push({ record, line: n + 1 });
+  }
+  return records;
+}
+
+function parseWithCsvParse(text: string): { records: CsvRecord[] } | { error: { line: number; message: string } } {
+  type Parsed = { record: string[]; info: { lines: number } };
+  let parsed: Parsed[];
+  try {
+    parsed = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as Parsed[];
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 1;
+    return { error: { line, message: `the file is not readable CSV: ${(error as Error).message.split(":")[0]}` } };
+  }
+  // A row is reported by the line it starts on: its last line less the line breaks inside its
+  // (quoted) fields.
+  return {
+    records: parsed.map(({ record, info }) => {
+      let breaks = 0;
+      for (const field of record) if (field.includes("\n")) breaks += field.split("\n").length - 1;
+      return { record, line: info.lines - breaks };
+    }),
+  };
+}
+
 /** Reads a contract §2 CSV into rows; a file that is not such a CSV gives errors instead. */
 export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: ImportError[] } {
-  const fail = (line: number, message: string, code: FileProblemCode, params: Record<string, string | number> = {}) => ({
+  const fail = (
+    line: number,
+    message: string,
+    code: FileProblemCode,
+    params: Record<string, string | number> = {},
+  ) => ({
     rows: [],
     errors: [{ line, message, problems: [], code, params }],
   });
-  type Parsed = { record: string[]; raw: string; info: { lines: number } };
-  let parsed: Parsed[];
-  try {
-    // CRLF inside a quoted field would be counted as two lines; as LF every line counts once.
-    parsed = parse(text.replace(/\r\n?/g, "\n"), {
-      bom: true,
-      info: true,
-      raw: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-    }) as unknown as Parsed[];
-  } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 1;
-    return fail(line, `the file is not readable CSV: ${(error as Error).message.split(":")[0]}`, "unreadable");
+  const normalised = text.replace(/\r\n?/g, "\n");
+  let records = simpleRecords(normalised);
+  // Anything the simple reader does not handle (a quoted line break, a stray quote) goes to
+  // csv-parse, which also says exactly what is wrong with a malformed file.
+  if (records === null) {
+    const parsed = parseWithCsvParse(normalised);
+    if ("error" in parsed) return fail(parsed.error.line, parsed.error.message, "unreadable");
+    records = parsed.records;
   }
-  // A row is reported by the line it starts on: its last line less the line breaks inside it.
-  const records = parsed.map(({ record, raw, info }) => ({
-    record,
-    line: info.lines - (raw.replace(/\n$/, "").match(/\n/g)?.length ?? 0),
-  }));
   if (records.length === 0) return fail(1, "the file is empty: expected a header line", "empty");
 
   const header = records[0].record.map((h) => h.trim().toLowerCase());
