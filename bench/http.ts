@@ -37,7 +37,25 @@ export class Client {
    * One request. `onChunk` sees each piece of the body as it arrives (for streamed exports);
    * `keepBody: false` counts the bytes without keeping them (for a whole-history export).
    */
-  request(
+  /**
+   * One request. A GET that fails with ECONNRESET on a reused keep-alive connection is sent once
+   * more: the server may close an idle connection just as the next request goes out (Node's
+   * keepAliveTimeout race, easily hit after the event loop was blocked), which is no answer of
+   * the app's.
+   */
+  async request(pathname: string, options: Parameters<Client["send"]>[1] = {}): Promise<Answer> {
+    try {
+      return await this.send(pathname, options);
+    } catch (error) {
+      const reused = (error as { reusedSocket?: boolean }).reusedSocket;
+      if (reused && (error as NodeJS.ErrnoException).code === "ECONNRESET" && (options.method ?? "GET") === "GET") {
+        return this.send(pathname, options);
+      }
+      throw error;
+    }
+  }
+
+  private send(
     pathname: string,
     options: {
       method?: string;
@@ -100,7 +118,7 @@ export class Client {
           });
         });
       });
-      req.on("error", reject);
+      req.on("error", (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
       if (options.body !== undefined) req.write(options.body);
       req.end();
     });

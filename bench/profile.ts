@@ -1,8 +1,8 @@
 // `npm run bench -- --profile URL`: where the server's time goes while it answers one address.
 // Starts the server with --cpu-prof, asks for URL again and again, stops it (which writes the
 // profile) and prints the hottest functions, by self time and, for the app's own code, by
-// inclusive time. Only samples taken while Remix handled a request count, so start-up and
-// sign-in are left out. The .cpuprofile stays in bench/results/profiles for Chrome DevTools.
+// inclusive time. Only samples taken in Remix's request handling or the app's functions count,
+// so start-up is left out (sign-in, a few ms, is not). The .cpuprofile stays in bench/results/profiles for Chrome DevTools.
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { BenchDatabase } from "./database";
@@ -40,12 +40,14 @@ export function summariseProfile(profile: CpuProfile, requests: number): string 
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const inRequest = new Map<number, boolean>();
-  // A sample counts when a named function of Remix's request handling is on its stack.
+  // A sample counts when a named function of Remix's request handling or of the app is on its
+  // stack (a streamed body is pulled outside Remix's frames); the app's module being evaluated
+  // at start-up is an anonymous frame and does not count.
   const handling = (id: number): boolean => {
     const known = inRequest.get(id);
     if (known !== undefined) return known;
     const n = byId.get(id)!;
-    const here = /@remix-run\/(server-runtime|express)/.test(n.callFrame.url) && n.callFrame.functionName !== "";
+    const here = /@remix-run\/(server-runtime|express)|\/build\/server\//.test(n.callFrame.url) && n.callFrame.functionName !== "";
     const p = parent.get(id);
     const result = here || (p !== undefined && handling(p));
     inRequest.set(id, result);

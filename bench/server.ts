@@ -1,7 +1,7 @@
 // Starts the production server on a copy of a benchmark database, as `npm start` would serve it
 // (the built app, NODE_ENV=production), on a free port; and reads its memory while it works.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { benchEnv, ROOT, type BenchDatabase } from "./database";
@@ -16,10 +16,20 @@ export interface RunningServer {
 
 /** Builds the app once when there is no build, as the brief of `npm run bench` allows. */
 export function ensureBuild(log: (line: string) => void): void {
-  if (existsSync(path.join(ROOT, "build/server/index.js"))) return;
+  const built = path.join(ROOT, "build/server/index.js");
+  if (existsSync(built)) {
+    // The benchmark serves the build, not the sources: say so when the sources moved on.
+    const builtAt = statSync(built).mtimeMs;
+    const newer = readdirSync(path.join(ROOT, "app"), { recursive: true, encoding: "utf8" }).filter((f) => {
+      const stat = statSync(path.join(ROOT, "app", f));
+      return stat.isFile() && stat.mtimeMs > builtAt;
+    });
+    if (newer.length > 0) log(`Warning: ${newer.length} file(s) in app/ are newer than the build (e.g. app/${newer[0]}); run npm run build to time them`);
+    return;
+  }
   log("No build/server/index.js: running remix vite:build once");
-  const built = spawnSync("npx", ["remix", "vite:build"], { cwd: ROOT, stdio: "inherit" });
-  if (built.status !== 0) throw new Error("remix vite:build failed");
+  const build = spawnSync("npx", ["remix", "vite:build"], { cwd: ROOT, stdio: "inherit" });
+  if (build.status !== 0) throw new Error("remix vite:build failed");
 }
 
 function freePort(): Promise<number> {
@@ -64,6 +74,9 @@ export async function startServer(db: BenchDatabase, nodeFlags: string[] = []): 
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // Never leave a server behind, even when the benchmark itself dies.
+  const orphanGuard = () => child.kill("SIGKILL");
+  process.once("exit", orphanGuard);
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -88,6 +101,7 @@ export async function startServer(db: BenchDatabase, nodeFlags: string[] = []): 
     url,
     rssMb: () => rssOf(child.pid!),
     stop: async () => {
+      process.off("exit", orphanGuard);
       if (child.exitCode === null) {
         // SIGTERM lets it close and exit, which also writes a --cpu-prof profile.
         child.kill("SIGTERM");
