@@ -235,7 +235,18 @@ export const figures = sqliteTable(
   },
   (t) => [
     uniqueIndex("figures_entity_kpi_period").on(t.entityCode, t.kpiCode, t.period),
-    index("figures_kpi_period").on(t.kpiCode, t.period),
+    // What the compliance engine reads, approved figures only, held whole in the index: a month
+    // of the city (overview, report) and a KPI's months (KPI page, trends) without touching the
+    // table. The condition is written as a literal in the queries (APPROVED in report.server.ts):
+    // SQLite uses a partial index only for a WHERE it can prove at prepare time.
+    index("figures_approved_by_period")
+      .on(t.period, t.kpiCode, t.entityCode, t.value, t.numerator, t.denominator)
+      .where(sql`status = 'approved'`),
+    index("figures_approved_by_kpi")
+      .on(t.kpiCode, t.period, t.entityCode, t.value, t.numerator, t.denominator)
+      .where(sql`status = 'approved'`),
+    // The review queue, oldest first, without reading every figure.
+    index("figures_waiting_review").on(t.submittedAt).where(sql`status = 'submitted'`),
     index("figures_period").on(t.period),
     // An entity's month (scorecard, entry form): without it SQLite scans the whole month.
     index("figures_entity_period").on(t.entityCode, t.period),

@@ -365,12 +365,19 @@ export function rollUp(
  * and forecast are left empty: the statuses and roll-ups are the same, for pages that show no
  * trend for most rows (the city overview's heatmap and league table).
  */
-export function computeReport(input: EngineInput, options: { trends?: boolean } = {}): ComplianceReport {
+export function computeReport(
+  input: EngineInput,
+  options: { trends?: boolean } = {},
+): ComplianceReport {
   const { period } = input;
   const withTrends = options.trends ?? true;
   const kpis = [...input.kpis].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const entityOrder = new Map(input.entities.map((code, i) => [code, i]));
-  const index = indexFigures(input.figures, kpis, new Set(withTrends ? periodsRead(period) : [period]));
+  const index = indexFigures(
+    input.figures,
+    kpis,
+    new Set(withTrends ? periodsRead(period) : [period]),
+  );
 
   const rows: ReportRow[] = [];
   for (const kpi of kpis) {
@@ -381,7 +388,13 @@ export function computeReport(input: EngineInput, options: { trends?: boolean } 
     for (const entity of reporters)
       rows.push(buildRow(kpi, entity, period, entitySeries(kpi, kpiIndex, entity), withTrends));
     rows.push(
-      buildRow({ ...kpi, reporters }, null, period, citySeries({ ...kpi, reporters }, kpiIndex), withTrends),
+      buildRow(
+        { ...kpi, reporters },
+        null,
+        period,
+        citySeries({ ...kpi, reporters }, kpiIndex),
+        withTrends,
+      ),
     );
   }
 
@@ -445,22 +458,38 @@ export function computeSeries(args: {
   from: string;
   to: string;
 }): SeriesPoint[] {
-  const { kpi, entity } = args;
+  return computeSeriesOf({ ...args, entities: [args.entity] })[0];
+}
+
+/**
+ * computeSeries for several entities (null: the city) of one KPI, in the order given. The
+ * figures are indexed once: a KPI page of 100 entities indexed them 100 times.
+ */
+export function computeSeriesOf(args: {
+  kpi: EngineKpi;
+  entities: ReadonlyArray<string | null>;
+  figures: readonly EngineFigure[];
+  from: string;
+  to: string;
+}): SeriesPoint[][] {
+  const { kpi } = args;
   const index = indexFigures(args.figures, [kpi], null).get(kpi.code)!;
-  const series = entity === null ? citySeries(kpi, index) : entitySeries(kpi, index, entity);
-  const covering = coveringTargets(kpi.targets, entity);
-  const out: SeriesPoint[] = [];
-  for (let i = monthIndex(args.from); i <= monthIndex(args.to); i++) {
-    const period = periodFromIndex(i);
-    const inForce = targetInForce(covering, period);
-    const actual = series.actualAt(period);
-    out.push({
-      period,
-      actual,
-      target: inForce?.value ?? null,
-      targetKind: inForce?.kind ?? null,
-      status: assess(kpi, actual, inForce).status,
-    });
-  }
-  return out;
+  return args.entities.map((entity) => {
+    const series = entity === null ? citySeries(kpi, index) : entitySeries(kpi, index, entity);
+    const covering = coveringTargets(kpi.targets, entity);
+    const out: SeriesPoint[] = [];
+    for (let i = monthIndex(args.from); i <= monthIndex(args.to); i++) {
+      const period = periodFromIndex(i);
+      const inForce = targetInForce(covering, period);
+      const actual = series.actualAt(period);
+      out.push({
+        period,
+        actual,
+        target: inForce?.value ?? null,
+        targetKind: inForce?.kind ?? null,
+        status: assess(kpi, actual, inForce).status,
+      });
+    }
+    return out;
+  });
 }

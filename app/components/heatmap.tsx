@@ -1,10 +1,11 @@
 import { Link } from "@remix-run/react";
-import type { Status } from "../compliance/types";
+import { useIntl } from "react-intl";
+import { STATUSES, type Status } from "../compliance/types";
 import type { Unit } from "../definitions/schema";
-import type { Bilingual } from "../i18n/format";
-import { useT } from "../i18n/use-t";
+import type { Bilingual, Formatter } from "../i18n/format";
+import type { MessageId } from "../i18n/messages";
 import { useFormat } from "./format";
-import { StatusBadge } from "./status";
+import { STATUS_SYMBOL } from "./status";
 
 export interface HeatmapEntity extends Bilingual {
   code: string;
@@ -24,10 +25,107 @@ export interface HeatmapCell {
 /** The key of an entity's cell for a KPI in `cells`. */
 export const cellKey = (entity: string, kpi: string) => `${entity}|${kpi}`;
 
+type CellMessage = "heatmap.cell" | "heatmap.cell.noTarget" | "heatmap.cell.noActual" | "heatmap.cell.empty";
+
+type CellValues = Record<"kpi" | "actual" | "target" | "status", string>;
+
+// Stand-ins for the four values of a cell's sentence: control characters, which no name or
+// number holds (names with control characters are refused on the way in).
+const MARK: CellValues = { kpi: "\u0001", actual: "\u0002", target: "\u0003", status: "\u0004" };
+const SLOT = new Map(Object.entries(MARK).map(([key, mark]) => [mark, key as keyof CellValues]));
+
+/**
+ * Builds a cell's sentence ("KPI: 93.1% against 80% — Met") without a formatMessage per cell:
+ * each of the four messages is formatted once with stand-ins, then filled in by splicing. The
+ * first sentence of each message is checked against formatMessage itself; a message whose
+ * translation does more than put the values in place (a plural, a select) keeps formatMessage.
+ */
+function cellDescriber(f: Formatter) {
+  const templates = new Map<CellMessage, ((values: CellValues) => string) | null>();
+  const template = (id: CellMessage) => {
+    // The formatted message as literal runs and slots, in order.
+    const parts: Array<string | { slot: keyof CellValues }> = [];
+    let run = "";
+    for (const char of f.t(id, MARK)) {
+      const slot = SLOT.get(char);
+      if (slot === undefined) run += char;
+      else {
+        parts.push(run, { slot });
+        run = "";
+      }
+    }
+    parts.push(run);
+    return (values: CellValues) => {
+      let out = "";
+      for (const part of parts) out += typeof part === "string" ? part : values[part.slot];
+      return out;
+    };
+  };
+  return (id: CellMessage, values: CellValues) => {
+    let fill = templates.get(id);
+    if (fill === undefined) {
+      const candidate = template(id);
+      fill = candidate(values) === f.t(id, values) ? candidate : null;
+      templates.set(id, fill);
+    }
+    return fill === null ? f.t(id, values) : fill(values);
+  };
+}
+
+/**
+ * A KPI value formatted as f.value does, with the number formats made once per render rather
+ * than looked up for each cell; checked against f.value on its first use like the sentences.
+ */
+function valueFormatter(f: Formatter, locale: string) {
+  const none = f.t("value.none");
+  const make = (options: Intl.NumberFormatOptions, scale = 1) => {
+    const format = new Intl.NumberFormat(locale, options);
+    return (v: number) => format.format(v / scale);
+  };
+  const checked = new Map<Unit, ((v: number) => string) | null>();
+  const slow = new Map<string, string>();
+  const build = (unit: Unit) => {
+    switch (unit) {
+      case "percent":
+        return make({ style: "percent", maximumFractionDigits: 1 }, 100);
+      case "count":
+        return make({ maximumFractionDigits: 0 });
+      case "currency":
+        return make({ style: "currency", currency: "AED", maximumFractionDigits: 0 });
+      case "number":
+        return make({ maximumFractionDigits: 2 });
+      default:
+        return null;
+    }
+  };
+  return (unit: Unit, v: number | null) => {
+    if (v === null) return none;
+    let format = checked.get(unit);
+    if (format === undefined) {
+      format = build(unit);
+      if (format && format(v) !== f.value(unit, v)) format = null;
+      checked.set(unit, format);
+    }
+    if (format) return format(v);
+    // Days and yes-no go through messages (plurals): the same few values recur, so keep them.
+    const key = `${unit}|${v}`;
+    let text = slow.get(key);
+    if (text === undefined) {
+      text = f.value(unit, v);
+      slow.set(key, text);
+    }
+    return text;
+  };
+}
+
 /**
  * Entities against KPIs, one status per cell. Status is told by symbol and word as well as
  * colour; the figures behind a cell show on hover and on keyboard focus, and are its
  * accessible name. A missing cell means the entity does not report that KPI.
+ *
+ * At a hundred entities and fifty KPIs this is thousands of cells, so each is one `<td>` and one
+ * visually hidden word: the symbol (`data-symbol`) and the hover and focus tooltip (the cell's
+ * title) are drawn by CSS, and every word and number format is made once per render.
  */
 export function Heatmap({
   caption,
@@ -43,19 +141,26 @@ export function Heatmap({
   entityHref?: (code: string) => string | null;
 }) {
   const f = useFormat();
-  const t = useT();
+  const { t } = f;
+  const statusWord = Object.fromEntries(
+    STATUSES.map((status) => [status, t(`status.${status}` as MessageId)]),
+  ) as Record<Status, string>;
+  const notReported = t("heatmap.notReported");
+  const sentence = cellDescriber(f);
+  const value = valueFormatter(f, useIntl().locale);
+  const kpiNames = kpis.map((kpi) => f.name(kpi));
 
-  const describe = (kpi: HeatmapKpi, cell: HeatmapCell) => {
+  const describe = (kpiName: string, unit: Unit, cell: HeatmapCell) => {
     const values = {
-      kpi: f.name(kpi),
-      actual: f.value(kpi.unit, cell.actual),
-      target: f.value(kpi.unit, cell.target),
-      status: f.t(`status.${cell.status}`),
+      kpi: kpiName,
+      actual: value(unit, cell.actual),
+      target: value(unit, cell.target),
+      status: statusWord[cell.status],
     };
-    if (cell.actual !== null && cell.target !== null) return t("heatmap.cell", values);
-    if (cell.actual !== null) return t("heatmap.cell.noTarget", values);
-    if (cell.target !== null) return t("heatmap.cell.noActual", values);
-    return t("heatmap.cell.empty", values);
+    if (cell.actual !== null && cell.target !== null) return sentence("heatmap.cell", values);
+    if (cell.actual !== null) return sentence("heatmap.cell.noTarget", values);
+    if (cell.target !== null) return sentence("heatmap.cell.noActual", values);
+    return sentence("heatmap.cell.empty", values);
   };
 
   return (
@@ -65,9 +170,9 @@ export function Heatmap({
         <thead>
           <tr>
             <th scope="col">{t("heatmap.col.entity")}</th>
-            {kpis.map((kpi) => (
-              <th scope="col" key={kpi.code} title={f.name(kpi)}>
-                <abbr title={f.name(kpi)} dir="ltr">
+            {kpis.map((kpi, k) => (
+              <th scope="col" key={kpi.code} title={kpiNames[k]}>
+                <abbr title={kpiNames[k]} dir="ltr">
                   {kpi.code}
                 </abbr>
               </th>
@@ -82,28 +187,26 @@ export function Heatmap({
                 <th scope="row">
                   {href === null ? f.name(entity) : <Link to={href}>{f.name(entity)}</Link>}
                 </th>
-                {kpis.map((kpi) => {
+                {kpis.map((kpi, k) => {
                   const cell = cells[cellKey(entity.code, kpi.code)];
                   if (cell === undefined) {
                     return (
                       <td key={kpi.code} className="heatmap-cell heatmap-not-reported">
-                        <span className="visually-hidden">{t("heatmap.notReported")}</span>
+                        <span className="visually-hidden">{notReported}</span>
                       </td>
                     );
                   }
-                  const text = describe(kpi, cell);
+                  const text = describe(kpiNames[k], kpi.unit, cell);
                   return (
                     <td
                       key={kpi.code}
                       className={`heatmap-cell heatmap-${cell.status}`}
+                      data-symbol={STATUS_SYMBOL[cell.status]}
                       tabIndex={0}
                       aria-label={text}
                       title={text}
                     >
-                      <StatusBadge status={cell.status} compact />
-                      <span className="heatmap-tip" aria-hidden="true">
-                        {text}
-                      </span>
+                      <span className="visually-hidden">{statusWord[cell.status]}</span>
                     </td>
                   );
                 })}

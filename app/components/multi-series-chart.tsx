@@ -1,8 +1,13 @@
-import { Line } from "recharts";
+import { lazy } from "react";
 import type { Unit } from "../definitions/schema";
 import { useT } from "../i18n/use-t";
 import { useFormat } from "./format";
-import { ChartBox, ChartDataDetails, MonthLineChart } from "./trend-chart";
+import { ChartBox, ChartDataDetails } from "./trend-chart";
+
+// recharts lives in its own chunk, fetched once the page has hydrated (chart-drawing.tsx).
+const MultiSeriesDrawing = lazy(() =>
+  import("./chart-drawing").then((m) => ({ default: m.MultiSeriesDrawing })),
+);
 
 export interface SeriesLine {
   key: string;
@@ -67,28 +72,7 @@ export function MultiSeriesChart({
     <div className="chart">
       <ChartBox label={summary} height={height}>
         {() => (
-          <MonthLineChart rows={rows} height={height} unit={unit}>
-            {lines.map((line, l) => (
-              <Line
-                isAnimationActive={false}
-                key={line.key}
-                dataKey={`line${l}`}
-                name={line.label}
-                {...lineStyle(l)}
-                strokeWidth={1.5}
-                dot={false}
-              />
-            ))}
-            <Line
-              isAnimationActive={false}
-              dataKey="target"
-              name={t("chart.series.target")}
-              stroke="#000000"
-              strokeWidth={3.5}
-              strokeDasharray="10 5"
-              dot={false}
-            />
-          </MonthLineChart>
+          <MultiSeriesDrawing rows={rows} height={height} unit={unit} lines={lines} />
         )}
       </ChartBox>
       <ChartDataDetails>

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, render, screen, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ReactNode } from "react";
 import { hydrateRoot } from "react-dom/client";
@@ -159,6 +159,8 @@ describe("the trend chart in the browser", () => {
     await act(async () => {
       hydrateRoot(container, ui);
     });
+    // recharts is a lazy chunk (chart-drawing.tsx): the placeholder stays until it has loaded.
+    await waitFor(() => expect(container.querySelector("svg.recharts-surface")).not.toBeNull());
     return container;
   }
 

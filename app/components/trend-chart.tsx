@@ -1,20 +1,16 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from "react";
 import { useIntl } from "react-intl";
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
 import type { Unit } from "../definitions/schema";
 import { TIME_ZONE } from "../utils/period";
 import { useT } from "../i18n/use-t";
 import { ClientOnly } from "./client-only";
 import { useFormat } from "./format";
+
+// recharts lives in its own chunk, fetched once a page with a chart has hydrated
+// (app/components/chart-drawing.tsx).
+const TrendDrawing = lazy(() =>
+  import("./chart-drawing").then((m) => ({ default: m.TrendDrawing })),
+);
 
 export interface TrendPoint {
   period: string;
@@ -52,7 +48,8 @@ export function useMonthShort() {
 /**
  * The chart's fixed-height box. Recharts draws nothing on the server (recharts#5997), so the
  * server and the hydrating render show a sentence instead, in a box of the chart's height so
- * nothing shifts when the chart arrives. The chart itself is laid out left to right, because
+ * nothing shifts when the chart arrives; the same sentence stays while the chart's code (a lazy
+ * component, from chart-drawing.tsx) loads. The chart itself is laid out left to right, because
  * recharts places tooltips wrongly under `direction: rtl`; right-to-left order comes from the
  * axes instead.
  */
@@ -66,13 +63,16 @@ export function ChartBox({
   children: () => ReactNode;
 }) {
   const t = useT();
+  const placeholder = <p className="chart-placeholder">{t("chart.placeholder")}</p>;
   return (
     <div className="chart-box" role="img" aria-label={label} style={{ blockSize: height }}>
-      <ClientOnly fallback={<p className="chart-placeholder">{t("chart.placeholder")}</p>}>
+      <ClientOnly fallback={placeholder}>
         {() => (
-          <div dir="ltr" className="chart-canvas">
-            {children()}
-          </div>
+          <Suspense fallback={placeholder}>
+            <div dir="ltr" className="chart-canvas">
+              {children()}
+            </div>
+          </Suspense>
         )}
       </ClientOnly>
     </div>
@@ -129,52 +129,6 @@ function rowsOf(series: TrendPoint[], forecast: ForecastPoint[]): Row[] {
     target: bySeries.get(period)?.target ?? null,
     forecast: byForecast.get(period) ?? null,
   }));
-}
-
-/**
- * A line chart of months: the grid, the month axis, the value axis, tooltip and legend that
- * every chart here shares. Right to left in Arabic by the axes themselves (the month axis
- * reversed, the value axis on the right), never by mirroring the drawing.
- */
-export function MonthLineChart({
-  rows,
-  height,
-  unit,
-  children,
-}: {
-  rows: object[];
-  height: number;
-  unit: Unit;
-  children: ReactNode;
-}) {
-  const f = useFormat();
-  const monthShort = useMonthShort();
-  const rtl = f.locale === "ar";
-  const valueOf = (v: unknown) => f.value(unit, typeof v === "number" ? v : null);
-  return (
-    <ResponsiveContainer width="100%" height={height} initialDimension={{ width: 640, height }}>
-      <LineChart
-        data={rows}
-        accessibilityLayer={false}
-        margin={{ top: 8, right: 16, bottom: 0, left: 16 }}
-      >
-        <CartesianGrid stroke={CHART_COLOURS.grid} vertical={false} />
-        <XAxis dataKey="period" tickFormatter={(p: string) => monthShort(p)} reversed={rtl} />
-        <YAxis orientation={rtl ? "right" : "left"} tickFormatter={valueOf} width="auto" />
-        <Tooltip
-          labelFormatter={(p) => f.period(String(p))}
-          formatter={valueOf}
-          contentStyle={{ direction: rtl ? "rtl" : "ltr", textAlign: "start" }}
-        />
-        <Legend
-          iconType="plainline"
-          itemSorter={null}
-          wrapperStyle={{ direction: rtl ? "rtl" : "ltr" }}
-        />
-        {children}
-      </LineChart>
-    </ResponsiveContainer>
-  );
 }
 
 /** A KPI's monthly actuals against its target, with the forecast where there is one. */
@@ -235,38 +189,7 @@ export function TrendChart({
     <div className="chart">
       <ChartBox label={summary} height={height}>
         {() => (
-          <MonthLineChart rows={chartRows} height={height} unit={unit}>
-            <Line
-              isAnimationActive={false}
-              dataKey="actual"
-              name={t("chart.series.actual")}
-              stroke={CHART_COLOURS.actual}
-              strokeWidth={2.5}
-              dot={{ r: 3 }}
-            />
-            <Line
-              isAnimationActive={false}
-              dataKey="target"
-              name={t("chart.series.target")}
-              type="stepAfter"
-              stroke={CHART_COLOURS.target}
-              strokeWidth={2}
-              strokeDasharray="8 4"
-              dot={false}
-            />
-            {hasForecast && (
-              <Line
-                isAnimationActive={false}
-                dataKey="forecast"
-                name={t("chart.series.forecast")}
-                stroke={CHART_COLOURS.forecast}
-                strokeWidth={2.5}
-                strokeDasharray="1 5"
-                strokeLinecap="round"
-                dot={false}
-              />
-            )}
-          </MonthLineChart>
+          <TrendDrawing rows={chartRows} height={height} unit={unit} hasForecast={hasForecast} />
         )}
       </ChartBox>
       <ChartDataDetails>

@@ -346,8 +346,8 @@ describe("checkFigure: every problem code", () => {
     ],
     [
       "early-period",
-      () => ratio("1", "2", { period: "1999-12" }),
-      { code: "early-period", field: "period", params: { period: "1999-12", earliest: "2000-01" } },
+      () => ratio("1", "2", { period: "1979-12" }),
+      { code: "early-period", field: "period", params: { period: "1979-12", earliest: "1980-01" } },
     ],
   ];
 

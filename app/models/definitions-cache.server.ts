@@ -30,3 +30,32 @@ export function cachedForDefinitions<T>(db: Db, key: string, compute: () => T): 
   if (!cache.values.has(key)) cache.values.set(key, compute());
   return cache.values.get(key) as T;
 }
+
+const changeCaches = new WeakMap<Db, { stamp: string; values: Map<string, unknown> }>();
+const stampStatements = new WeakMap<Db, { changes: { get: () => unknown } }>();
+
+/**
+ * A stamp that changes whenever the database does: `data_version` moves when another connection
+ * (the command line, another server process) commits, `total_changes()` when this one writes.
+ * Two reads of a few microseconds, against a query that scans every approved figure.
+ */
+export function changeStampOf(db: Db): string {
+  let statements = stampStatements.get(db);
+  if (!statements) {
+    statements = { changes: db.$client.prepare("SELECT total_changes()").pluck() };
+    stampStatements.set(db, statements);
+  }
+  return `${String(db.$client.pragma("data_version", { simple: true }))}:${String(statements.changes.get())}`;
+}
+
+/** `compute()` once until anything in the database changes; callers must treat it as read-only. */
+export function cachedUntilChanged<T>(db: Db, key: string, compute: () => T): T {
+  const stamp = changeStampOf(db);
+  let cache = changeCaches.get(db);
+  if (!cache || cache.stamp !== stamp) {
+    cache = { stamp, values: new Map() };
+    changeCaches.set(db, cache);
+  }
+  if (!cache.values.has(key)) cache.values.set(key, compute());
+  return cache.values.get(key) as T;
+}

@@ -8,7 +8,14 @@ import { assess } from "../compliance/engine";
 import { coveringTargets, targetInForce } from "../compliance/targets";
 import { timeliness, type Timeliness } from "../compliance/timeliness";
 import type { EngineKpi } from "../compliance/types";
-import { checkFigure, hasControlCharacters, type CheckedFigure, type FigureProblem, type FigureRules, type RawFigure } from "../figures/rules";
+import {
+  checkFigure,
+  hasControlCharacters,
+  type CheckedFigure,
+  type FigureProblem,
+  type FigureRules,
+  type RawFigure,
+} from "../figures/rules";
 import { addMonths } from "../utils/period";
 import { loadFigureRules, writeFigure, type Figure, type ImportError } from "./figures.server";
 import { listEntities } from "./kpis.server";
@@ -26,7 +33,9 @@ export function figuresOf(db: Db | Tx, entity: string, periods: string[]): Figur
 }
 
 export function isLocked(db: Db | Tx, period: string): boolean {
-  return db.select().from(s.periodLocks).where(eq(s.periodLocks.period, period)).get() !== undefined;
+  return (
+    db.select().from(s.periodLocks).where(eq(s.periodLocks.period, period)).get() !== undefined
+  );
 }
 
 /** The KPIs an entity reports, as the engine knows them. */
@@ -37,7 +46,8 @@ function reportedKpis(db: Db, entity: string): EngineKpi[] {
 export function entryFormFor(db: Db, entity: string, period: string) {
   const kpis = reportedKpis(db, entity);
   const figures = figuresOf(db, entity, [period, addMonths(period, -1)]);
-  const at = (kpi: string, p: string) => figures.find((f) => f.kpiCode === kpi && f.period === p) ?? null;
+  const at = (kpi: string, p: string) =>
+    figures.find((f) => f.kpiCode === kpi && f.period === p) ?? null;
   return {
     locked: isLocked(db, period),
     items: kpis.map((kpi) => {
@@ -83,7 +93,12 @@ export interface Conflict {
 export type EntryResult =
   | { ok: true; saved: number; submitted: number }
   | { ok: false; locked: true }
-  | { ok: false; locked?: false; problems: Record<string, EntryProblem[]>; conflicts: Record<string, Conflict> };
+  | {
+      ok: false;
+      locked?: false;
+      problems: Record<string, EntryProblem[]>;
+      conflicts: Record<string, Conflict>;
+    };
 
 const given = (t: string | undefined) => t !== undefined && t.trim() !== "";
 
@@ -110,7 +125,12 @@ export function saveEntry(
     const rules: FigureRules = loadFigureRules(tx, args.currentPeriod);
     if (rules.lockedPeriods.has(period)) return { ok: false as const, locked: true as const };
     const kpis = new Map(reportedKpis(db, entity).map((k) => [k.code, k]));
-    const existing = new Map(figuresOf(tx, entity, [period, addMonths(period, -1)]).map((f) => [`${f.kpiCode}|${f.period}`, f]));
+    const existing = new Map(
+      figuresOf(tx, entity, [period, addMonths(period, -1)]).map((f) => [
+        `${f.kpiCode}|${f.period}`,
+        f,
+      ]),
+    );
     const problems: Record<string, EntryProblem[]> = {};
     const conflicts: Record<string, Conflict> = {};
     const writes: Array<{ figure: CheckedFigure; current: Figure | undefined }> = [];
@@ -157,7 +177,14 @@ export function saveEntry(
         continue;
       }
       if (intent === "submit" && !result.figure.comment) {
-        const reason = needsJustification(kpi, entity, period, result.figure.value, existing.get(`${item.kpi}|${addMonths(period, -1)}`)?.value ?? null, args.jumpShare);
+        const reason = needsJustification(
+          kpi,
+          entity,
+          period,
+          result.figure.value,
+          existing.get(`${item.kpi}|${addMonths(period, -1)}`)?.value ?? null,
+          args.jumpShare,
+        );
         if (reason) add({ code: "justify", field: "comment", params: reason });
       }
       writes.push({ figure: result.figure, current });
@@ -175,10 +202,15 @@ export function saveEntry(
         status,
         actor,
         now,
-        extra: intent === "submit" ? { submittedAt: now, submittedBy: actor, reviewComment: null } : {},
+        extra:
+          intent === "submit" ? { submittedAt: now, submittedBy: actor, reviewComment: null } : {},
       });
     }
-    return { ok: true as const, saved: writes.length, submitted: intent === "submit" ? writes.length : 0 };
+    return {
+      ok: true as const,
+      saved: writes.length,
+      submitted: intent === "submit" ? writes.length : 0,
+    };
   });
 }
 
@@ -191,8 +223,16 @@ export function needsJustification(
   previous: number | null,
   jumpShare: number,
 ): Record<string, string | number> | null {
-  if (previous !== null && previous !== 0 && Math.abs(value - previous) / Math.abs(previous) > jumpShare) {
-    return { reason: "jump", share: Math.round((Math.abs(value - previous) / Math.abs(previous)) * 100), limit: Math.round(jumpShare * 100) };
+  if (
+    previous !== null &&
+    previous !== 0 &&
+    Math.abs(value - previous) / Math.abs(previous) > jumpShare
+  ) {
+    return {
+      reason: "jump",
+      share: Math.round((Math.abs(value - previous) / Math.abs(previous)) * 100),
+      limit: Math.round(jumpShare * 100),
+    };
   }
   const target = targetInForce(coveringTargets(kpi.targets, entity), period);
   if (target && assess(kpi, value, target).status === "off-track") {
@@ -230,22 +270,36 @@ function appendHistory(
     .run();
 }
 
-export type ReviewResult = { ok: true } | { ok: false; error: "not-submitted" | "comment-required" | "control-characters" | "locked" | "not-found" };
+export type ReviewResult =
+  | { ok: true }
+  | {
+      ok: false;
+      error: "not-submitted" | "comment-required" | "control-characters" | "locked" | "not-found";
+    };
 
 /** An analyst approves a submitted figure, or returns it with a comment the focal point sees. */
 export function reviewFigure(
   db: Db,
-  args: { figureId: number; decision: "approve" | "return"; comment: string; actor: string; now: Date },
+  args: {
+    figureId: number;
+    decision: "approve" | "return";
+    comment: string;
+    actor: string;
+    now: Date;
+  },
 ): ReviewResult {
   const now = args.now.toISOString();
   return db.transaction((tx) => {
     const figure = tx.select().from(s.figures).where(eq(s.figures.id, args.figureId)).get();
     if (!figure) return { ok: false as const, error: "not-found" as const };
     if (isLocked(tx, figure.period)) return { ok: false as const, error: "locked" as const };
-    if (figure.status !== "submitted") return { ok: false as const, error: "not-submitted" as const };
+    if (figure.status !== "submitted")
+      return { ok: false as const, error: "not-submitted" as const };
     const comment = args.comment.trim().slice(0, 2000);
-    if (args.decision === "return" && !comment) return { ok: false as const, error: "comment-required" as const };
-    if (hasControlCharacters(comment)) return { ok: false as const, error: "control-characters" as const };
+    if (args.decision === "return" && !comment)
+      return { ok: false as const, error: "comment-required" as const };
+    if (hasControlCharacters(comment))
+      return { ok: false as const, error: "control-characters" as const };
     const status: FigureStatus = args.decision === "approve" ? "approved" : "returned";
     tx.update(s.figures)
       .set({
@@ -259,14 +313,28 @@ export function reviewFigure(
       })
       .where(eq(s.figures.id, figure.id))
       .run();
-    appendHistory(tx, figure.id, args.decision, figure, { ...figure, status }, comment || null, args.actor, now);
+    appendHistory(
+      tx,
+      figure.id,
+      args.decision,
+      figure,
+      { ...figure, status },
+      comment || null,
+      args.actor,
+      now,
+    );
     return { ok: true as const };
   });
 }
 
 /** Submitted figures waiting for an analyst, oldest first. */
 export function reviewQueue(db: Db) {
-  return db.select().from(s.figures).where(eq(s.figures.status, "submitted")).orderBy(asc(s.figures.submittedAt)).all();
+  return db
+    .select()
+    .from(s.figures)
+    .where(eq(s.figures.status, "submitted"))
+    .orderBy(asc(s.figures.submittedAt))
+    .all();
 }
 
 export function lockPeriod(db: Db, period: string, actor: string, now: Date): boolean {
@@ -282,7 +350,13 @@ export function lockPeriod(db: Db, period: string, actor: string, now: Date): bo
   });
 }
 
-export function reopenPeriod(db: Db, period: string, reason: string, actor: string, now: Date): boolean {
+export function reopenPeriod(
+  db: Db,
+  period: string,
+  reason: string,
+  actor: string,
+  now: Date,
+): boolean {
   return db.transaction((tx) => {
     if (!isLocked(tx, period)) return false;
     const at = now.toISOString();
@@ -300,7 +374,12 @@ export function periodEvents(db: Db, limit = 50) {
 }
 
 export function lockedPeriods(db: Db): string[] {
-  return db.select({ period: s.periodLocks.period }).from(s.periodLocks).orderBy(desc(s.periodLocks.period)).all().map((l) => l.period);
+  return db
+    .select({ period: s.periodLocks.period })
+    .from(s.periodLocks)
+    .orderBy(desc(s.periodLocks.period))
+    .all()
+    .map((l) => l.period);
 }
 
 export function getFigure(db: Db, id: number): Figure | undefined {
@@ -308,14 +387,21 @@ export function getFigure(db: Db, id: number): Figure | undefined {
 }
 
 export function historyOf(db: Db, figureId: number) {
-  return db.select().from(s.figureHistory).where(eq(s.figureHistory.figureId, figureId)).orderBy(asc(s.figureHistory.id)).all();
+  return db
+    .select()
+    .from(s.figureHistory)
+    .where(eq(s.figureHistory.figureId, figureId))
+    .orderBy(asc(s.figureHistory.id))
+    .all();
 }
 
 /**
  * When a figure reached the office: its submission, or for an imported figure the import. A
  * draft has not arrived.
  */
-function arrivedAt(f: Pick<Figure, "status" | "source" | "submittedAt" | "enteredAt"> | null): string | null {
+function arrivedAt(
+  f: Pick<Figure, "status" | "source" | "submittedAt" | "enteredAt"> | null,
+): string | null {
   if (!f || f.status === "draft") return null;
   return f.submittedAt ?? (f.source === "form" ? null : f.enteredAt);
 }
@@ -334,19 +420,44 @@ export function submissionsOf(db: Db, entity: string, period: string) {
 }
 
 /** Every entity's submission state for a month: what an analyst checks before the review. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 export function submissionStates(db: Db, period: string, dueDay: number, now: Date) {
   const all = db
-    .select({ entity: s.figures.entityCode, kpi: s.figures.kpiCode, source: s.figures.source, status: s.figures.status, submittedAt: s.figures.submittedAt, enteredAt: s.figures.enteredAt })
+    .select({
+      entity: s.figures.entityCode,
+      kpi: s.figures.kpiCode,
+      source: s.figures.source,
+      status: s.figures.status,
+      submittedAt: s.figures.submittedAt,
+      enteredAt: s.figures.enteredAt,
+    })
     .from(s.figures)
     .where(eq(s.figures.period, period))
     .all();
-  const kpis = engineKpis(db);
+  // Grouped once: filtering the month's figures and the catalogue for each entity grew with the
+  // square of the entities.
+  const reportedBy = groupBy(
+    engineKpis(db).flatMap((kpi) => kpi.reporters.map((entity) => ({ entity, kpi: kpi.code }))),
+    (r) => r.entity,
+  );
+  const byEntity = groupBy(all, (f) => f.entity);
   return listEntities(db).map((entity) => {
-    const reported = kpis.filter((k) => k.reporters.includes(entity.code));
-    const figures = all.filter((f) => f.entity === entity.code);
+    const reported = (reportedBy.get(entity.code) ?? []).map((r) => r.kpi);
+    const figures = byEntity.get(entity.code) ?? [];
+    const byKpi = new Map(figures.map((f) => [f.kpi, f]));
     const submissions = reported.map((kpi) => {
-      const f = figures.find((x) => x.kpi === kpi.code);
-      return { kpi: kpi.code, at: f ? arrivedAt(f) : null };
+      const f = byKpi.get(kpi);
+      return { kpi, at: f ? arrivedAt(f) : null };
     });
     const count = (status: FigureStatus) => figures.filter((f) => f.status === status).length;
     return {
@@ -384,7 +495,9 @@ export function saveUpload(
   const now = args.now.toISOString();
   return db.transaction((tx) => {
     const periods = [...new Set(args.figures.map((f) => f.period))];
-    const existing = new Map(figuresOf(tx, args.entity, periods).map((f) => [`${f.kpiCode}|${f.period}`, f]));
+    const existing = new Map(
+      figuresOf(tx, args.entity, periods).map((f) => [`${f.kpiCode}|${f.period}`, f]),
+    );
     const errors: ImportError[] = [];
     let conflicts = 0;
     for (const figure of args.figures) {
@@ -403,9 +516,19 @@ export function saveUpload(
         errors.push({
           line: figure.line,
           message: `${figure.kpi} ${figure.period} is ${current.status}`,
-          problems: [{ code: code as never, field: "value", params: { kpi: figure.kpi, period: figure.period } }],
+          problems: [
+            {
+              code: code as never,
+              field: "value",
+              params: { kpi: figure.kpi, period: figure.period },
+            },
+          ],
         });
-      } else if (current && current.updatedBy !== args.actor && current.updatedAt > (args.openedAt ?? "")) {
+      } else if (
+        current &&
+        current.updatedBy !== args.actor &&
+        current.updatedAt > (args.openedAt ?? "")
+      ) {
         conflicts++;
         errors.push({
           line: figure.line,
@@ -414,7 +537,12 @@ export function saveUpload(
             {
               code: "changed-by-other" as never,
               field: "value",
-              params: { kpi: figure.kpi, period: figure.period, by: current.updatedBy, at: current.updatedAt },
+              params: {
+                kpi: figure.kpi,
+                period: figure.period,
+                by: current.updatedBy,
+                at: current.updatedAt,
+              },
             },
           ],
         });
@@ -423,7 +551,13 @@ export function saveUpload(
     if (errors.length > 0) return { ok: false as const, conflict: conflicts > 0, errors };
     for (const figure of args.figures) {
       const current = existing.get(`${figure.kpi}|${figure.period}`);
-      writeFigure(tx, figure, current, { action: "import", source: "form", status: "draft", actor: args.actor, now });
+      writeFigure(tx, figure, current, {
+        action: "import",
+        source: "form",
+        status: "draft",
+        actor: args.actor,
+        now,
+      });
     }
     return { ok: true as const, saved: args.figures.length };
   });

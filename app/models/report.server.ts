@@ -1,6 +1,6 @@
 // Reads what the compliance engine needs from the database, and nothing more: the definitions
 // in force and the approved figures of the months a report reads.
-import { and, asc, eq, gte, inArray, isNull, lte } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import { computeReport, computeSeries, periodsRead } from "../compliance/engine";
@@ -51,6 +51,12 @@ function readEngineKpis(db: Db, entities: string[]): EngineKpi[] {
   }));
 }
 
+/**
+ * "Approved", written as a literal: SQLite uses the partial indexes on approved figures
+ * (db/schema.ts) only for a condition it can see when the statement is prepared, not a parameter.
+ */
+export const approved = () => sql`${s.figures.status} = 'approved'`;
+
 const figureColumns = {
   entity: s.figures.entityCode,
   kpi: s.figures.kpiCode,
@@ -60,24 +66,48 @@ const figureColumns = {
   denominator: s.figures.denominator,
 };
 
+/**
+ * Runs a select of figureColumns as drizzle builds it, but reads the rows as arrays straight from
+ * better-sqlite3: drizzle's mapping of each row to an object was a quarter of the overview's
+ * server time at 600,000 figures, for six plain columns.
+ */
+function readFigures(
+  db: Db,
+  query: { toSQL: () => { sql: string; params: unknown[] } },
+): EngineFigure[] {
+  const { sql: text, params } = query.toSQL();
+  const rows = db.$client
+    .prepare(text)
+    .raw()
+    .all(...params) as Array<[string, string, string, number, number | null, number | null]>;
+  const out: EngineFigure[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const [entity, kpi, period, value, numerator, denominator] = rows[i];
+    out[i] = { entity, kpi, period, value, numerator, denominator };
+  }
+  return out;
+}
+
 /** Approved figures of the given months. Only approved figures count in compliance. */
 export function approvedFiguresIn(
   db: Db,
   periods: string[],
   filter: { kpi?: string; entity?: string } = {},
 ): EngineFigure[] {
-  return db
-    .select(figureColumns)
-    .from(s.figures)
-    .where(
-      and(
-        inArray(s.figures.period, periods),
-        eq(s.figures.status, "approved"),
-        filter.kpi ? eq(s.figures.kpiCode, filter.kpi) : undefined,
-        filter.entity ? eq(s.figures.entityCode, filter.entity) : undefined,
+  return readFigures(
+    db,
+    db
+      .select(figureColumns)
+      .from(s.figures)
+      .where(
+        and(
+          inArray(s.figures.period, periods),
+          approved(),
+          filter.kpi ? eq(s.figures.kpiCode, filter.kpi) : undefined,
+          filter.entity ? eq(s.figures.entityCode, filter.entity) : undefined,
+        ),
       ),
-    )
-    .all();
+  );
 }
 
 /** Approved figures of one KPI (and optionally one entity) between two months, both included. */
@@ -88,19 +118,21 @@ export function approvedFiguresBetween(
   to: string,
   entity?: string,
 ): EngineFigure[] {
-  return db
-    .select(figureColumns)
-    .from(s.figures)
-    .where(
-      and(
-        eq(s.figures.kpiCode, kpi),
-        gte(s.figures.period, from),
-        lte(s.figures.period, to),
-        eq(s.figures.status, "approved"),
-        entity ? eq(s.figures.entityCode, entity) : undefined,
+  return readFigures(
+    db,
+    db
+      .select(figureColumns)
+      .from(s.figures)
+      .where(
+        and(
+          eq(s.figures.kpiCode, kpi),
+          gte(s.figures.period, from),
+          lte(s.figures.period, to),
+          approved(),
+          entity ? eq(s.figures.entityCode, entity) : undefined,
+        ),
       ),
-    )
-    .all();
+  );
 }
 
 /** The compliance report for one month, from the database; optionally for one KPI only. */

@@ -1,15 +1,29 @@
 // What the executive pages show, all from the compliance engine: the city overview, an entity's
 // scorecard, a KPI's page and a strategy item's page. Nothing here decides a status itself.
-import { and, count, desc, eq, lte, max, min } from "drizzle-orm";
+import { and, count, desc, gte, lte, max, min } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
-import { computeReport, computeSeries, figureActual, rollUp } from "../compliance/engine";
+import {
+  computeReport,
+  computeSeries,
+  computeSeriesOf,
+  figureActual,
+  rollUp,
+} from "../compliance/engine";
 import type { ComplianceReport, EngineKpi, ReportRow, Status } from "../compliance/types";
 import { addMonths, monthsBetween, periodRange } from "../utils/period";
 import { listEntities, listKpis, type Named } from "./kpis.server";
 import { figuresOf, submissionStates, submissionsOf } from "./entry.server";
 import { timeliness } from "../compliance/timeliness";
-import { activeEntityCodes, approvedFiguresBetween, approvedFiguresIn, engineKpis, reportFor } from "./report.server";
+import { cachedUntilChanged } from "./definitions-cache.server";
+import {
+  activeEntityCodes,
+  approved,
+  approvedFiguresBetween,
+  approvedFiguresIn,
+  engineKpis,
+  reportFor,
+} from "./report.server";
 
 import { STRATEGY_KINDS, type StrategyKind } from "../compliance/strategy-kinds";
 
@@ -20,39 +34,76 @@ export { STRATEGY_KINDS, type StrategyKind };
  * month pages open on: the latest one at least half as complete as the fullest recent month, so
  * one early approval does not turn the overview to a month that is still mostly empty.
  */
-export function periodBounds(db: Db, current: string): { first: string | null; last: string | null; settled: string | null } {
+export function periodBounds(
+  db: Db,
+  current: string,
+): { first: string | null; last: string | null; settled: string | null } {
+  // Every page asks; the answer changes only when the database does.
+  return cachedUntilChanged(db, `periodBounds:${current}`, () => readPeriodBounds(db, current));
+}
+
+function readPeriodBounds(
+  db: Db,
+  current: string,
+): { first: string | null; last: string | null; settled: string | null } {
   const row = db
     .select({ first: min(s.figures.period), last: max(s.figures.period) })
     .from(s.figures)
-    .where(and(eq(s.figures.status, "approved"), lte(s.figures.period, current)))
+    .where(and(approved(), lte(s.figures.period, current)))
     .get();
-  const recent = db
-    .select({ period: s.figures.period, n: count() })
-    .from(s.figures)
-    .where(and(eq(s.figures.status, "approved"), lte(s.figures.period, current)))
-    .groupBy(s.figures.period)
-    .orderBy(desc(s.figures.period))
-    .limit(24)
-    .all();
+  // The recent months only: counting every month's figures to keep 24 cost a scan of them all.
+  const last = row?.last ?? null;
+  const recent = last
+    ? db
+        .select({ period: s.figures.period, n: count() })
+        .from(s.figures)
+        .where(
+          and(approved(), gte(s.figures.period, addMonths(last, -23)), lte(s.figures.period, last)),
+        )
+        .groupBy(s.figures.period)
+        .orderBy(desc(s.figures.period))
+        .all()
+    : [];
   const fullest = Math.max(0, ...recent.map((r) => r.n));
   const settled = recent.find((r) => r.n * 2 >= fullest)?.period ?? null;
   return { first: row?.first ?? null, last: row?.last ?? null, settled };
 }
 
 /** Statuses and roll-ups for a month, from that month's figures alone (no trends). */
-export function statusReportFor(db: Db, period: string): ComplianceReport {
+export function statusReportFor(
+  db: Db,
+  period: string,
+  kpis: EngineKpi[] = engineKpis(db),
+): ComplianceReport {
   const entities = activeEntityCodes(db);
-  return computeReport(
-    { period, entities, kpis: engineKpis(db), figures: approvedFiguresIn(db, [period]) },
-    { trends: false },
-  );
+  const all = kpis.length === engineKpis(db).length;
+  const figures = all
+    ? approvedFiguresIn(db, [period])
+    : kpis.flatMap((k) => approvedFiguresIn(db, [period], { kpi: k.code }));
+  return computeReport({ period, entities, kpis, figures }, { trends: false });
+}
+
+/**
+ * Charts show at most the last ten years up to the month shown (docs/decisions/0010): a page reads
+ * no more months than it draws, so its cost does not grow with the length of the history.
+ * Older months are in the report builder and the API.
+ */
+export const CHART_MONTHS = 120;
+
+/** The first month a chart ending at `period` draws. */
+export function chartStart(firstPeriod: string, period: string): string {
+  const earliest = addMonths(period, -(CHART_MONTHS - 1));
+  return firstPeriod > earliest ? firstPeriod : earliest;
 }
 
 /** The forecast's straight line from the period to the due month, for drawing. */
 function forecastLine(row: ReportRow, period: string): Array<{ period: string; value: number }> {
   const f = row.forecast;
   if (!f) return [];
-  return periodRange(period, f.due).map((p) => ({ period: p, value: f.projected - f.slope * monthsBetween(p, f.due) }));
+  return periodRange(period, f.due).map((p) => ({
+    period: p,
+    value: f.projected - f.slope * monthsBetween(p, f.due),
+  }));
 }
 
 export interface StatusCounts {
@@ -65,7 +116,14 @@ export interface StatusCounts {
 }
 
 function countStatuses(rows: ReportRow[]): StatusCounts {
-  const counts: StatusCounts = { met: 0, "on-track": 0, "at-risk": 0, "off-track": 0, "no-data": 0, "no-target": 0 };
+  const counts: StatusCounts = {
+    met: 0,
+    "on-track": 0,
+    "at-risk": 0,
+    "off-track": 0,
+    "no-data": 0,
+    "no-target": 0,
+  };
   for (const row of rows) counts[row.status]++;
   return counts;
 }
@@ -122,11 +180,12 @@ export function overviewFor(
     // The headline's own row with its trend and forecast: one KPI's thirteen months.
     const full = reportFor(db, period, { kpi: headline.code });
     headlineRow = full.rows.find((r) => r.kpi === headline.code && r.entity === null) ?? null;
+    const from = chartStart(firstPeriod, period);
     series = computeSeries({
       kpi: headline,
       entity: null,
-      figures: approvedFiguresBetween(db, headline.code, firstPeriod, period),
-      from: firstPeriod,
+      figures: approvedFiguresBetween(db, headline.code, from, period),
+      from,
       to: period,
     }).map(({ period, actual, target }) => ({ period, actual, target }));
     if (headlineRow) forecast = forecastLine(headlineRow, period);
@@ -134,12 +193,21 @@ export function overviewFor(
 
   const entityRows = report.rows.filter((r) => r.entity !== null);
   const shownRows = entityRows.filter((r) => visible(r.entity!));
-  const states = new Map(submissionStates(db, period, round.dueDay, round.now).map((s) => [s.code, s.timeliness]));
-  const league = listEntities(db).filter((entity) => visible(entity.code)).map((entity) => {
-    const compliance = report.entities.find((e) => e.code === entity.code);
-    const rows = entityRows.filter((r) => r.entity === entity.code);
-    return { ...entity, compliance: compliance ?? null, counts: countStatuses(rows), timeliness: states.get(entity.code) ?? "not-due" };
-  });
+  const states = new Map(
+    submissionStates(db, period, round.dueDay, round.now).map((s) => [s.code, s.timeliness]),
+  );
+  const league = listEntities(db)
+    .filter((entity) => visible(entity.code))
+    .map((entity) => {
+      const compliance = report.entities.find((e) => e.code === entity.code);
+      const rows = entityRows.filter((r) => r.entity === entity.code);
+      return {
+        ...entity,
+        compliance: compliance ?? null,
+        counts: countStatuses(rows),
+        timeliness: states.get(entity.code) ?? "not-due",
+      };
+    });
 
   const before = new Map(previous.rows.map((r) => [`${r.kpi}|${r.entity ?? ""}`, r.status]));
   const changes = report.rows
@@ -148,14 +216,23 @@ export function overviewFor(
       const was = before.get(`${r.kpi}|${r.entity ?? ""}`);
       return was !== undefined && was !== r.status;
     })
-    .map((r) => ({ kpi: r.kpi, entity: r.entity, from: before.get(`${r.kpi}|${r.entity ?? ""}`) as Status, to: r.status, actual: r.actual }));
+    .map((r) => ({
+      kpi: r.kpi,
+      entity: r.entity,
+      from: before.get(`${r.kpi}|${r.entity ?? ""}`) as Status,
+      to: r.status,
+      actual: r.actual,
+    }));
 
   const names = strategyNames(db);
   const strategy = Object.fromEntries(
     STRATEGY_KINDS.map((kind) => [
       kind,
       names[kind]
-        .map((item) => ({ ...item, compliance: report[kind].find((c) => c.code === item.code) ?? null }))
+        .map((item) => ({
+          ...item,
+          compliance: report[kind].find((c) => c.code === item.code) ?? null,
+        }))
         .filter((item) => item.compliance !== null),
     ]),
   ) as Record<StrategyKind, Array<Named & { compliance: ReturnType<typeof rollUp> | null }>>;
@@ -163,27 +240,46 @@ export function overviewFor(
   return {
     period,
     hasFigures: entityRows.some((r) => r.actual !== null),
-    headline: headline ? { kpi: catalogue.find((k) => k.code === headline.code)!, row: headlineRow, series, forecast } : null,
+    headline: headline
+      ? {
+          kpi: catalogue.find((k) => k.code === headline.code)!,
+          row: headlineRow,
+          series,
+          forecast,
+        }
+      : null,
     league,
     heatmap: {
       kpis: catalogue.map(({ code, nameEn, nameAr, unit }) => ({ code, nameEn, nameAr, unit })),
       cells: Object.fromEntries(
-        shownRows.map((r) => [`${r.entity}|${r.kpi}`, { status: r.status, actual: r.actual, target: r.target }]),
+        shownRows.map((r) => [
+          `${r.entity}|${r.kpi}`,
+          { status: r.status, actual: r.actual, target: r.target },
+        ]),
       ),
     },
     strategy,
     changes,
-    kpiNames: Object.fromEntries(catalogue.map((k) => [k.code, { nameEn: k.nameEn, nameAr: k.nameAr, unit: k.unit }])),
+    kpiNames: Object.fromEntries(
+      catalogue.map((k) => [k.code, { nameEn: k.nameEn, nameAr: k.nameAr, unit: k.unit }]),
+    ),
   };
 }
 
-export function entityScorecardFor(db: Db, entityCode: string, period: string, round: RoundOptions = DEFAULT_ROUND) {
+export function entityScorecardFor(
+  db: Db,
+  entityCode: string,
+  period: string,
+  round: RoundOptions = DEFAULT_ROUND,
+) {
   const entity = listEntities(db).find((e) => e.code === entityCode);
   if (!entity) return null;
   const catalogue = listKpis(db);
   const kpis = engineKpis(db).filter((k) => k.reporters.includes(entityCode));
   const months = periodRange(addMonths(period, -11), period);
-  const figures = approvedFiguresIn(db, [...new Set([...months, addMonths(period, -12)])], { entity: entityCode });
+  const figures = approvedFiguresIn(db, [...new Set([...months, addMonths(period, -12)])], {
+    entity: entityCode,
+  });
   const report = computeReport({
     period,
     entities: [entityCode],
@@ -196,7 +292,9 @@ export function entityScorecardFor(db: Db, entityCode: string, period: string, r
     .filter((r) => r.entity === entityCode)
     .map((row) => {
       const kpi = kpis.find((k) => k.code === row.kpi)!;
-      const byPeriod = new Map((byKpi.get(row.kpi) ?? []).map((f) => [f.period, figureActual(kpi, f)]));
+      const byPeriod = new Map(
+        (byKpi.get(row.kpi) ?? []).map((f) => [f.period, figureActual(kpi, f)]),
+      );
       return {
         row,
         kpi: catalogue.find((k) => k.code === row.kpi)!,
@@ -204,7 +302,9 @@ export function entityScorecardFor(db: Db, entityCode: string, period: string, r
       };
     });
   // Every figure of the month, approved or not, for its history link.
-  const figureIds = Object.fromEntries(figuresOf(db, entityCode, [period]).map((f) => [f.kpiCode, f.id]));
+  const figureIds = Object.fromEntries(
+    figuresOf(db, entityCode, [period]).map((f) => [f.kpiCode, f.id]),
+  );
   const submissions = submissionsOf(db, entityCode, period);
   return {
     entity,
@@ -218,18 +318,33 @@ export function entityScorecardFor(db: Db, entityCode: string, period: string, r
   };
 }
 
-export function kpiPageFor(db: Db, code: string, period: string, firstPeriod: string, visible: EntityFilter = EVERY_ENTITY) {
+export function kpiPageFor(
+  db: Db,
+  code: string,
+  period: string,
+  firstPeriod: string,
+  visible: EntityFilter = EVERY_ENTITY,
+) {
   const kpi = engineKpis(db).find((k) => k.code === code);
   if (!kpi) return null;
   const report = reportFor(db, period, { kpi: code });
-  const figures = approvedFiguresBetween(db, code, firstPeriod, period);
-  const periods = periodRange(firstPeriod, period);
-  const city = computeSeries({ kpi, entity: null, figures, from: firstPeriod, to: period });
-  const entities = listEntities(db).filter((e) => kpi.reporters.includes(e.code) && visible(e.code));
-  const lines = entities.map((e) => ({
+  const from = chartStart(firstPeriod, period);
+  const figures = approvedFiguresBetween(db, code, from, period);
+  const periods = periodRange(from, period);
+  const entities = listEntities(db).filter(
+    (e) => kpi.reporters.includes(e.code) && visible(e.code),
+  );
+  const [city, ...series] = computeSeriesOf({
+    kpi,
+    entities: [null, ...entities.map((e) => e.code)],
+    figures,
+    from,
+    to: period,
+  });
+  const lines = entities.map((e, i) => ({
     key: e.code,
     label: e.code,
-    values: computeSeries({ kpi, entity: e.code, figures, from: firstPeriod, to: period }).map((p) => p.actual),
+    values: series[i].map((p) => p.actual),
   }));
   return {
     period,
@@ -241,12 +356,20 @@ export function kpiPageFor(db: Db, code: string, period: string, firstPeriod: st
   };
 }
 
-export function strategyPageFor(db: Db, kind: StrategyKind, code: string, period: string, visible: EntityFilter = EVERY_ENTITY) {
+export function strategyPageFor(
+  db: Db,
+  kind: StrategyKind,
+  code: string,
+  period: string,
+  visible: EntityFilter = EVERY_ENTITY,
+) {
   const item = strategyNames(db)[kind].find((i) => i.code === code);
   if (!item) return null;
   const kpis = engineKpis(db).filter((k) => k.links[kind].includes(code));
   const catalogue = listKpis(db).filter((k) => kpis.some((l) => l.code === k.code));
-  const report = statusReportFor(db, period);
+  // The linked KPIs' rows are all this item's compliance depends on: the rest of the catalogue
+  // is not read.
+  const report = statusReportFor(db, period, kpis);
   const linkedRows = report.rows.filter((r) => kpis.some((k) => k.code === r.kpi));
   const weights = new Map(kpis.map((k) => [k.code, k.weight]));
   const entityRows = linkedRows.filter((r) => r.entity !== null);
@@ -258,11 +381,17 @@ export function strategyPageFor(db: Db, kind: StrategyKind, code: string, period
         ...entity,
         compliance: rollUp(entity.code, rows, (k) => weights.get(k) ?? 1),
         // What keeps it from complying: assessed rows that are not met or on track.
-        holdingBack: rows.filter((r) => r.assessed && r.status !== "met" && r.status !== "on-track"),
+        holdingBack: rows.filter(
+          (r) => r.assessed && r.status !== "met" && r.status !== "on-track",
+        ),
       };
     })
     .filter((e) => e.compliance.assessed > 0)
-    .sort((a, b) => (a.compliance.compliance ?? 0) - (b.compliance.compliance ?? 0) || a.code.localeCompare(b.code));
+    .sort(
+      (a, b) =>
+        (a.compliance.compliance ?? 0) - (b.compliance.compliance ?? 0) ||
+        a.code.localeCompare(b.code),
+    );
   return {
     kind,
     item,

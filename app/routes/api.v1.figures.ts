@@ -12,6 +12,7 @@ import {
   requireApiUser,
   methodNotAllowed,
 } from "~/auth/api.server";
+import { approved } from "~/models/report.server";
 import { can } from "~/auth/permissions";
 import { db } from "~/utils/db.server";
 import * as s from "../../db/schema";
@@ -93,7 +94,7 @@ export const loader = apiLoader((request) => {
     .from(s.figures)
     .where(
       and(
-        eq(s.figures.status, "approved"),
+        approved(),
         gt(s.figures.id, after),
         everyEntity ? undefined : inArray(s.figures.entityCode, readable),
         kpi !== null ? eq(s.figures.kpiCode, kpi) : undefined,

@@ -46,9 +46,10 @@ export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /**
  * The earliest month anything may be shown or reported for. Smart Dubai's measurement starts in
- * 2014; 2000 leaves room for older baselines while keeping every range bounded.
+ * 2014; 1980 leaves room for every electronic baseline a government keeps (and for the benchmark's
+ * 40 years of history) while keeping every range bounded.
  */
-export const EARLIEST_PERIOD = "2000-01";
+export const EARLIEST_PERIOD = "1980-01";
 /** Pages may look this far past the current month: far enough to see a target's trajectory. */
 export const MONTHS_AHEAD = 60;
 

@@ -1,0 +1,153 @@
+// The recharts half of the charts, loaded on its own (React.lazy in ChartBox's callers) once a
+// page with a chart has hydrated: recharts is most of the JavaScript a page would otherwise ship,
+// draws nothing on the server anyway (recharts#5997), and pages without charts never load it.
+import type { ReactNode } from "react";
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { Unit } from "../definitions/schema";
+import { useT } from "../i18n/use-t";
+import { useFormat } from "./format";
+import { lineStyle, type SeriesLine } from "./multi-series-chart";
+import { CHART_COLOURS, useMonthShort } from "./trend-chart";
+
+/**
+ * A line chart of months: the grid, the month axis, the value axis, tooltip and legend that
+ * every chart here shares. Right to left in Arabic by the axes themselves (the month axis
+ * reversed, the value axis on the right), never by mirroring the drawing.
+ */
+export function MonthLineChart({
+  rows,
+  height,
+  unit,
+  children,
+}: {
+  rows: object[];
+  height: number;
+  unit: Unit;
+  children: ReactNode;
+}) {
+  const f = useFormat();
+  const monthShort = useMonthShort();
+  const rtl = f.locale === "ar";
+  const valueOf = (v: unknown) => f.value(unit, typeof v === "number" ? v : null);
+  return (
+    <ResponsiveContainer width="100%" height={height} initialDimension={{ width: 640, height }}>
+      <LineChart
+        data={rows}
+        accessibilityLayer={false}
+        margin={{ top: 8, right: 16, bottom: 0, left: 16 }}
+      >
+        <CartesianGrid stroke={CHART_COLOURS.grid} vertical={false} />
+        <XAxis dataKey="period" tickFormatter={(p: string) => monthShort(p)} reversed={rtl} />
+        <YAxis orientation={rtl ? "right" : "left"} tickFormatter={valueOf} width="auto" />
+        <Tooltip
+          labelFormatter={(p) => f.period(String(p))}
+          formatter={valueOf}
+          contentStyle={{ direction: rtl ? "rtl" : "ltr", textAlign: "start" }}
+        />
+        <Legend
+          iconType="plainline"
+          itemSorter={null}
+          wrapperStyle={{ direction: rtl ? "rtl" : "ltr" }}
+        />
+        {children}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
+
+/** A KPI's actuals, its target and, when there is one, its forecast. */
+export function TrendDrawing({
+  rows,
+  height,
+  unit,
+  hasForecast,
+}: {
+  rows: object[];
+  height: number;
+  unit: Unit;
+  hasForecast: boolean;
+}) {
+  const t = useT();
+  return (
+    <MonthLineChart rows={rows} height={height} unit={unit}>
+      <Line
+        isAnimationActive={false}
+        dataKey="actual"
+        name={t("chart.series.actual")}
+        stroke={CHART_COLOURS.actual}
+        strokeWidth={2.5}
+        dot={{ r: 3 }}
+      />
+      <Line
+        isAnimationActive={false}
+        dataKey="target"
+        name={t("chart.series.target")}
+        type="stepAfter"
+        stroke={CHART_COLOURS.target}
+        strokeWidth={2}
+        strokeDasharray="8 4"
+        dot={false}
+      />
+      {hasForecast && (
+        <Line
+          isAnimationActive={false}
+          dataKey="forecast"
+          name={t("chart.series.forecast")}
+          stroke={CHART_COLOURS.forecast}
+          strokeWidth={2.5}
+          strokeDasharray="1 5"
+          strokeLinecap="round"
+          dot={false}
+        />
+      )}
+    </MonthLineChart>
+  );
+}
+
+/** Several entities' lines (keyed `line0`, `line1`… in `rows`) against the target. */
+export function MultiSeriesDrawing({
+  rows,
+  height,
+  unit,
+  lines,
+}: {
+  rows: object[];
+  height: number;
+  unit: Unit;
+  lines: Array<Pick<SeriesLine, "key" | "label">>;
+}) {
+  const t = useT();
+  return (
+    <MonthLineChart rows={rows} height={height} unit={unit}>
+      {lines.map((line, l) => (
+        <Line
+          isAnimationActive={false}
+          key={line.key}
+          dataKey={`line${l}`}
+          name={line.label}
+          {...lineStyle(l)}
+          strokeWidth={1.5}
+          dot={false}
+        />
+      ))}
+      <Line
+        isAnimationActive={false}
+        dataKey="target"
+        name={t("chart.series.target")}
+        stroke="#000000"
+        strokeWidth={3.5}
+        strokeDasharray="10 5"
+        dot={false}
+      />
+    </MonthLineChart>
+  );
+}
