@@ -31,31 +31,46 @@ export function cachedForDefinitions<T>(db: Db, key: string, compute: () => T): 
   return cache.values.get(key) as T;
 }
 
-const changeCaches = new WeakMap<Db, { stamp: string; values: Map<string, unknown> }>();
-const stampStatements = new WeakMap<Db, { changes: { get: () => unknown } }>();
+const FIGURES_CACHE_SIZE = 16;
+const figureCaches = new WeakMap<Db, Map<string, unknown>>();
+const versionStatements = new WeakMap<Db, { get: () => unknown }>();
 
 /**
- * A stamp that changes whenever the database does: `data_version` moves when another connection
- * (the command line, another server process) commits, `total_changes()` when this one writes.
- * Two reads of a few microseconds, against a query that scans every approved figure.
+ * What every computation from figures depends on: the definitions' version and the last entry
+ * of the figures' history. Every change to a figure (entry, upload, import, review, lock, reopen)
+ * appends to that append-only history in the same transaction, from whichever process makes
+ * it, so its last id moves exactly when a report could change. One indexed read of microseconds.
  */
-export function changeStampOf(db: Db): string {
-  let statements = stampStatements.get(db);
-  if (!statements) {
-    statements = { changes: db.$client.prepare("SELECT total_changes()").pluck() };
-    stampStatements.set(db, statements);
+export function figuresVersionOf(db: Db): string {
+  let statement = versionStatements.get(db);
+  if (!statement) {
+    statement = db.$client
+      .prepare(
+        "SELECT IFNULL((SELECT value FROM meta WHERE key = 'definitions_version'), '') || ':' || IFNULL((SELECT max(id) FROM figure_history), 0)",
+      )
+      .pluck();
+    versionStatements.set(db, statement);
   }
-  return `${String(db.$client.pragma("data_version", { simple: true }))}:${String(statements.changes.get())}`;
+  return String(statement.get());
 }
 
-/** `compute()` once until anything in the database changes; callers must treat it as read-only. */
-export function cachedUntilChanged<T>(db: Db, key: string, compute: () => T): T {
-  const stamp = changeStampOf(db);
-  let cache = changeCaches.get(db);
-  if (!cache || cache.stamp !== stamp) {
-    cache = { stamp, values: new Map() };
-    changeCaches.set(db, cache);
+/**
+ * `compute()` once per definitions and figures version (a month's report, the months with
+ * figures), for the last few keys asked; callers must treat the result as read-only.
+ */
+export function cachedForFigures<T>(db: Db, key: string, compute: () => T): T {
+  const versioned = `${figuresVersionOf(db)}|${key}`;
+  let cache = figureCaches.get(db);
+  if (!cache) figureCaches.set(db, (cache = new Map()));
+  if (cache.has(versioned)) {
+    // Most recently used last: the first key is the one to drop.
+    const value = cache.get(versioned) as T;
+    cache.delete(versioned);
+    cache.set(versioned, value);
+    return value;
   }
-  if (!cache.values.has(key)) cache.values.set(key, compute());
-  return cache.values.get(key) as T;
+  const value = compute();
+  cache.set(versioned, value);
+  while (cache.size > FIGURES_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return value;
 }

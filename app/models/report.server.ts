@@ -5,7 +5,7 @@ import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import { computeReport, computeSeries, periodsRead } from "../compliance/engine";
 import type { ComplianceReport, EngineFigure, EngineKpi } from "../compliance/types";
-import { cachedForDefinitions } from "./definitions-cache.server";
+import { cachedForDefinitions, cachedForFigures } from "./definitions-cache.server";
 import { listKpis } from "./kpis.server";
 
 /** Entities in force, in register order. */
@@ -137,6 +137,12 @@ export function approvedFiguresBetween(
 
 /** The compliance report for one month, from the database; optionally for one KPI only. */
 export function reportFor(db: Db, period: string, filter: { kpi?: string } = {}): ComplianceReport {
+  // The same month is asked for by the pages, the API and the exports: computed once per
+  // version of the figures and definitions.
+  return cachedForFigures(db, `report:${period}:${filter.kpi ?? ""}`, () => computeReportFor(db, period, filter));
+}
+
+function computeReportFor(db: Db, period: string, filter: { kpi?: string }): ComplianceReport {
   const entities = activeEntityCodes(db);
   return computeReport({
     period,

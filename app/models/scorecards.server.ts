@@ -15,7 +15,7 @@ import { addMonths, monthsBetween, periodRange } from "../utils/period";
 import { listEntities, listKpis, type Named } from "./kpis.server";
 import { figuresOf, submissionStates, submissionsOf } from "./entry.server";
 import { timeliness } from "../compliance/timeliness";
-import { cachedUntilChanged } from "./definitions-cache.server";
+import { cachedForFigures } from "./definitions-cache.server";
 import {
   activeEntityCodes,
   approved,
@@ -39,7 +39,7 @@ export function periodBounds(
   current: string,
 ): { first: string | null; last: string | null; settled: string | null } {
   // Every page asks; the answer changes only when the database does.
-  return cachedUntilChanged(db, `periodBounds:${current}`, () => readPeriodBounds(db, current));
+  return cachedForFigures(db, `periodBounds:${current}`, () => readPeriodBounds(db, current));
 }
 
 function readPeriodBounds(
@@ -75,6 +75,11 @@ export function statusReportFor(
   period: string,
   kpis: EngineKpi[] = engineKpis(db),
 ): ComplianceReport {
+  const key = `statusReport:${period}:${kpis.map((k) => k.code).join(",")}`;
+  return cachedForFigures(db, key, () => computeStatusReport(db, period, kpis));
+}
+
+function computeStatusReport(db: Db, period: string, kpis: EngineKpi[]): ComplianceReport {
   const entities = activeEntityCodes(db);
   const all = kpis.length === engineKpis(db).length;
   const figures = all
