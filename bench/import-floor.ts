@@ -1,8 +1,9 @@
 // The floor of `kpi import`: what loading the same CSV costs with nothing but SQLite doing work.
 // Reads the file, splits it (quotes honoured), derives a ratio's value from its numerator and
-// denominator, and inserts every row through one prepared statement in one transaction into a
-// plain copy of the figures table (same columns and indexes, WAL as the app; no foreign keys
-// enforced, no validation, no audit history, no existing rows to replace).
+// denominator, and runs the same two statements the import runs for each row (the figure and its
+// history row, as the contract's audit trail requires), each prepared once, in one transaction,
+// into plain copies of the figures and figure_history tables (same columns and indexes, WAL as
+// the app; no foreign keys enforced, no validation, no existing rows to replace).
 //
 // Usage: node --import tsx bench/import-floor.ts FILE.csv NEW.db SCHEMA_SOURCE.db
 import { readFileSync } from "node:fs";
@@ -17,7 +18,10 @@ if (!csvFile || !target || !schemaSource) {
 // The figures table exactly as the migrations made it, and the units a value is derived with.
 const source = new Database(schemaSource, { readonly: true });
 const ddl = source
-  .prepare(`SELECT sql FROM sqlite_master WHERE tbl_name = 'figures' AND sql IS NOT NULL ORDER BY type DESC`)
+  .prepare(
+    `SELECT sql FROM sqlite_master WHERE tbl_name IN ('figures', 'figure_history') AND type IN ('table', 'index') AND sql IS NOT NULL
+     ORDER BY type DESC, tbl_name DESC`,
+  )
   .all() as Array<{ sql: string }>;
 const percent = new Set(
   (source.prepare(`SELECT code FROM kpis WHERE unit = 'percent'`).all() as Array<{ code: string }>).map((r) => r.code),
@@ -62,6 +66,10 @@ const insert = db.prepare(
   `INSERT INTO figures (entity_code, kpi_code, period, value, numerator, denominator, comment, status, source, entered_by, entered_at, updated_by, updated_at)
    VALUES (?, ?, ?, ?, ?, ?, ?, 'approved', 'import', 'floor', ?, 'floor', ?)`,
 );
+const history = db.prepare(
+  `INSERT INTO figure_history (figure_id, action, old_value, old_numerator, old_denominator, old_status, new_value, new_numerator, new_denominator, new_status, comment, actor, at)
+   VALUES (?, 'import', NULL, NULL, NULL, NULL, ?, ?, ?, 'approved', ?, 'floor', ?)`,
+);
 const text = readFileSync(csvFile, "utf8").replace(/^\uFEFF/, "");
 let rows = 0;
 db.transaction(() => {
@@ -72,7 +80,8 @@ db.transaction(() => {
     const num = numerator === "" ? null : Number(numerator);
     const den = denominator === "" ? null : Number(denominator);
     const v = value !== "" ? Number(value) : (num! / den!) * (percent.has(kpi) ? 100 : 1);
-    insert.run(entity, kpi, period, v, num, den, comment || null, now, now);
+    const id = insert.run(entity, kpi, period, v, num, den, comment || null, now, now).lastInsertRowid;
+    history.run(id, v, num, den, comment || null, now);
     rows++;
   }
 })();

@@ -19,7 +19,7 @@ import {
 import { addMonths } from "../utils/period";
 import { loadFigureRules, writeFigure, type Figure, type ImportError } from "./figures.server";
 import { listEntities } from "./kpis.server";
-import { engineKpis } from "./report.server";
+import { engineKpis, selectRows } from "./report.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type { Figure };
@@ -432,18 +432,26 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 export function submissionStates(db: Db, period: string, dueDay: number, now: Date) {
-  const all = db
-    .select({
-      entity: s.figures.entityCode,
-      kpi: s.figures.kpiCode,
-      source: s.figures.source,
-      status: s.figures.status,
-      submittedAt: s.figures.submittedAt,
-      enteredAt: s.figures.enteredAt,
-    })
-    .from(s.figures)
-    .where(eq(s.figures.period, period))
-    .all();
+  const columns = {
+    entity: s.figures.entityCode,
+    kpi: s.figures.kpiCode,
+    source: s.figures.source,
+    status: s.figures.status,
+    submittedAt: s.figures.submittedAt,
+    enteredAt: s.figures.enteredAt,
+  };
+  const all = selectRows<{
+    entity: string;
+    kpi: string;
+    source: Figure["source"];
+    status: FigureStatus;
+    submittedAt: string | null;
+    enteredAt: string;
+  }>(
+    db,
+    db.select(columns).from(s.figures).where(eq(s.figures.period, period)),
+    Object.keys(columns),
+  );
   // Grouped once: filtering the month's figures and the catalogue for each entity grew with the
   // square of the entities.
   const reportedBy = groupBy(

@@ -186,13 +186,16 @@ export function overviewFor(
     const full = reportFor(db, period, { kpi: headline.code });
     headlineRow = full.rows.find((r) => r.kpi === headline.code && r.entity === null) ?? null;
     const from = chartStart(firstPeriod, period);
-    series = computeSeries({
-      kpi: headline,
-      entity: null,
-      figures: approvedFiguresBetween(db, headline.code, from, period),
-      from,
-      to: period,
-    }).map(({ period, actual, target }) => ({ period, actual, target }));
+    const kpi = headline;
+    series = cachedForFigures(db, `citySeries:${kpi.code}:${from}:${period}`, () =>
+      computeSeries({
+        kpi,
+        entity: null,
+        figures: approvedFiguresBetween(db, kpi.code, from, period),
+        from,
+        to: period,
+      }).map(({ period, actual, target }) => ({ period, actual, target })),
+    );
     if (headlineRow) forecast = forecastLine(headlineRow, period);
   }
 
@@ -334,22 +337,34 @@ export function kpiPageFor(
   if (!kpi) return null;
   const report = reportFor(db, period, { kpi: code });
   const from = chartStart(firstPeriod, period);
-  const figures = approvedFiguresBetween(db, code, from, period);
   const periods = periodRange(from, period);
+  // Every reporter's line, computed once per version of the figures; each reader then gets the
+  // lines they may see.
+  const all = cachedForFigures(db, `kpiSeries:${code}:${from}:${period}`, () => {
+    const reporters = listEntities(db)
+      .filter((e) => kpi.reporters.includes(e.code))
+      .map((e) => e.code);
+    const figures = approvedFiguresBetween(db, code, from, period);
+    const [city, ...series] = computeSeriesOf({
+      kpi,
+      entities: [null, ...reporters],
+      figures,
+      from,
+      to: period,
+    });
+    return {
+      city,
+      lines: new Map(reporters.map((entity, i) => [entity, series[i].map((p) => p.actual)])),
+    };
+  });
+  const city = all.city;
   const entities = listEntities(db).filter(
     (e) => kpi.reporters.includes(e.code) && visible(e.code),
   );
-  const [city, ...series] = computeSeriesOf({
-    kpi,
-    entities: [null, ...entities.map((e) => e.code)],
-    figures,
-    from,
-    to: period,
-  });
-  const lines = entities.map((e, i) => ({
+  const lines = entities.map((e) => ({
     key: e.code,
     label: e.code,
-    values: series[i].map((p) => p.actual),
+    values: all.lines.get(e.code) ?? [],
   }));
   return {
     period,
