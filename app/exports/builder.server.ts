@@ -1,17 +1,18 @@
 // The report builder: figures in long format (one row per entity, KPI and month, with status)
 // or compliance in wide format (entities × months), over any range of months. Rows are produced
-// a month at a time, so a download of the whole history streams instead of filling memory.
-import { and, eq, sql } from "drizzle-orm";
+// a chunk (a month or less) at a time, so a download of the whole history streams instead of
+// filling memory.
+import { and, eq, gte, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import { computeReport } from "../compliance/engine";
-import { STATUSES, type EngineFigure } from "../compliance/types";
+import { STATUSES, type EngineFigure, type EngineKpi } from "../compliance/types";
 import type { StrategyKind } from "../compliance/strategy-kinds";
 import type { Formatter } from "../i18n/format";
 import { listEntities, listKpis } from "../models/kpis.server";
 import { activeEntityCodes, approved, engineKpis } from "../models/report.server";
 import { monthsBetween, parsePeriod, periodRange, viewBounds } from "../utils/period";
-import { column, CSV_BOM, csvHeader, csvRow, type Cell, type Column } from "./tables";
+import { column, CSV_BOM, csvHeader, csvRowWriter, type Cell, type Column } from "./tables";
 
 export interface ReportSpec {
   from: string;
@@ -60,12 +61,12 @@ interface FigureWithComment extends EngineFigure {
 }
 
 /**
- * One month's approved figures with their comments, read once: the engine takes the figures, the
- * export the comments. Built with drizzle from the schema, run on the connection's own prepared
- * statement in raw mode (arrays): mapping 600,000 rows to objects through drizzle was a quarter
- * of a whole-history export.
+ * Approved figures of one month and a range of KPI codes, with their comments: read once, the
+ * engine taking the figures and the export the comments. Built with drizzle from the schema, run
+ * as one prepared statement reading arrays: mapping 600,000 rows to objects through drizzle was a
+ * quarter of a whole-history export.
  */
-function monthReader(db: Db): (period: string) => FigureWithComment[] {
+function figureReader(db: Db): (period: string, firstKpi: string, lastKpi: string) => FigureWithComment[] {
   const query = db
     .select({
       entity: s.figures.entityCode,
@@ -77,30 +78,25 @@ function monthReader(db: Db): (period: string) => FigureWithComment[] {
       comment: s.figures.comment,
     })
     .from(s.figures)
-    .where(and(eq(s.figures.period, sql.placeholder("period")), approved()))
+    .where(
+      and(
+        eq(s.figures.period, sql.placeholder("period")),
+        gte(s.figures.kpiCode, sql.placeholder("firstKpi")),
+        lte(s.figures.kpiCode, sql.placeholder("lastKpi")),
+        approved(),
+      ),
+    )
     .toSQL();
-  const statement = db.$client.prepare<[string], [string, string, string, number, number | null, number | null, string | null]>(query.sql).raw(true);
-  return (period) =>
-    statement.all(period).map(([entity, kpi, p, value, numerator, denominator, comment]) => ({ entity, kpi, period: p, value, numerator, denominator, comment }));
-}
-
-/**
- * The compliance engine's report for one month of the selection, from that month's figures only
- * (no trends: the export shows none). Each entity row depends on its own KPI, entity and figure
- * alone, so computing the selected entities and KPIs gives the rows and roll-ups the whole city's
- * report has for them.
- */
-function monthlyReports(db: Db, spec: ReportSpec) {
-  const { kpis, entities } = selection(db, spec);
-  const selected = new Set(entities.map((e) => e.code));
-  const entityCodes = activeEntityCodes(db).filter((code) => selected.has(code));
-  const read = monthReader(db);
-  return {
-    entities,
-    report(period: string) {
-      const figures = read(period);
-      return { figures, report: computeReport({ period, entities: entityCodes, kpis, figures }, { trends: false }) };
-    },
+  type Row = [string, string, string, number, number | null, number | null, string | null];
+  const statement = db.$client.prepare<[string, string, string], Row>(query.sql).raw(true);
+  return (period, firstKpi, lastKpi) => {
+    const rows = statement.all(period, firstKpi, lastKpi);
+    const out: FigureWithComment[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [entity, kpi, p, value, numerator, denominator, comment] = rows[i];
+      out[i] = { entity, kpi, period: p, value, numerator, denominator, comment };
+    }
+    return out;
   };
 }
 
@@ -130,71 +126,114 @@ export function reportColumns(db: Db, f: Formatter, spec: ReportSpec): Column[] 
   ];
 }
 
-/** The rows, a month at a time. Long: one per entity, KPI and month. Wide: one per entity. */
-export function* reportRows(db: Db, f: Formatter, spec: ReportSpec): Generator<Array<Record<string, Cell>>> {
-  const { entities, report } = monthlyReports(db, spec);
+/** Rows per chunk: about 100 KB of CSV, a few milliseconds of work between turns of the event loop. */
+const CHUNK_ROWS = 1000;
+
+const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+
+/**
+ * The rows in chunks of a month or less. Long: one row per entity, KPI and month, a chunk being
+ * a few KPIs of a month. Wide: one row per entity, all in the last chunk, after an empty chunk
+ * for each month computed (so a reader can give other work a turn between months).
+ *
+ * Each month's approved figures are read once, comments with them, and handed to the compliance
+ * engine (no trends: the export shows none). Its entity rows depend on their own KPI, entity
+ * and figure alone, so computing the selected entities, and in the long shape a few KPIs at a
+ * time (in the engine's own order, by code), gives exactly the rows of the city's whole report.
+ */
+export function* reportRows(
+  db: Db,
+  f: Formatter,
+  spec: ReportSpec,
+  { chunkRows = CHUNK_ROWS }: { chunkRows?: number } = {},
+): Generator<Array<Record<string, Cell>>> {
+  const { kpis, entities } = selection(db, spec);
+  const selected = new Set(entities.map((e) => e.code));
+  const entityCodes = activeEntityCodes(db).filter((code) => selected.has(code));
+  const read = figureReader(db);
   // Names and words looked up once per export, not once per row.
   const entityName = new Map(entities.map((e) => [e.code, f.name(e)]));
   const kpiName = new Map(listKpis(db).map((k) => [k.code, f.name(k)]));
   const statusLabel = new Map(STATUSES.map((status) => [status, f.t(`status.${status}`)]));
 
+  const sorted = [...kpis].sort(byCode);
   if (spec.shape === "wide") {
     const table = new Map<string, Record<string, Cell>>(entities.map((e) => [e.code, { code: e.code, entity: entityName.get(e.code)! }]));
     for (const period of periodRange(spec.from, spec.to)) {
-      const month = report(period).report;
-      const compliance = new Map(month.entities.map((c) => [c.code, c.compliance]));
+      const figures = sorted.length > 0 ? read(period, sorted[0].code, sorted.at(-1)!.code) : [];
+      const report = computeReport({ period, entities: entityCodes, kpis, figures }, { trends: false });
+      const compliance = new Map(report.entities.map((c) => [c.code, c.compliance]));
       for (const entity of entities) table.get(entity.code)![period] = compliance.get(entity.code) ?? null;
+      yield [];
     }
     yield [...table.values()];
     return;
   }
 
-  for (const period of periodRange(spec.from, spec.to)) {
-    const { figures, report: month } = report(period);
-    // Comments by entity and KPI, from the figures the engine was given.
-    const comments = new Map<string, string>();
-    for (const figure of figures) if (figure.comment) comments.set(`${figure.entity}|${figure.kpi}`, figure.comment);
-    const rows: Array<Record<string, Cell>> = [];
-    for (const r of month.rows) {
-      if (r.entity === null) continue;
-      rows.push({
-        period,
-        code: r.entity,
-        entity: entityName.get(r.entity) ?? r.entity,
-        kpi: r.kpi,
-        kpiName: kpiName.get(r.kpi) ?? r.kpi,
-        actual: r.actual,
-        numerator: r.explanation.figures.numerator,
-        denominator: r.explanation.figures.denominator,
-        target: r.target,
-        targetKind: r.targetKind,
-        achievement: r.achievement,
-        status: r.status,
-        statusLabel: statusLabel.get(r.status)!,
-        comment: comments.size > 0 ? (comments.get(`${r.entity}|${r.kpi}`) ?? null) : null,
-      });
+  // KPIs in groups of about chunkRows rows a month (more only when one KPI alone has more).
+  const groups: EngineKpi[][] = [];
+  let rowsInGroup = 0;
+  for (const kpi of sorted) {
+    const rows = kpi.reporters.filter((e) => selected.has(e)).length;
+    if (groups.length === 0 || (rowsInGroup > 0 && rowsInGroup + rows > chunkRows)) {
+      groups.push([]);
+      rowsInGroup = 0;
     }
-    yield rows;
+    groups.at(-1)!.push(kpi);
+    rowsInGroup += rows;
+  }
+
+  for (const period of periodRange(spec.from, spec.to)) {
+    for (const group of groups) {
+      // Only the group's figures: each chunk reads, computes and writes about chunkRows rows.
+      const figures = read(period, group[0].code, group.at(-1)!.code);
+      const comments = new Map<string, string>();
+      for (const figure of figures) if (figure.comment) comments.set(`${figure.entity}|${figure.kpi}`, figure.comment);
+      const report = computeReport({ period, entities: entityCodes, kpis: group, figures }, { trends: false });
+      const rows: Array<Record<string, Cell>> = [];
+      for (const r of report.rows) {
+        if (r.entity === null) continue;
+        rows.push({
+          period,
+          code: r.entity,
+          entity: entityName.get(r.entity) ?? r.entity,
+          kpi: r.kpi,
+          kpiName: kpiName.get(r.kpi) ?? r.kpi,
+          actual: r.actual,
+          numerator: r.explanation.figures.numerator,
+          denominator: r.explanation.figures.denominator,
+          target: r.target,
+          targetKind: r.targetKind,
+          achievement: r.achievement,
+          status: r.status,
+          statusLabel: statusLabel.get(r.status)!,
+          comment: comments.get(`${r.entity}|${r.kpi}`) ?? null,
+        });
+      }
+      yield rows;
+    }
   }
 }
-
-/** Rows per chunk of a download: about 100 KB of CSV, a few milliseconds of work between turns. */
-const CHUNK_ROWS = 1000;
 
 /** Gives every other request waiting on the event loop its turn before the next chunk. */
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * The report's rows in chunks of at most `CHUNK_ROWS`, a month computed only when the one before
- * has been used up, with a turn of the event loop before each chunk: a whole-history download
- * never holds the file, and other requests run while it streams.
+ * The report's rows chunk by chunk, each computed only when the one before has been taken, after a
+ * turn of the event loop: a whole-history download never holds the file, and other requests run
+ * while it streams.
  */
 export async function* reportChunks(db: Db, f: Formatter, spec: ReportSpec): AsyncGenerator<Array<Record<string, Cell>>> {
-  for (const month of reportRows(db, f, spec)) {
-    for (let start = 0; start < month.length; start += CHUNK_ROWS) {
+  const rows = reportRows(db, f, spec);
+  try {
+    for (;;) {
       await nextTurn();
-      yield month.length <= CHUNK_ROWS ? month : month.slice(start, start + CHUNK_ROWS);
+      const next = rows.next();
+      if (next.done) return;
+      yield next.value;
     }
+  } finally {
+    rows.return(undefined);
   }
 }
 
@@ -204,6 +243,7 @@ export async function* reportChunks(db: Db, f: Formatter, spec: ReportSpec): Asy
  */
 export function reportCsv(db: Db, f: Formatter, spec: ReportSpec): ReadableStream<Uint8Array> {
   const columns = reportColumns(db, f, spec);
+  const csvRow = csvRowWriter(columns);
   const chunks = reportChunks(db, f, spec);
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
@@ -211,11 +251,14 @@ export function reportCsv(db: Db, f: Formatter, spec: ReportSpec): ReadableStrea
       controller.enqueue(encoder.encode(CSV_BOM + csvHeader(columns)));
     },
     async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) return controller.close();
-      let text = "";
-      for (const row of next.value) text += csvRow(columns, row);
-      controller.enqueue(encoder.encode(text));
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) return controller.close();
+        if (next.value.length === 0) continue;
+        let text = "";
+        for (const row of next.value) text += csvRow(row);
+        return controller.enqueue(encoder.encode(text));
+      }
     },
     async cancel() {
       await chunks.return(undefined);

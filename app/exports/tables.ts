@@ -55,6 +55,36 @@ export function csvRow(columns: Column[], row: Record<string, Cell>): string {
   return columns.map((c) => csvCell(row[c.key] ?? null)).join(",") + "\r\n";
 }
 
+/**
+ * csvRow for many rows of the same columns, as a long export writes them: a text cell met before
+ * (a name, a code, a status word) is escaped once, not once per row.
+ */
+export function csvRowWriter(columns: Column[]): (row: Record<string, Cell>) => string {
+  const keys = columns.map((c) => c.key);
+  const escaped = new Map<string, string>();
+  return (row) => {
+    let line = "";
+    for (let i = 0; i < keys.length; i++) {
+      if (i > 0) line += ",";
+      const value = row[keys[i]] ?? null;
+      if (value === null) continue;
+      if (typeof value !== "string") {
+        // A number's text never holds a quote, comma or line break.
+        line += String(value);
+        continue;
+      }
+      let text = escaped.get(value);
+      if (text === undefined) {
+        text = csvCell(value);
+        // Comments are mostly one-offs: keep the memory bounded whatever the file holds.
+        if (escaped.size < 10_000) escaped.set(value, text);
+      }
+      line += text;
+    }
+    return line + "\r\n";
+  };
+}
+
 /** UTF-8 with a BOM (Excel shows Arabic), one header row, numbers unformatted and in full. */
 export function tableCsv(table: Table): string {
   return CSV_BOM + csvHeader(table.columns) + table.rows.map((r) => csvRow(table.columns, r)).join("");

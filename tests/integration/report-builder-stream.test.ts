@@ -157,6 +157,21 @@ describe("the report builder's download as a stream", () => {
     expect(turnsAtTheEnd).toBeGreaterThan(turnsBeforeLastMonth);
   });
 
+  it("gives the same rows in the same order however small the chunks", async () => {
+    const { getDatabase } = await import("../../db/index");
+    const { reportRows } = await import("../../app/exports/builder.server");
+    const { formatterFor, intlFor } = await import("../../app/i18n/format");
+    const db = getDatabase(process.env.DATABASE_PATH!);
+    const f = formatterFor(intlFor("en"));
+    const spec = { from: "2019-01", to: "2020-12", entities: [], kpis: [], scope: null, shape: "long" as const };
+    const whole = [...reportRows(db, f, spec)];
+    const small = [...reportRows(db, f, spec, { chunkRows: 40 })];
+    expect(whole).toHaveLength(24);
+    expect(small.length).toBeGreaterThan(24 * 5);
+    expect(Math.max(...small.map((chunk) => chunk.length))).toBeLessThanOrEqual(40);
+    expect(small.flat()).toEqual(whole.flat());
+  });
+
   it("stops computing when the reader goes away", async () => {
     state.computed.length = 0;
     const reader = (await get(wholeHistory)).body!.getReader();
