@@ -1,12 +1,12 @@
 // `npm start`: serves the production build on the embedded SQLite database.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { randomBytes } from "node:crypto";
 import compression from "compression";
 import express from "express";
 import { noStoreByDefault, requestGuards } from "./request-guards";
+import { remixHandler } from "./send-response";
 import { securityHeaders } from "./security-headers";
 import { EnvError, parseEnv } from "../app/utils/env.server";
 import { prepareDatabase } from "./prepare";
@@ -57,7 +57,7 @@ app.use(requestGuards({ uploadMaxBytes: env.UPLOAD_MAX_BYTES }));
 app.use(noStoreByDefault);
 app.all(
   "*",
-  createRequestHandler({
+  remixHandler({
     build,
     mode: process.env.NODE_ENV,
     getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.ip ?? null }),

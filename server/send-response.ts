@@ -1,0 +1,107 @@
+// Sends a Remix answer through Express, waiting for the client. @remix-run/express writes every
+// chunk as soon as Remix makes it, whatever the socket says, and flushes the compressor after
+// each one: a slow client of the long CSV export made the server hold the file in memory, and a
+// page of 1,300 small chunks was compressed 1,300 times. Here a full socket makes the response
+// wait ("drain"), and the compressor decides when to emit.
+import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from "express";
+import {
+  createReadableStreamFromReadable,
+  createRequestHandler,
+  type AppLoadContext,
+  type ServerBuild,
+} from "@remix-run/node";
+
+/**
+ * The Fetch request Remix reads, as @remix-run/express builds it (host and protocol as the
+ * "trust proxy" setting allows; aborted when the client goes before the answer is sent). Null for
+ * an address that is not one (a Host header no URL can hold).
+ */
+function remixRequest(req: ExpressRequest, res: ExpressResponse): globalThis.Request | null {
+  const port = (value: string | undefined) => {
+    const n = Number.parseInt(value?.split(":")[1] ?? "", 10);
+    return Number.isSafeInteger(n) ? n : null;
+  };
+  const hostPort = port(req.get("X-Forwarded-Host")) ?? port(req.get("Host"));
+  let url: URL;
+  try {
+    url = new URL(`${req.protocol}://${req.hostname}${hostPort ? `:${hostPort}` : ""}${req.originalUrl}`);
+  } catch {
+    return null;
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value) headers.set(name, value);
+  }
+  let controller: AbortController | null = new AbortController();
+  res.on("finish", () => (controller = null));
+  res.on("close", () => controller?.abort());
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(url.href, {
+    method: req.method,
+    headers,
+    signal: controller.signal,
+    ...(hasBody ? { body: createReadableStreamFromReadable(req), duplex: "half" } : {}),
+  } as RequestInit);
+}
+
+/** Resolves when the socket can take more, or the client has gone. */
+function drained(res: ExpressResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+export async function sendResponse(res: ExpressResponse, response: globalThis.Response): Promise<void> {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [name, value] of response.headers.entries()) res.append(name, value);
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      if (res.destroyed) {
+        // The client went away: stop producing (the export's stream stops its work on cancel).
+        await reader.cancel();
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await drained(res);
+    }
+    res.end();
+  } catch (error) {
+    res.destroy(error as Error);
+    throw error;
+  }
+}
+
+export function remixHandler(options: {
+  build: ServerBuild;
+  mode: string | undefined;
+  getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext;
+}) {
+  const handle = createRequestHandler(options.build, options.mode);
+  return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+    try {
+      const request = remixRequest(req, res);
+      if (!request) {
+        res.status(400).type("text").send("Bad request");
+        return;
+      }
+      const response = await handle(request, options.getLoadContext(req, res));
+      await sendResponse(res, response);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
