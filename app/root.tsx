@@ -1,5 +1,11 @@
 import arabicFont400 from "@fontsource/noto-sans-arabic/400.css?url";
 import arabicFont700 from "@fontsource/noto-sans-arabic/700.css?url";
+import latinFont400 from "@fontsource/noto-sans-arabic/latin-400.css?url";
+import latinFont700 from "@fontsource/noto-sans-arabic/latin-700.css?url";
+import arabicFace400 from "@fontsource/noto-sans-arabic/files/noto-sans-arabic-arabic-400-normal.woff2?url";
+import arabicFace700 from "@fontsource/noto-sans-arabic/files/noto-sans-arabic-arabic-700-normal.woff2?url";
+import latinFace400 from "@fontsource/noto-sans-arabic/files/noto-sans-arabic-latin-400-normal.woff2?url";
+import latinFace700 from "@fontsource/noto-sans-arabic/files/noto-sans-arabic-latin-700-normal.woff2?url";
 import { data, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import {
   Link,
@@ -33,10 +39,28 @@ import { TIME_ZONE } from "./utils/period";
 
 export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
-  { rel: "stylesheet", href: arabicFont400 },
-  { rel: "stylesheet", href: arabicFont700 },
   { rel: "stylesheet", href: styles },
 ];
+
+/**
+ * The typeface's faces a page in this language needs. An English page takes only the Latin
+ * faces: the one Arabic word on it (the language switch) and the status symbols are set in the
+ * next font of the stack, rather than fetching some 75 KB of Arabic, symbol and math subsets.
+ */
+const FONT_STYLESHEETS: Record<Locale, string[]> = {
+  en: [latinFont400, latinFont700],
+  ar: [arabicFont400, arabicFont700],
+};
+
+/**
+ * The faces of the page's own script, fetched alongside the stylesheet rather than after it: set
+ * first in the fallback font, which is wider, the header wrapped onto a second line and the whole
+ * page moved down when the face arrived (a layout shift of 0.15).
+ */
+const FONT_PRELOADS: Record<Locale, string[]> = {
+  en: [latinFace400, latinFace700],
+  ar: [arabicFace400, arabicFace700],
+};
 
 // The root loader runs for the sign-in page too, so it asks nothing of the visitor: each route
 // below checks who is asking, itself.
@@ -153,6 +177,12 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
+        {FONT_PRELOADS[locale].map((href) => (
+          <link key={href} rel="preload" href={href} as="font" type="font/woff2" crossOrigin="anonymous" />
+        ))}
+        {FONT_STYLESHEETS[locale].map((href) => (
+          <link key={href} rel="stylesheet" href={href} />
+        ))}
         <Links />
       </head>
       <body>

@@ -15,8 +15,23 @@ import {
 import type { Unit } from "../definitions/schema";
 import { useT } from "../i18n/use-t";
 import { useFormat } from "./format";
-import { lineStyle, type SeriesLine } from "./multi-series-chart";
+import type { SeriesLine } from "./multi-series-chart";
 import { CHART_COLOURS, useMonthShort } from "./trend-chart";
+
+/**
+ * Okabe–Ito without black, which the target takes. Seven colours against five dash patterns
+ * (coprime), so the first 35 lines each differ in colour and dash together, and no two
+ * neighbours are told apart by colour alone.
+ */
+const LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"];
+const LINE_DASHES = ["", "6 3", "2 3", "8 3 2 3", "12 4"];
+
+export function lineStyle(index: number) {
+  return {
+    stroke: LINE_COLOURS[index % LINE_COLOURS.length],
+    strokeDasharray: LINE_DASHES[index % LINE_DASHES.length] || undefined,
+  };
+}
 
 /**
  * A line chart of months: the grid, the month axis, the value axis, tooltip and legend that

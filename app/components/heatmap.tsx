@@ -25,7 +25,8 @@ export interface HeatmapCell {
 /** The key of an entity's cell for a KPI in `cells`. */
 export const cellKey = (entity: string, kpi: string) => `${entity}|${kpi}`;
 
-type CellMessage = "heatmap.cell" | "heatmap.cell.noTarget" | "heatmap.cell.noActual" | "heatmap.cell.empty";
+type CellMessage =
+  "heatmap.cell" | "heatmap.cell.noTarget" | "heatmap.cell.noActual" | "heatmap.cell.empty";
 
 type CellValues = Record<"kpi" | "actual" | "target" | "status", string>;
 

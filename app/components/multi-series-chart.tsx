@@ -15,21 +15,6 @@ export interface SeriesLine {
   values: Array<number | null>;
 }
 
-/**
- * Okabe–Ito without black, which the target takes. Seven colours against five dash patterns
- * (coprime), so the first 35 lines each differ in colour and dash together, and no two
- * neighbours are told apart by colour alone.
- */
-const LINE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"];
-const LINE_DASHES = ["", "6 3", "2 3", "8 3 2 3", "12 4"];
-
-export function lineStyle(index: number) {
-  return {
-    stroke: LINE_COLOURS[index % LINE_COLOURS.length],
-    strokeDasharray: LINE_DASHES[index % LINE_DASHES.length] || undefined,
-  };
-}
-
 /** Several entities' lines for one KPI against its target trajectory. */
 export function MultiSeriesChart({
   title,
@@ -71,9 +56,7 @@ export function MultiSeriesChart({
   return (
     <div className="chart">
       <ChartBox label={summary} height={height}>
-        {() => (
-          <MultiSeriesDrawing rows={rows} height={height} unit={unit} lines={lines} />
-        )}
+        {() => <MultiSeriesDrawing rows={rows} height={height} unit={unit} lines={lines} />}
       </ChartBox>
       <ChartDataDetails>
         <table className="data-table chart-table">

@@ -107,7 +107,10 @@ export function ChartDataDetails({ children }: { children: ReactNode }) {
   return (
     <details className="chart-data" ref={ref}>
       <summary>{t("chart.dataTable")}</summary>
-      <div className="table-scroll">{children}</div>
+      {/* Folded away: hydrated after the rest of the page, in slices (selective hydration). */}
+      <Suspense>
+        <div className="table-scroll">{children}</div>
+      </Suspense>
     </details>
   );
 }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { Suspense } from "react";
 import { requirePermission } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { explainRow } from "~/compliance/explain";
@@ -128,27 +129,34 @@ export default function Overview() {
 
       <section aria-labelledby="heatmap-title">
         <h2 id="heatmap-title">{t("overview.heatmap")}</h2>
-        <Heatmap
-          caption={t("overview.heatmapCaption", { month })}
-          entities={data.league}
-          kpis={data.heatmap.kpis}
-          cells={data.heatmap.cells}
-          entityHref={entityHref}
-        />
+        {/* A Suspense boundary around each large, static part of the page lets React hydrate it
+            after the rest, in slices that leave the main thread free (selective hydration),
+            instead of in one long task. Nothing inside suspends. */}
+        <Suspense>
+          <Heatmap
+            caption={t("overview.heatmapCaption", { month })}
+            entities={data.league}
+            kpis={data.heatmap.kpis}
+            cells={data.heatmap.cells}
+            entityHref={entityHref}
+          />
+        </Suspense>
       </section>
 
       <section aria-labelledby="strategy-title">
         <h2 id="strategy-title">{t("overview.strategy")}</h2>
-        <div className="strategy-grid">
-          {STRATEGY_KINDS.map((kind) => (
-            <ComplianceTable
-              key={kind}
-              caption={t(`col.${kind}`)}
-              items={data.strategy[kind]}
-              href={(code) => `/strategy/${kind}/${code}?period=${data.period}`}
-            />
-          ))}
-        </div>
+        <Suspense>
+          <div className="strategy-grid">
+            {STRATEGY_KINDS.map((kind) => (
+              <ComplianceTable
+                key={kind}
+                caption={t(`col.${kind}`)}
+                items={data.strategy[kind]}
+                href={(code) => `/strategy/${kind}/${code}?period=${data.period}`}
+              />
+            ))}
+          </div>
+        </Suspense>
       </section>
 
       <section aria-labelledby="changes-title">
@@ -156,6 +164,7 @@ export default function Overview() {
         {data.changes.length === 0 ? (
           <p className="empty-state">{t("overview.changesEmpty")}</p>
         ) : (
+          <Suspense>
           <div className="table-scroll">
             <table className="data-table">
               <caption className="visually-hidden">{t("overview.changesCaption")}</caption>
@@ -182,6 +191,7 @@ export default function Overview() {
               </tbody>
             </table>
           </div>
+          </Suspense>
         )}
       </section>
     </>

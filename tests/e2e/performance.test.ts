@@ -1,0 +1,173 @@
+// What a page costs the browser that opens it, asserted only where it is stable on a shared
+// machine: bytes on the wire, which scripts load, how many elements there are. No timings.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, newPage, screenshot, signIn } from "./browser";
+
+const baseURL = inject("baseURL");
+let browser: Browser;
+let cookies: Awaited<ReturnType<BrowserContext["cookies"]>>;
+
+const KB = 1024;
+/** Issue 11: the demo overview in at most 250 KB, compressed. */
+const OVERVIEW_BUDGET = 250 * KB;
+/**
+ * The demo overview had 2,750 elements with a five-element heatmap cell and the charts drawn;
+ * 2,170 with one cell, one hidden word. The bound leaves room for content, not for the old cell.
+ */
+const OVERVIEW_MAX_ELEMENTS = 2_500;
+
+beforeAll(async () => {
+  browser = await launch();
+  const { context, page } = await newPage(browser, "en-US");
+  await signIn(page, baseURL, "executive@example.com");
+  cookies = await context.cookies();
+  await context.close();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A signed-in page with an empty cache, so every transfer is counted. */
+async function freshPage(
+  locale: "en-US" | "ar-AE",
+): Promise<{ context: BrowserContext; page: Page }> {
+  const opened = await newPage(browser, locale);
+  await opened.context.addCookies(cookies);
+  return opened;
+}
+
+/** Opens `path`, waits for hydration and what loads after it; gives the HTML as sent. */
+async function openHydrated(page: Page, path: string): Promise<string> {
+  const response = await page.goto(`${baseURL}${path}`);
+  expect(response?.status(), path).toBe(200);
+  const html = await response!.text();
+  await page.locator("html[data-hydrated='true']").waitFor({ state: "attached" });
+  await page.waitForLoadState("load");
+  return html;
+}
+
+interface Transfer {
+  url: string;
+  kind: "document" | "script" | "style" | "font" | "other";
+  bytes: number;
+}
+
+/** Every request of the page so far, with its compressed size on the wire. */
+async function transfers(page: Page): Promise<Transfer[]> {
+  const entries = await page.evaluate(() =>
+    [
+      ...performance.getEntriesByType("navigation"),
+      ...performance.getEntriesByType("resource"),
+    ].map((e) => ({ url: e.name, bytes: (e as PerformanceResourceTiming).transferSize })),
+  );
+  return entries.map(({ url, bytes }, i) => {
+    const path = new URL(url).pathname;
+    const kind =
+      i === 0
+        ? "document"
+        : path.endsWith(".js")
+          ? "script"
+          : path.endsWith(".css")
+            ? "style"
+            : /\.woff2?$/.test(path)
+              ? "font"
+              : "other";
+    return { url: path, kind, bytes };
+  });
+}
+
+/** The scripts among `urls` that are recharts: told by what they hold, not by their names. */
+async function rechartsScripts(page: Page, urls: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const url of urls) {
+    const source = await (await page.request.get(`${baseURL}${url}`)).text();
+    if (source.includes("recharts-responsive-container")) found.push(url);
+  }
+  return found;
+}
+
+const sum = (items: Transfer[]) => items.reduce((total, t) => total + t.bytes, 0);
+
+describe("what the overview costs a browser", () => {
+  it("sends the page, its scripts and styles in at most 250 KB compressed, recharts only after hydration", async () => {
+    const { context, page } = await freshPage("en-US");
+    const html = await openHydrated(page, "/");
+    // The charts still appear once their code has come.
+    await page.locator(".chart-box svg.recharts-surface").first().waitFor();
+
+    const sent = await transfers(page);
+    const scripts = sent.filter((t) => t.kind === "script");
+    // Every transfer was counted: an empty cache, the same origin.
+    for (const t of sent.filter((t) => t.kind !== "other"))
+      expect(t.bytes, t.url).toBeGreaterThan(0);
+    const recharts = await rechartsScripts(
+      page,
+      scripts.map((s) => s.url),
+    );
+    expect(recharts).toHaveLength(1);
+
+    // The chart's code is fetched once the page is interactive, never as part of the page:
+    // neither a module the page preloads nor one its route imports.
+    const preloaded = [
+      ...html.matchAll(/<(?:link rel="modulepreload" href|script[^>]* src)="([^"]+)"/g),
+    ].map((m) => m[1]);
+    expect(preloaded.length).toBeGreaterThan(3);
+    expect(preloaded).not.toContain(recharts[0]);
+
+    const beforeCharts = sent.filter(
+      (t) => ["document", "style", "script"].includes(t.kind) && !recharts.includes(t.url),
+    );
+    expect(sum(beforeCharts), JSON.stringify(beforeCharts)).toBeLessThanOrEqual(OVERVIEW_BUDGET);
+    // All of it but recharts (fonts, the route manifest, the icon too) also stays within it.
+    const rechartsBytes = sum(sent.filter((t) => recharts.includes(t.url)));
+    expect(sum(sent)).toBeLessThanOrEqual(OVERVIEW_BUDGET + rechartsBytes);
+    // An English page fetches no Arabic letters.
+    expect(sent.filter((t) => t.kind === "font" && !t.url.includes("-latin-"))).toEqual([]);
+    await context.close();
+  });
+
+  for (const path of ["/kpis", "/figures", "/entities/RTA"]) {
+    it(`loads no recharts on ${path}, a page without charts`, async () => {
+      const { context, page } = await freshPage("en-US");
+      // Every script asked for, finished or not: a chart would ask for its code as soon as the
+      // page had hydrated.
+      const requested = new Set<string>();
+      page.on("request", (request) => {
+        const { pathname } = new URL(request.url());
+        if (pathname.endsWith(".js")) requested.add(pathname);
+      });
+      await openHydrated(page, path);
+      expect(requested.size).toBeGreaterThan(3);
+      expect(await rechartsScripts(page, [...requested])).toEqual([]);
+      await context.close();
+    });
+  }
+
+  for (const locale of ["en-US", "ar-AE"] as const) {
+    it(`keeps the overview's elements bounded, one element and a word per heatmap cell (${locale})`, async () => {
+      const { context, page } = await freshPage(locale);
+      await openHydrated(page, "/");
+      await page.locator(".chart-box svg.recharts-surface").first().waitFor();
+      const counts = await page.evaluate(() => {
+        const heatmap = document.querySelector("table.heatmap")!;
+        return {
+          elements: document.getElementsByTagName("*").length,
+          cells: heatmap.querySelectorAll("td").length,
+          inCells: heatmap.querySelectorAll("td *").length,
+          symbols: heatmap.querySelectorAll("td[data-symbol]").length,
+        };
+      });
+      expect(counts.cells).toBeGreaterThanOrEqual(200);
+      expect(counts.symbols).toBeGreaterThan(0);
+      // One hidden status word (or "not reported") inside each cell, nothing else.
+      expect(counts.inCells).toBe(counts.cells);
+      expect(counts.elements).toBeLessThanOrEqual(OVERVIEW_MAX_ELEMENTS);
+      // Right to left still right: the page's direction, and the chart drawn left to right.
+      expect(await page.getAttribute("html", "dir")).toBe(locale === "ar-AE" ? "rtl" : "ltr");
+      expect(await page.getAttribute(".chart-canvas", "dir")).toBe("ltr");
+      await screenshot(page, `performance-overview-${locale.slice(0, 2)}`);
+      await context.close();
+    });
+  }
+});
