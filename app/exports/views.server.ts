@@ -38,6 +38,14 @@ export function overviewExport(db: Db, f: Formatter, period: string, first: stri
   const kpis = listKpis(db);
   const entityName = new Map(listEntities(db).map((e) => [e.code, f.name(e)]));
   const kpiName = new Map(kpis.map((k) => [k.code, f.name(k)]));
+  // A status's word, looked up once per status rather than once per cell of the heatmap (a
+  // message lookup costs tens of microseconds; the heatmap has entities × KPIs cells).
+  const statusLabels = new Map<string, string>();
+  const statusLabel = (status: string) => {
+    let label = statusLabels.get(status);
+    if (label === undefined) statusLabels.set(status, (label = f.t(`status.${status}` as Parameters<Formatter["t"]>[0])));
+    return label;
+  };
   const entities: Table = {
     name: "entities",
     title: f.t("overview.league"),
@@ -83,7 +91,7 @@ export function overviewExport(db: Db, f: Formatter, period: string, first: stri
         actual: cell.actual,
         target: cell.target,
         status: cell.status,
-        statusLabel: f.t(`status.${cell.status}`),
+        statusLabel: statusLabel(cell.status),
       };
     }),
   };

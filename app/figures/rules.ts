@@ -85,7 +85,7 @@ export function hasControlCharacters(text: string): boolean {
 }
 
 const ARABIC_INDIC = /[\u0660-\u0669\u06F0-\u06F9]/g;
-const NOT_ASCII = /[^\u0000-\u007F]/;
+const NOT_ASCII = /[^\x20-\x7E\t\n\r]/;
 
 /** Turns Arabic-Indic digits (and ٫ as the decimal separator) into ASCII. */
 export function normaliseDigits(text: string): string {

@@ -1,6 +1,6 @@
 // Writing monthly figures: the rules from the database, the CSV import (all or nothing) and the
 // one function that stores figures and appends their history.
-import { and, eq, inArray, isNull, TransactionRollbackError } from "drizzle-orm";
+import { inArray, isNull, TransactionRollbackError } from "drizzle-orm";
 import type { Database as SqliteConnection } from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import type { Db } from "../../db/index";

@@ -1,10 +1,10 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { STRATEGY_KINDS, type StrategyKind } from "~/compliance/strategy-kinds";
 import { tableCsv } from "~/exports/tables";
 import { entityExport, kpiExport, overviewExport, strategyExport, type ExportView } from "~/exports/views.server";
-import { tablesXlsx, XLSX_TYPE } from "~/exports/xlsx.server";
+import { tablesXlsxStream, XLSX_TYPE } from "~/exports/xlsx.server";
 import { formatterFor, intlFor } from "~/i18n/format";
 import { resolveLocale } from "~/i18n/locale.server";
 import { databaseFacts } from "~/models/kpis.server";
@@ -57,7 +57,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (format === "csv") {
     return new Response(tableCsv(exported.tables[0]), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
   }
-  const workbook = await tablesXlsx(
+  // Streamed a row at a time: the workbook is never held whole in the server's memory.
+  const workbook = tablesXlsxStream(
     exported.tables,
     {
       title: exported.title,
@@ -69,5 +70,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     },
     f,
   );
-  return new Response(new Uint8Array(workbook), { headers: { ...headers, "Content-Type": XLSX_TYPE } });
+  return new Response(createReadableStreamFromReadable(workbook), { headers: { ...headers, "Content-Type": XLSX_TYPE } });
 }
