@@ -1,6 +1,6 @@
 // Writing monthly figures: the rules from the database, the CSV import (all or nothing) and the
 // one function that stores figures and appends their history.
-import { inArray, isNull, TransactionRollbackError } from "drizzle-orm";
+import { isNull, TransactionRollbackError } from "drizzle-orm";
 import type { Database as SqliteConnection } from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import type { Db } from "../../db/index";
@@ -70,6 +70,12 @@ function prepareFigureStatements(tx: Tx) {
   // drizzle keeps the better-sqlite3 connection on the transaction's session.
   const client = (tx as unknown as { session: { client: SqliteConnection } }).session.client;
   return {
+    // The columns writeFigure reads of a figure it replaces, named as the schema names them.
+    find: client.prepare(
+      `SELECT id, version, value, numerator, denominator, status, submitted_at AS submittedAt,
+         submitted_by AS submittedBy, review_comment AS reviewComment
+       FROM figures WHERE entity_code = ? AND kpi_code = ? AND period = ?`,
+    ),
     insert: client.prepare(
       `INSERT INTO figures (entity_code, kpi_code, period, value, numerator, denominator, comment, status, source,
          entered_by, entered_at, updated_by, updated_at, submitted_at, submitted_by, review_comment)
@@ -89,6 +95,20 @@ function prepareFigureStatements(tx: Tx) {
 }
 
 type FigureStatements = ReturnType<typeof prepareFigureStatements>;
+
+/** What writeFigure needs of the figure it replaces. */
+type StoredFigure = Pick<
+  Figure,
+  | "id"
+  | "version"
+  | "value"
+  | "numerator"
+  | "denominator"
+  | "status"
+  | "submittedAt"
+  | "submittedBy"
+  | "reviewComment"
+>;
 const statementsByTransaction = new WeakMap<Tx, FigureStatements>();
 
 function figureStatements(tx: Tx): FigureStatements {
@@ -108,7 +128,7 @@ function figureStatements(tx: Tx): FigureStatements {
 export function writeFigure(
   tx: Tx,
   f: CheckedFigure,
-  existing: Figure | undefined,
+  existing: StoredFigure | undefined,
   options: SaveOptions & {
     /** Columns set as well, e.g. the submission's time and author. */
     extra?: Partial<Pick<Figure, "submittedAt" | "submittedBy" | "reviewComment">>;
@@ -184,24 +204,11 @@ export function writeFigure(
  * caller's transaction, so that a batch lands whole or not at all.
  */
 export function saveFigures(tx: Tx, figures: CheckedFigure[], options: SaveOptions): void {
-  // The figures already stored for the file's months, read once: one query, not one per row.
-  const periods = [...new Set(figures.map((f) => f.period))];
-  const stored = new Map<string, Figure>();
-  const key = (f: { entity: string; kpi: string; period: string }) =>
-    `${f.entity}|${f.kpi}|${f.period}`;
-  for (let i = 0; i < periods.length; i += 500) {
-    for (const figure of tx
-      .select()
-      .from(s.figures)
-      .where(inArray(s.figures.period, periods.slice(i, i + 500)))
-      .all()) {
-      stored.set(
-        key({ entity: figure.entityCode, kpi: figure.kpiCode, period: figure.period }),
-        figure,
-      );
-    }
+  const { find } = figureStatements(tx);
+  for (const f of figures) {
+    const existing = find.get(f.entity, f.kpi, f.period) as StoredFigure | undefined;
+    writeFigure(tx, f, existing, options);
   }
-  for (const f of figures) writeFigure(tx, f, stored.get(key(f)), options);
 }
 
 /** What is wrong with a file or a row as a whole, as opposed to one of its fields. */
@@ -300,26 +307,47 @@ function splitSimpleLine(line: string): string[] | null {
  */
 function simpleRecords(text: string): Iterable<CsvRecord> | null {
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const lines = text.slice(start).split("\n");
+  // Lines are found as they are read, not split into an array of 600,000 strings up front.
+  function* lines(): Generator<{ text: string; line: number }> {
+    let at = start;
+    for (let line = 1; at <= text.length; line++) {
+      const end = text.indexOf("\n", at);
+      const stop = end === -1 ? text.length : end;
+      yield { text: text.slice(at, stop), line };
+      at = stop + 1;
+    }
+  }
   // Only lines with quotes can fail to split: find out before the first record is read.
-  for (const line of lines) if (line.includes('"') && splitSimpleLine(line) === null) return null;
+  for (const { text: line } of lines())
+    if (line.includes('"') && splitSimpleLine(line) === null) return null;
   return {
     *[Symbol.iterator]() {
-      for (let n = 0; n < lines.length; n++) {
-        if (lines[n] !== "") yield { record: splitSimpleLine(lines[n])!, line: n + 1 };
-      }
+      for (const { text: line, line: n } of lines())
+        if (line !== "") yield { record: splitSimpleLine(line)!, line: n };
     },
   };
 }
 
-function parseWithCsvParse(text: string): { records: CsvRecord[] } | { error: { line: number; message: string } } {
+function parseWithCsvParse(
+  text: string,
+): { records: CsvRecord[] } | { error: { line: number; message: string } } {
   type Parsed = { record: string[]; info: { lines: number } };
   let parsed: Parsed[];
   try {
-    parsed = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as Parsed[];
+    parsed = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }) as unknown as Parsed[];
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
-    return { error: { line, message: `the file is not readable CSV: ${(error as Error).message.split(":")[0]}` } };
+    return {
+      error: {
+        line,
+        message: `the file is not readable CSV: ${(error as Error).message.split(":")[0]}`,
+      },
+    };
   }
   // A row is reported by the line it starts on: its last line less the line breaks inside its
   // (quoted) fields.
@@ -348,7 +376,10 @@ export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: Impor
  * file that is not such a CSV gives one batch of errors and no rows. What an import of 600,000
  * rows holds in memory at once is one batch, not the file's every row.
  */
-export function* figureCsvBatches(text: string, size: number): Generator<{ rows: ParsedRow[]; errors: ImportError[] }> {
+export function* figureCsvBatches(
+  text: string,
+  size: number,
+): Generator<{ rows: ParsedRow[]; errors: ImportError[] }> {
   const fail = (
     line: number,
     message: string,
@@ -358,7 +389,8 @@ export function* figureCsvBatches(text: string, size: number): Generator<{ rows:
     rows: [],
     errors: [{ line, message, problems: [], code, params }],
   });
-  const normalised = text.replace(/\r\n?/g, "\n");
+  // Most files have no carriage returns: no second copy of a large file for them.
+  const normalised = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
   let records: Iterable<CsvRecord> | null = simpleRecords(normalised);
   // Anything the simple reader does not handle (a quoted line break, a stray quote) goes to
   // csv-parse, which also says exactly what is wrong with a malformed file.
