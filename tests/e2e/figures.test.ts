@@ -27,6 +27,8 @@ function lastMonth(): Map<string, number> {
 }
 
 async function fillMonth(page: Page, last: Map<string, number>) {
+  // The address changes as the navigation commits; the form is drawn just after it.
+  await page.locator("fieldset.kpi-entry").first().waitFor();
   for (const fieldset of await page.locator("fieldset.kpi-entry").all()) {
     const kpi = (await fieldset.getAttribute("data-kpi"))!;
     const value = last.get(kpi) ?? 1;
