@@ -2,7 +2,7 @@
 // chunk as soon as Remix makes it, whatever the socket says, and flushes the compressor after
 // each one: a slow client of the long CSV export made the server hold the file in memory, and a
 // page of 1,300 small chunks was compressed 1,300 times. Here a full socket makes the response
-// wait ("drain"), and the compressor decides when to emit.
+// wait ("drain"), and the compressor is flushed at most five times a second.
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from "express";
 import {
   createReadableStreamFromReadable,
@@ -45,18 +45,7 @@ function remixRequest(req: ExpressRequest, res: ExpressResponse): globalThis.Req
   } as RequestInit);
 }
 
-/** Resolves when the socket can take more, or the client has gone. */
-function drained(res: ExpressResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
-}
+const FLUSH_EVERY_MS = 200;
 
 export async function sendResponse(res: ExpressResponse, response: globalThis.Response): Promise<void> {
   res.statusMessage = response.statusText;
@@ -67,6 +56,16 @@ export async function sendResponse(res: ExpressResponse, response: globalThis.Re
     return;
   }
   const reader = response.body.getReader();
+  // The compressor (compression middleware) emits when its buffer fills, which for a CSV that
+  // compresses tenfold can take a megabyte: flush the first chunk at once and then at most a few
+  // times a second, so the first byte leaves at once and a long download keeps moving.
+  const flush = (res as ExpressResponse & { flush?: () => void }).flush?.bind(res);
+  // One listener each for the whole answer (the compressor hands "drain" to its own stream, and
+  // cannot take a listener back off).
+  let wake: (() => void) | null = null;
+  res.on("drain", () => wake?.());
+  res.on("close", () => wake?.());
+  let flushedAt = 0;
   try {
     for (;;) {
       if (res.destroyed) {
@@ -76,7 +75,13 @@ export async function sendResponse(res: ExpressResponse, response: globalThis.Re
       }
       const { done, value } = await reader.read();
       if (done) break;
-      if (!res.write(value)) await drained(res);
+      const full = !res.write(value);
+      if (flush && performance.now() - flushedAt > FLUSH_EVERY_MS) {
+        flush();
+        flushedAt = performance.now();
+      }
+      if (full && !res.destroyed) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
     }
     res.end();
   } catch (error) {
