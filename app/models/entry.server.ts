@@ -20,6 +20,7 @@ import { addMonths } from "../utils/period";
 import { loadFigureRules, writeFigure, type Figure, type ImportError } from "./figures.server";
 import { listEntities } from "./kpis.server";
 import { engineKpis, selectRows } from "./report.server";
+import { cachedForFigures } from "./definitions-cache.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type { Figure };
@@ -431,7 +432,18 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
+/**
+ * Each entity's figures of a month by state, and whether it reported on time. Kept per version of
+ * the figures and per minute: the month's figures are read once, not on every page view.
+ */
 export function submissionStates(db: Db, period: string, dueDay: number, now: Date) {
+  const minute = Math.floor(now.getTime() / 60_000);
+  return cachedForFigures(db, `submissionStates:${period}:${dueDay}:${minute}`, () =>
+    readSubmissionStates(db, period, dueDay, now),
+  );
+}
+
+function readSubmissionStates(db: Db, period: string, dueDay: number, now: Date) {
   const columns = {
     entity: s.figures.entityCode,
     kpi: s.figures.kpiCode,

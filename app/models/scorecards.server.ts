@@ -204,11 +204,19 @@ export function overviewFor(
   const states = new Map(
     submissionStates(db, period, round.dueDay, round.now).map((s) => [s.code, s.timeliness]),
   );
+  // Grouped once: filtering 5,000 rows for each of 100 entities was a quarter of the loader.
+  const rowsOf = new Map<string, ReportRow[]>();
+  for (const row of entityRows) {
+    const group = rowsOf.get(row.entity!);
+    if (group) group.push(row);
+    else rowsOf.set(row.entity!, [row]);
+  }
+  const complianceOf = new Map(report.entities.map((e) => [e.code, e]));
   const league = listEntities(db)
     .filter((entity) => visible(entity.code))
     .map((entity) => {
-      const compliance = report.entities.find((e) => e.code === entity.code);
-      const rows = entityRows.filter((r) => r.entity === entity.code);
+      const compliance = complianceOf.get(entity.code);
+      const rows = rowsOf.get(entity.code) ?? [];
       return {
         ...entity,
         compliance: compliance ?? null,
