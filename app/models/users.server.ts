@@ -83,19 +83,14 @@ export interface Throttle {
 }
 
 /**
- * Recent failures for an account and for an address. A successful sign-in clears the account's
- * count; an address's count (many accounts tried from one place) does not.
+ * Recent failures for an account and for an address, in the window. A successful sign-in does
+ * not clear them: attempts sent together are claimed before any is checked, and a success among
+ * them would otherwise open the way for five more guesses, and five more after the next.
  */
 export function loginThrottle(db: Db, email: string, ip: string | null, now: Date): Throttle {
   const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MINUTES * 60_000).toISOString();
   const address = normaliseEmail(email);
-  const lastSuccess =
-    db
-      .select({ at: max(s.authEvents.at) })
-      .from(s.authEvents)
-      .where(and(eq(s.authEvents.email, address), eq(s.authEvents.kind, "sign-in")))
-      .get()?.at ?? "";
-  const since = lastSuccess > windowStart ? lastSuccess : windowStart;
+  const since = windowStart;
   const accountFailures = db
     .select({ at: s.authEvents.at })
     .from(s.authEvents)
