@@ -10,7 +10,7 @@ import { STATUSES, type EngineFigure, type EngineKpi } from "../compliance/types
 import type { StrategyKind } from "../compliance/strategy-kinds";
 import type { Formatter } from "../i18n/format";
 import { listEntities, listKpis } from "../models/kpis.server";
-import { activeEntityCodes, approved, engineKpis } from "../models/report.server";
+import { activeEntityCodes, approved, engineKpis, figureColumns } from "../models/report.server";
 import { monthsBetween, parsePeriod, periodRange, viewBounds } from "../utils/period";
 import { column, CSV_BOM, csvHeader, csvRowWriter, type Cell, type Column } from "./tables";
 
@@ -68,15 +68,7 @@ interface FigureWithComment extends EngineFigure {
  */
 function figureReader(db: Db): (period: string, firstKpi: string, lastKpi: string) => FigureWithComment[] {
   const query = db
-    .select({
-      entity: s.figures.entityCode,
-      kpi: s.figures.kpiCode,
-      period: s.figures.period,
-      value: s.figures.value,
-      numerator: s.figures.numerator,
-      denominator: s.figures.denominator,
-      comment: s.figures.comment,
-    })
+    .select({ ...figureColumns, comment: s.figures.comment })
     .from(s.figures)
     .where(
       and(

@@ -57,7 +57,8 @@ function readEngineKpis(db: Db, entities: string[]): EngineKpi[] {
  */
 export const approved = () => sql`${s.figures.status} = 'approved'`;
 
-const figureColumns = {
+/** The columns the engine reads of a figure, in the order they are selected. */
+export const figureColumns = {
   entity: s.figures.entityCode,
   kpi: s.figures.kpiCode,
   period: s.figures.period,
