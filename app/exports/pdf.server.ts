@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { STRATEGY_KINDS } from "~/compliance/strategy-kinds";
+import { CHROMIUM_FLAGS } from "./chromium-flags";
 import { PrintQueue, type PrintQueueOptions } from "./pdf-queue.server";
 
 export function chromiumPath(): string | null {
@@ -69,15 +70,7 @@ export function printMayLoad(url: string, origin: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // The shared browser
 
-const LAUNCH_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+const LAUNCH_ARGS = CHROMIUM_FLAGS;
 
 /** A browser left idle this long is closed: it holds about 150 MB for nothing. */
 const IDLE_CLOSE_MS = 60_000;
