@@ -1,5 +1,5 @@
 // Accounts, the sign-in trail and the lock-out rules read from it.
-import { and, desc, eq, gt, isNull, max, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, max, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { AuthEvent, Role } from "../../db/schema";
@@ -86,17 +86,24 @@ export interface Throttle {
  * Recent failures for an account and for an address, in the window. A successful sign-in does
  * not clear them: attempts sent together are claimed before any is checked, and a success among
  * them would otherwise open the way for five more guesses, and five more after the next.
+ *
+ * For an account, once a wrong password has been tried in the window, a sign-in after it counts
+ * as an attempt too: otherwise a burst that contains the right password frees a slot the moment
+ * that one is settled, and a sixth guess gets through. Sign-ins with no failure before them in
+ * the window (someone on three devices) never count.
  */
 export function loginThrottle(db: Db, email: string, ip: string | null, now: Date): Throttle {
   const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MINUTES * 60_000).toISOString();
   const address = normaliseEmail(email);
   const since = windowStart;
-  const accountFailures = db
-    .select({ at: s.authEvents.at })
+  const accountEvents = db
+    .select({ at: s.authEvents.at, kind: s.authEvents.kind })
     .from(s.authEvents)
-    .where(and(eq(s.authEvents.email, address), eq(s.authEvents.kind, "failure"), gt(s.authEvents.at, since)))
-    .orderBy(s.authEvents.at)
+    .where(and(eq(s.authEvents.email, address), inArray(s.authEvents.kind, ["failure", "sign-in"]), gt(s.authEvents.at, since)))
+    .orderBy(s.authEvents.at, s.authEvents.id)
     .all();
+  const firstFailure = accountEvents.findIndex((e) => e.kind === "failure");
+  const accountFailures = firstFailure < 0 ? [] : accountEvents.slice(firstFailure);
   const addressFailures = ip
     ? db
         .select({ at: s.authEvents.at })

@@ -22,7 +22,7 @@ import { createSession, sessionUser } from "~/auth/session.server";
 import { loadDefinitions } from "~/definitions/load.server";
 import { importFiguresCsv } from "~/models/figures.server";
 import { syncDefinitions } from "~/models/sync.server";
-import { createUser, setUserPassword } from "~/models/users.server";
+import { claimLoginAttempt, createUser, setUserPassword, settleLoginAttempt } from "~/models/users.server";
 import { loader as overviewLoader } from "~/routes/_index";
 import { loader as entityLoader } from "~/routes/entities.$code";
 import { action as figuresAction, loader as figuresLoader } from "~/routes/figures.$entity.$period";
@@ -277,5 +277,32 @@ describe("after an administrator's reset, the next sign-in asks for a new passwo
     expect(await verifyPassword("my-own-long-password", stored.passwordHash)).toBe(true);
     expect((await get(overviewLoader as RouteFunction, "/?period=2021-01", {}, cookie)).status).toBe(200);
     expect(sessionUser(db(), new Request("http://localhost/", { headers: { Cookie: `sid=${elsewhere}` } }), new Date())).toBeNull();
+  });
+});
+
+describe("the sign-in throttle counts a success that follows wrong passwords", () => {
+  it("four wrong passwords, the right one settled, then a sixth attempt is locked; five sign-ins alone are not", () => {
+    const now = new Date("2026-06-01T10:00:00Z");
+    const later = (s: number) => new Date(now.getTime() + s * 1000);
+    const email = "burst@hardening.example";
+    for (let i = 0; i < 4; i++) {
+      const attempt = claimLoginAttempt(db(), email, null, later(i));
+      expect(attempt.locked).toBe(false);
+      if (!attempt.locked) settleLoginAttempt(db(), attempt.attemptId, { signedIn: false, userId: null });
+    }
+    const right = claimLoginAttempt(db(), email, null, later(4));
+    expect(right.locked).toBe(false);
+    if (!right.locked) settleLoginAttempt(db(), right.attemptId, { signedIn: true, userId: null });
+    const sixth = claimLoginAttempt(db(), email, null, later(5));
+    expect(sixth.locked).toBe(true);
+    // Locked until the first wrong password leaves the 15-minute window.
+    expect(sixth.throttle.retryAfterSeconds).toBe(15 * 60 - 5);
+
+    const devices = "devices@hardening.example";
+    for (let i = 0; i < 6; i++) {
+      const attempt = claimLoginAttempt(db(), devices, null, later(i));
+      expect(attempt.locked, `sign-in ${i + 1}`).toBe(false);
+      if (!attempt.locked) settleLoginAttempt(db(), attempt.attemptId, { signedIn: true, userId: null });
+    }
   });
 });
