@@ -1,6 +1,7 @@
 // Formatting that follows a locale, its pinned numbering system and Dubai's time zone. A plain
 // function of an IntlShape, so pages (through useFormat), the engine's explanations and exports
 // format numbers the same way.
+import { IntlMessageFormat } from "intl-messageformat";
 import { createIntl, type IntlShape } from "react-intl";
 import type { Unit } from "../definitions/schema";
 import { TIME_ZONE } from "../utils/period";
@@ -16,67 +17,118 @@ export function intlFor(locale: Locale): IntlShape {
   return createIntl({ locale: intlLocale(locale), messages: messagesFor(locale), timeZone: TIME_ZONE });
 }
 
-export type Formatter = ReturnType<typeof formatterFor>;
+export type Formatter = ReturnType<typeof makeFormatter>;
 
-export function formatterFor(intl: IntlShape) {
+/** Per catalogue (the app has one per language; a test may bring its own) and locale. */
+const formatters = new WeakMap<object, Map<Locale, Formatter>>();
+
+/**
+ * The formatter for an IntlShape's locale and messages, made once for the life of the process:
+ * react-intl looks its Intl objects up per call through a memoiser that JSON-serialises the
+ * arguments, which was half the time of an entity page; here every message and number format is
+ * made once.
+ */
+export function formatterFor(intl: IntlShape): Formatter {
   const locale: Locale = intl.locale.startsWith("ar") ? "ar" : "en";
-  const t = (id: MessageId, values?: Record<string, string | number | Date>) =>
-    intl.formatMessage({ id }, values) as string;
+  const catalogue = intl.messages as Record<string, string>;
+  let byLocale = formatters.get(catalogue);
+  if (byLocale === undefined) {
+    byLocale = new Map();
+    formatters.set(catalogue, byLocale);
+  }
+  let formatter = byLocale.get(locale);
+  if (formatter === undefined) {
+    formatter = makeFormatter(locale, catalogue);
+    byLocale.set(locale, formatter);
+  }
+  return formatter;
+}
+
+type Values = Record<string, string | number | Date>;
+
+function makeFormatter(locale: Locale, catalogue: Record<string, string>) {
+  const tag = intlLocale(locale);
+  const compiled = new Map<MessageId, IntlMessageFormat>();
+  const plain = new Map<MessageId, string>();
+  /** The message for an id; a message without values is formatted once and kept. */
+  const t = (id: MessageId, values?: Values): string => {
+    if (values === undefined) {
+      const known = plain.get(id);
+      if (known !== undefined) return known;
+    }
+    let message = compiled.get(id);
+    if (message === undefined) {
+      message = new IntlMessageFormat(catalogue[id] ?? id, tag, undefined, { ignoreTag: true });
+      compiled.set(id, message);
+    }
+    const text = String(message.format(values));
+    if (values === undefined) plain.set(id, text);
+    return text;
+  };
+
+  const numberFormats = new Map<string, Intl.NumberFormat>();
+  /** A number format made once per option set; `key` names the options at the call site. */
+  const numberFormat = (key: string, options: Intl.NumberFormatOptions) => {
+    let format = numberFormats.get(key);
+    if (format === undefined) {
+      format = new Intl.NumberFormat(tag, options);
+      numberFormats.set(key, format);
+    }
+    return format;
+  };
+  const monthFormat = new Intl.DateTimeFormat(tag, { year: "numeric", month: "long", timeZone: TIME_ZONE });
+  const dayFormat = new Intl.DateTimeFormat(tag, { year: "numeric", month: "long", day: "numeric", timeZone: TIME_ZONE });
+  const momentFormat = new Intl.DateTimeFormat(tag, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: TIME_ZONE,
+  });
+  const listFormat = new Intl.ListFormat(tag, { type: "conjunction" });
 
   const name = (item: Bilingual) => (locale === "ar" ? item.nameAr : item.nameEn);
 
   /** "December 2018" for 2018-12. */
-  const period = (p: string) =>
-    intl.formatDate(new Date(Date.UTC(Number(p.slice(0, 4)), Number(p.slice(5, 7)) - 1, 15)), {
-      year: "numeric",
-      month: "long",
-      timeZone: TIME_ZONE,
-    });
+  const period = (p: string) => monthFormat.format(new Date(Date.UTC(Number(p.slice(0, 4)), Number(p.slice(5, 7)) - 1, 15)));
 
-  const date = (iso: string) =>
-    intl.formatDate(new Date(iso), { year: "numeric", month: "long", day: "numeric", timeZone: TIME_ZONE });
+  const date = (iso: string) => dayFormat.format(new Date(iso));
 
   /** "24 November 2026, 14:05" in Dubai time. */
-  const dateTime = (iso: string) =>
-    intl.formatDate(new Date(iso), {
-      year: "numeric",
-      month: "short",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      timeZone: TIME_ZONE,
-    });
+  const dateTime = (iso: string) => momentFormat.format(new Date(iso));
+
+  const number = (v: number, maximumFractionDigits = 2) =>
+    numberFormat(`n${maximumFractionDigits}`, { maximumFractionDigits }).format(v);
+
+  /** A share such as an achievement or a band: 0.875 → 87.5%. */
+  const share = (v: number) => numberFormat("percent", { style: "percent", maximumFractionDigits: 1 }).format(v);
 
   /** A KPI value as a reader expects it for its unit: 80%, 640, 5.2 days, Yes. */
   const value = (unit: Unit, v: number | null) => {
     if (v === null) return t("value.none");
     switch (unit) {
       case "percent":
-        return intl.formatNumber(v / 100, { style: "percent", maximumFractionDigits: 1 });
+        return share(v / 100);
       case "count":
-        return intl.formatNumber(v, { maximumFractionDigits: 0 });
+        return number(v, 0);
       case "currency":
-        return intl.formatNumber(v, { style: "currency", currency: "AED", maximumFractionDigits: 0 });
+        return numberFormat("aed", { style: "currency", currency: "AED", maximumFractionDigits: 0 }).format(v);
       case "days":
         return t("value.days", { value: Math.round(v * 10) / 10 });
       case "yes-no":
         // A yes-no KPI summed over entities is a count of them on the city row.
-        return v === 1 ? t("value.yes") : v === 0 ? t("value.no") : intl.formatNumber(v, { maximumFractionDigits: 2 });
+        return v === 1 ? t("value.yes") : v === 0 ? t("value.no") : number(v, 2);
       default:
-        return intl.formatNumber(v, { maximumFractionDigits: 2 });
+        return number(v, 2);
     }
   };
 
-  /** A share such as an achievement or a band: 0.875 → 87.5%. */
-  const share = (v: number) => intl.formatNumber(v, { style: "percent", maximumFractionDigits: 1 });
-
   /** "A, B and C" with the language's own separators. */
-  const list = (items: string[]) => intl.formatList(items, { type: "conjunction" }) as string;
-
-  const number = (v: number, maximumFractionDigits = 2) => intl.formatNumber(v, { maximumFractionDigits });
+  const list = (items: string[]) => listFormat.format(items);
 
   /** A change with its sign: +1.2, −0.4. */
-  const signed = (v: number) => intl.formatNumber(v, { signDisplay: "exceptZero", maximumFractionDigits: 1 });
+  const signed = (v: number) => numberFormat("signed", { signDisplay: "exceptZero", maximumFractionDigits: 1 }).format(v);
 
   return { locale, t, name, period, date, dateTime, value, share, list, number, signed };
 }
