@@ -5,7 +5,9 @@ import type { Unit } from "../definitions/schema";
 import type { Bilingual, Formatter } from "../i18n/format";
 import type { MessageId } from "../i18n/messages";
 import { useFormat } from "./format";
-import { STATUS_SYMBOL } from "./status";
+import type { HeatmapRows, HeatmapTuple } from "../compliance/heatmap";
+
+export { cellKey, heatmapRows, type HeatmapCell, type HeatmapRows } from "../compliance/heatmap";
 
 export interface HeatmapEntity extends Bilingual {
   code: string;
@@ -15,15 +17,6 @@ export interface HeatmapKpi extends Bilingual {
   code: string;
   unit: Unit;
 }
-
-export interface HeatmapCell {
-  status: Status;
-  actual: number | null;
-  target: number | null;
-}
-
-/** The key of an entity's cell for a KPI in `cells`. */
-export const cellKey = (entity: string, kpi: string) => `${entity}|${kpi}`;
 
 type CellMessage =
   "heatmap.cell" | "heatmap.cell.noTarget" | "heatmap.cell.noActual" | "heatmap.cell.empty";
@@ -124,21 +117,22 @@ function valueFormatter(f: Formatter, locale: string) {
  * colour; the figures behind a cell show on hover and on keyboard focus, and are its
  * accessible name. A missing cell means the entity does not report that KPI.
  *
- * At a hundred entities and fifty KPIs this is thousands of cells, so each is one `<td>` and one
- * visually hidden word: the symbol (`data-symbol`) and the hover and focus tooltip (the cell's
- * title) are drawn by CSS, and every word and number format is made once per render.
+ * At a hundred entities and fifty KPIs this is thousands of cells, so each is one empty `<td>`
+ * named by its sentence: the symbol (from the status class, as STATUS_SYMBOL) and the hover and
+ * focus tooltip (the cell's label) are drawn by CSS, and every word and number format is made
+ * once per render.
  */
 export function Heatmap({
   caption,
   entities,
   kpis,
-  cells,
+  rows,
   entityHref,
 }: {
   caption: string;
   entities: HeatmapEntity[];
   kpis: HeatmapKpi[];
-  cells: Record<string, HeatmapCell>;
+  rows: HeatmapRows;
   entityHref?: (code: string) => string | null;
 }) {
   const f = useFormat();
@@ -151,16 +145,16 @@ export function Heatmap({
   const value = valueFormatter(f, useIntl().locale);
   const kpiNames = kpis.map((kpi) => f.name(kpi));
 
-  const describe = (kpiName: string, unit: Unit, cell: HeatmapCell) => {
+  const describe = (kpiName: string, unit: Unit, [status, actual, target]: HeatmapTuple) => {
     const values = {
       kpi: kpiName,
-      actual: value(unit, cell.actual),
-      target: value(unit, cell.target),
-      status: statusWord[cell.status],
+      actual: value(unit, actual),
+      target: value(unit, target),
+      status: statusWord[status],
     };
-    if (cell.actual !== null && cell.target !== null) return sentence("heatmap.cell", values);
-    if (cell.actual !== null) return sentence("heatmap.cell.noTarget", values);
-    if (cell.target !== null) return sentence("heatmap.cell.noActual", values);
+    if (actual !== null && target !== null) return sentence("heatmap.cell", values);
+    if (actual !== null) return sentence("heatmap.cell.noTarget", values);
+    if (target !== null) return sentence("heatmap.cell.noActual", values);
     return sentence("heatmap.cell.empty", values);
   };
 
@@ -189,26 +183,15 @@ export function Heatmap({
                   {href === null ? f.name(entity) : <Link to={href}>{f.name(entity)}</Link>}
                 </th>
                 {kpis.map((kpi, k) => {
-                  const cell = cells[cellKey(entity.code, kpi.code)];
-                  if (cell === undefined) {
+                  const cell = rows[entity.code]?.[k];
+                  if (!cell) {
                     return (
-                      <td key={kpi.code} className="heatmap-cell heatmap-not-reported">
-                        <span className="visually-hidden">{notReported}</span>
-                      </td>
+                      <td key={kpi.code} className="heatmap-cell heatmap-not-reported" aria-label={notReported} />
                     );
                   }
                   const text = describe(kpiNames[k], kpi.unit, cell);
                   return (
-                    <td
-                      key={kpi.code}
-                      className={`heatmap-cell heatmap-${cell.status}`}
-                      data-symbol={STATUS_SYMBOL[cell.status]}
-                      tabIndex={0}
-                      aria-label={text}
-                      title={text}
-                    >
-                      <span className="visually-hidden">{statusWord[cell.status]}</span>
-                    </td>
+                    <td key={kpi.code} className={`heatmap-cell heatmap-${cell[0]}`} tabIndex={0} aria-label={text} />
                   );
                 })}
               </tr>

@@ -31,7 +31,7 @@ export function cachedForDefinitions<T>(db: Db, key: string, compute: () => T): 
   return cache.values.get(key) as T;
 }
 
-const FIGURES_CACHE_SIZE = 16;
+const FIGURES_CACHE_SIZE = 32;
 const figureCaches = new WeakMap<Db, Map<string, unknown>>();
 const versionStatements = new WeakMap<Db, { get: () => unknown }>();
 

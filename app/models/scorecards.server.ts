@@ -16,6 +16,7 @@ import { listEntities, listKpis, type Named } from "./kpis.server";
 import { figuresOf, submissionStates, submissionsOf } from "./entry.server";
 import { timeliness } from "../compliance/timeliness";
 import { cachedForFigures } from "./definitions-cache.server";
+import { cellKey, heatmapRows, type HeatmapCell } from "../compliance/heatmap";
 import {
   activeEntityCodes,
   approved,
@@ -165,6 +166,11 @@ export interface RoundOptions {
 
 const DEFAULT_ROUND: RoundOptions = { dueDay: 10, now: new Date(0) };
 
+/**
+ * The city overview of a month as `visible` lets its reader see it. Kept per version of the
+ * figures, per minute (the league's timeliness moves with the clock) and per set of visible
+ * entities: at a hundred entities building it was a sixth of the page's time.
+ */
 export function overviewFor(
   db: Db,
   period: string,
@@ -172,6 +178,15 @@ export function overviewFor(
   round: RoundOptions = DEFAULT_ROUND,
   visible: EntityFilter = EVERY_ENTITY,
 ) {
+  const seen = listEntities(db)
+    .filter((e) => visible(e.code))
+    .map((e) => e.code);
+  const minute = Math.floor(round.now.getTime() / 60_000);
+  const key = `overview:${period}:${firstPeriod}:${round.dueDay}:${minute}:${seen.join(",")}`;
+  return cachedForFigures(db, key, () => computeOverview(db, period, firstPeriod, round, visible));
+}
+
+function computeOverview(db: Db, period: string, firstPeriod: string, round: RoundOptions, visible: EntityFilter) {
   const kpis = engineKpis(db);
   const catalogue = listKpis(db);
   const report = statusReportFor(db, period);
@@ -253,6 +268,10 @@ export function overviewFor(
     ]),
   ) as Record<StrategyKind, Array<Named & { compliance: ReturnType<typeof rollUp> | null }>>;
 
+  const heatmapKpis = catalogue.map(({ code, nameEn, nameAr, unit }) => ({ code, nameEn, nameAr, unit }));
+  const cells: Record<string, HeatmapCell> = Object.fromEntries(
+    shownRows.map((r) => [cellKey(r.entity!, r.kpi), { status: r.status, actual: r.actual, target: r.target }]),
+  );
   return {
     period,
     hasFigures: entityRows.some((r) => r.actual !== null),
@@ -265,15 +284,7 @@ export function overviewFor(
         }
       : null,
     league,
-    heatmap: {
-      kpis: catalogue.map(({ code, nameEn, nameAr, unit }) => ({ code, nameEn, nameAr, unit })),
-      cells: Object.fromEntries(
-        shownRows.map((r) => [
-          `${r.entity}|${r.kpi}`,
-          { status: r.status, actual: r.actual, target: r.target },
-        ]),
-      ),
-    },
+    heatmap: { kpis: heatmapKpis, cells, rows: heatmapRows(league, heatmapKpis, cells) },
     strategy,
     changes,
     kpiNames: Object.fromEntries(

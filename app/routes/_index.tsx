@@ -30,7 +30,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const visible = (entity: string) => can(user, "entity:read", entity);
   const overview = overviewFor(db(), period, first, { dueDay: env().FIGURES_DUE_DAY, now: new Date() }, visible);
   const openable = overview.league.map((e) => e.code);
-  return { ...overview, first, last, openable, printedAt: new Date().toISOString() };
+  // The page draws the heatmap from its rows; the keyed cells are for the exports.
+  const { kpis, rows } = overview.heatmap;
+  return { ...overview, heatmap: { kpis, rows }, first, last, openable, printedAt: new Date().toISOString() };
 }
 
 export default function Overview() {
@@ -137,7 +139,7 @@ export default function Overview() {
             caption={t("overview.heatmapCaption", { month })}
             entities={data.league}
             kpis={data.heatmap.kpis}
-            cells={data.heatmap.cells}
+            rows={data.heatmap.rows}
             entityHref={entityHref}
           />
         </Suspense>

@@ -334,8 +334,8 @@ describe("what a focal point reads of other entities: nothing, on pages, exports
     return { status: 200, text: JSON.stringify(result) };
   }
 
-  /** Any trace of another entity's figures: a report row, a chart line or a heatmap cell. (Names are not figures.) */
-  const otherEntity = /"(entity|key)":"(DM|DEWA)"|"(DM|DEWA)\|/;
+  /** Any trace of another entity's figures: a report row, a chart line, a heatmap cell or row. (Names are not figures.) */
+  const otherEntity = /"(entity|key)":"(DM|DEWA)"|"(DM|DEWA)\||"(DM|DEWA)":\[/;
 
   const pages: Array<[string, string, Record<string, string>]> = [
     ["_index.tsx", `/?period=${PERIOD}`, {}],
@@ -356,11 +356,12 @@ describe("what a focal point reads of other entities: nothing, on pages, exports
   it("the overview shows a focal point their own entity's league row and heatmap cells", async () => {
     const focal = JSON.parse((await pageData("focal", "_index.tsx", `/?period=${PERIOD}`)).text) as {
       league: Array<{ code: string }>;
-      heatmap: { cells: Record<string, unknown> };
+      heatmap: { kpis: Array<{ code: string }>; rows: Record<string, Array<[string, number | null, number | null] | null>> };
     };
     expect(focal.league.map((e) => e.code)).toEqual(["RTA"]);
-    expect(Object.keys(focal.heatmap.cells).every((key) => key.startsWith("RTA|"))).toBe(true);
-    expect(Object.keys(focal.heatmap.cells)).toContain("RTA|SMART_ADOPTION");
+    expect(Object.keys(focal.heatmap.rows)).toEqual(["RTA"]);
+    const adoption = focal.heatmap.kpis.findIndex((k) => k.code === "SMART_ADOPTION");
+    expect(focal.heatmap.rows.RTA[adoption]).toEqual([expect.any(String), expect.any(Number), expect.any(Number)]);
   });
 
   it("the read API applies the same rule to a focal point's token", async () => {
