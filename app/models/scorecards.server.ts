@@ -293,12 +293,20 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
   };
 }
 
+/** An entity's scorecard for a month, kept per version of the figures and per minute (its timeliness). */
 export function entityScorecardFor(
   db: Db,
   entityCode: string,
   period: string,
   round: RoundOptions = DEFAULT_ROUND,
 ) {
+  const minute = Math.floor(round.now.getTime() / 60_000);
+  return cachedForFigures(db, `entityScorecard:${entityCode}:${period}:${round.dueDay}:${minute}`, () =>
+    computeEntityScorecard(db, entityCode, period, round),
+  );
+}
+
+function computeEntityScorecard(db: Db, entityCode: string, period: string, round: RoundOptions) {
   const entity = listEntities(db).find((e) => e.code === entityCode);
   if (!entity) return null;
   const catalogue = listKpis(db);
