@@ -118,8 +118,12 @@ export function reportColumns(db: Db, f: Formatter, spec: ReportSpec): Column[] 
   ];
 }
 
-/** Rows per chunk: about 100 KB of CSV, a few milliseconds of work between turns of the event loop. */
-const CHUNK_ROWS = 1000;
+/**
+ * Rows per chunk: about 25 KB of CSV, a few milliseconds of work between turns of the event loop.
+ * At 1,000 a page asked for during a whole-history download waited 350 ms behind the chunks; at
+ * 250 it waits 160 ms, and the download takes 5% longer.
+ */
+const CHUNK_ROWS = 250;
 
 const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
