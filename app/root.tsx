@@ -35,7 +35,7 @@ import { databaseFacts } from "./models/kpis.server";
 import { useNonce } from "./utils/nonce";
 import styles from "./styles/app.css?url";
 import { db } from "./utils/db.server";
-import { TIME_ZONE } from "./utils/period";
+import { TIME_ZONE } from "./figures/month";
 
 export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },

@@ -4,7 +4,7 @@ import type { Db } from "../db/index";
 import { periodsRead } from "../app/compliance/engine";
 import { citySeriesFor, reportFor, scorecardFor } from "../app/models/report.server";
 import { entityScorecardFor, overviewFor } from "../app/models/scorecards.server";
-import { addMonths } from "../app/utils/period";
+import { addMonths } from "../app/figures/month";
 import { reportRows, type ReportSpec } from "../app/exports/builder.server";
 import { csvHeader, csvRow } from "../app/exports/tables";
 import { formatterFor, intlFor } from "../app/i18n/format";

@@ -3,7 +3,7 @@
 // The floor is what no implementation can beat on this machine; the ratio says how much the app
 // spends on top of it (engine, React rendering, serialisation, HTTP).
 import type Database from "better-sqlite3";
-import { addMonths, periodRange } from "../app/utils/period";
+import { addMonths, periodRange } from "../app/figures/month";
 import { BENCH_PERIOD } from "./synthetic";
 
 /** Who asks: the admin's browser session, or the admin's personal access token. */

@@ -5,7 +5,7 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
-import { periodRange } from "../app/utils/period";
+import { periodRange } from "../app/figures/month";
 
 export interface Scale {
   entities: number;

@@ -15,7 +15,7 @@ import { importFiguresCsv } from "../app/models/figures.server";
 import { activeEntityCodes, reportFor } from "../app/models/report.server";
 import { syncDefinitions, type Changes } from "../app/models/sync.server";
 import { parseEnv } from "../app/utils/env.server";
-import { periodOf } from "../app/utils/period";
+import { periodOf } from "../app/figures/month";
 
 export interface Io {
   out: (line: string) => void;

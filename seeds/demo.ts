@@ -11,7 +11,7 @@ import { formatDefinitionError } from "../app/definitions/validate";
 import { checkFigure, describeProblem, type CheckedFigure } from "../app/figures/rules";
 import { loadFigureRules, saveFigures } from "../app/models/figures.server";
 import { syncDefinitions } from "../app/models/sync.server";
-import { addMonths, periodOf } from "../app/utils/period";
+import { addMonths, periodOf } from "../app/figures/month";
 import { generateDemoFigures } from "./generate";
 
 const text = (n: number | null | undefined) =>

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { loadDefinitions } from "../app/definitions/load.server";
 import type { DefinitionSet } from "../app/definitions/schema";
 import type { FigureInput } from "../app/figures/input";
-import { generateDemoFigures, monthsBetween } from "./generate";
+import { periodRange } from "../app/figures/month";
+import { generateDemoFigures } from "./generate";
 
 function load(): DefinitionSet {
   const result = loadDefinitions(path.resolve("kpi-definitions"));
@@ -86,7 +87,7 @@ describe("generateDemoFigures: the Smart Dubai story", () => {
 
   it("keeps RTA, DEWA and Dubai Police above 90% from June 2016 on, rising toward 95% by the end of 2019", () => {
     for (const code of BIG_THREE) {
-      for (const period of monthsBetween("2016-06", "2020-12")) {
+      for (const period of periodRange("2016-06", "2020-12")) {
         expect(
           percent(one(figures, "SMART_ADOPTION", code, period)),
           `${code} ${period}`,
@@ -197,7 +198,7 @@ describe("generateDemoFigures: shape", () => {
   });
 
   it("has one figure per reporter, KPI and month from 2014-01 to 2020-12, and nothing else", () => {
-    const months = monthsBetween("2014-01", "2020-12");
+    const months = periodRange("2014-01", "2020-12");
     expect(months).toHaveLength(84);
     const allCodes = definitions.entities.map((e) => e.code);
     let expected = 0;

@@ -13,6 +13,7 @@
 import type { DefinitionSet, KpiDefinition } from "../app/definitions/schema";
 import { PERIOD_PATTERN } from "../app/definitions/schema";
 import type { FigureInput } from "../app/figures/input";
+import { monthIndex, periodFromIndex, periodRange } from "../app/figures/month";
 
 export const DEFAULT_SEED = 292015; // Law No. 29 of 2015
 export const DEFAULT_FROM = "2014-01";
@@ -26,30 +27,8 @@ export interface GenerateOptions {
   to?: string;
 }
 
-// ---------------------------------------------------------------------------------------
-// Months
-
 function assertPeriod(period: string): void {
   if (!PERIOD_PATTERN.test(period)) throw new Error(`expected a month as YYYY-MM, got "${period}"`);
-}
-
-/** Months since year 0, so that month arithmetic is plain subtraction. */
-export function monthIndex(period: string): number {
-  assertPeriod(period);
-  return Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1;
-}
-
-export function periodOfIndex(index: number): string {
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}`;
-}
-
-/** Every month from `from` to `to`, both included; empty when `from` is after `to`. */
-export function monthsBetween(from: string, to: string): string[] {
-  const months: string[] = [];
-  for (let i = monthIndex(from), end = monthIndex(to); i <= end; i++) months.push(periodOfIndex(i));
-  return months;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -172,8 +151,8 @@ function fallbackProfile(seed: number, entity: string): EntityProfile {
   return {
     volume: Math.round(20_000 + 180_000 * d("volume")),
     adoption: [start, start + 22, start + 47, start + 53],
-    meter: periodOfIndex(monthIndex("2015-01") + Math.floor(30 * d("meter"))),
-    gin: periodOfIndex(monthIndex("2014-01") + Math.floor(36 * d("gin"))),
+    meter: periodFromIndex(monthIndex("2015-01") + Math.floor(30 * d("meter"))),
+    gin: periodFromIndex(monthIndex("2014-01") + Math.floor(36 * d("gin"))),
   };
 }
 
@@ -401,7 +380,7 @@ const SERIES: Readonly<Record<string, (ctx: Context) => Figure>> = {
   // steadily; counts never go down.
   OPEN_DATASETS: (ctx) => {
     const { seed, entity, profile, period } = ctx;
-    const start = periodOfIndex(
+    const start = periodFromIndex(
       monthIndex("2016-01") + Math.floor(18 * draw(seed, "data-start", entity)),
     );
     const by2019 = Math.round(5 + 10 * maturity(profile) + 10 * draw(seed, "data-2019", entity));
@@ -441,7 +420,7 @@ function genericSeries(ctx: Context): Figure {
   const progress = clamp((monthIndex(period) - monthIndex("2014-01")) / 84, 0, 1);
   switch (kpi.unit) {
     case "yes-no": {
-      const from = periodOfIndex(monthIndex("2014-06") + Math.floor(48 * d("switch")));
+      const from = periodFromIndex(monthIndex("2014-06") + Math.floor(48 * d("switch")));
       return { value: period >= from ? 1 : 0 };
     }
     case "count":
@@ -472,7 +451,11 @@ export function generateDemoFigures(
   options: GenerateOptions = {},
 ): FigureInput[] {
   const seed = options.seed ?? DEFAULT_SEED;
-  const months = monthsBetween(options.from ?? DEFAULT_FROM, options.to ?? DEFAULT_TO);
+  const from = options.from ?? DEFAULT_FROM;
+  const to = options.to ?? DEFAULT_TO;
+  assertPeriod(from);
+  assertPeriod(to);
+  const months = from <= to ? periodRange(from, to) : [];
   const allEntities = definitions.entities.map((e) => e.code);
   const figures: FigureInput[] = [];
   for (const kpi of definitions.kpis) {

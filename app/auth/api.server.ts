@@ -2,11 +2,11 @@
 // never a session cookie (a script has none, and a cookie would make every API call a
 // cross-site request forgery target). Every API answer is JSON, errors included: a script
 // reading it should never have to parse an HTML error page.
-import { parsePeriod, viewBounds } from "../utils/period";
+import { parsePeriod, viewBounds } from "../figures/month";
 import { userForToken, type TokenOwner } from "../models/tokens.server";
 import { db } from "../utils/db.server";
 
-const JSON_HEADERS = {
+export const JSON_HEADERS = {
   "Content-Type": "application/json; charset=utf-8",
   // Answers depend on the token and change as figures are approved: no cache may keep them.
   "Cache-Control": "no-store",

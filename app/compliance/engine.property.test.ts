@@ -1,7 +1,7 @@
 // Property tests for the compliance engine, from the compliance contract §4.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { periodRange } from "../utils/period";
+import { periodRange } from "../figures/month";
 import { computeReport } from "./engine";
 import type {
   Compliance,

@@ -2,7 +2,7 @@
 // every row is computed), not from the implementation. Every expected number is worked out by
 // hand in the comment above its assertion.
 import { describe, expect, it } from "vitest";
-import { periodRange } from "../utils/period";
+import { periodRange } from "../figures/month";
 import { computeReport, computeSeries } from "./engine";
 import type {
   Compliance,

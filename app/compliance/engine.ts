@@ -1,6 +1,6 @@
 // The compliance engine (contract §4): one computation behind every page, export and command.
 // Pure: definitions, figures and a period in; rows, roll-ups, trends and forecasts out.
-import { addMonths, monthIndex, periodFromIndex } from "../utils/period";
+import { addMonths, monthIndex, periodFromIndex } from "../figures/month";
 import { coveringTargets, targetInForce, type TargetInForce } from "./targets";
 import type {
   Compliance,

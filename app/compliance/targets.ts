@@ -1,5 +1,5 @@
 // Which target applies to a row, and what it asks for in a given month (contract §4, steps 2–3).
-import { monthsBetween } from "../utils/period";
+import { monthsBetween } from "../figures/month";
 
 export interface Target {
   value: number;

@@ -1,5 +1,5 @@
 // Whether an entity reported a month on time (contract-adjacent: the engine's own rule, pure).
-import { addMonths } from "../utils/period";
+import { dueMoment } from "../figures/month";
 
 export type Timeliness = "on-time" | "late" | "missing" | "not-due";
 
@@ -10,23 +10,12 @@ export interface Submission {
 }
 
 /**
- * The moment figures for `period` are due: the end of day `dueDay` of the next month, Dubai
- * time (UTC+4, no daylight saving), as an ISO instant.
- */
-export function dueInstant(period: string, dueDay: number): string {
-  const next = addMonths(period, 1);
-  const day = String(dueDay).padStart(2, "0");
-  // 23:59:59.999 in Dubai is 19:59:59.999 UTC.
-  return new Date(`${next}-${day}T19:59:59.999Z`).toISOString();
-}
-
-/**
  * An entity's timeliness for a month over the KPIs it reports: `on-time` when every one arrived
  * by the due moment, `late` when every one arrived but some after it, `missing` when any has not
  * arrived and the due moment has passed, `not-due` before then.
  */
 export function timeliness(submissions: Submission[], period: string, dueDay: number, now: string): Timeliness {
-  const due = dueInstant(period, dueDay);
+  const due = dueMoment(period, dueDay);
   if (submissions.some((s) => s.at === null)) return now > due ? "missing" : "not-due";
   if (submissions.length === 0) return "not-due";
   return submissions.every((s) => (s.at as string) <= due) ? "on-time" : "late";

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { STATUSES, type Status } from "~/compliance/types";
 import { intlLocale, messagesFor, type Locale } from "~/i18n/locale";
-import { TIME_ZONE } from "~/utils/period";
+import { TIME_ZONE } from "~/figures/month";
 import { Heatmap, heatmapRows, type HeatmapCell } from "./heatmap";
 import { STATUS_SYMBOL } from "./status";
 

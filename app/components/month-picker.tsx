@@ -1,5 +1,5 @@
 import { Form, Link, useLocation } from "@remix-run/react";
-import { addMonths } from "../utils/period";
+import { addMonths } from "../figures/month";
 import { useFormat } from "./format";
 
 /** Chooses the month a page shows; the month lives in the address, so a link shows the same view. */

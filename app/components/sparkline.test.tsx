@@ -5,7 +5,7 @@ import { renderToString } from "react-dom/server";
 import { IntlProvider } from "react-intl";
 import { describe, expect, it } from "vitest";
 import { intlLocale, messagesFor, type Locale } from "~/i18n/locale";
-import { TIME_ZONE } from "~/utils/period";
+import { TIME_ZONE } from "~/figures/month";
 import { Sparkline } from "./sparkline";
 
 const LRM = "\u200e";

@@ -7,7 +7,7 @@ import { renderToString } from "react-dom/server";
 import { IntlProvider } from "react-intl";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { intlLocale, messagesFor, type Locale } from "~/i18n/locale";
-import { TIME_ZONE } from "~/utils/period";
+import { TIME_ZONE } from "~/figures/month";
 import { TrendChart } from "./trend-chart";
 
 const LRM = "\u200e";

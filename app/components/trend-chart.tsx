@@ -1,7 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, type ReactNode } from "react";
-import { useIntl } from "react-intl";
 import type { Unit } from "../definitions/schema";
-import { TIME_ZONE } from "../utils/period";
 import { useT } from "../i18n/use-t";
 import { ClientOnly } from "./client-only";
 import { useFormat } from "./format";
@@ -33,16 +31,7 @@ export const CHART_COLOURS = {
 
 /** "Dec 18" for 2018-12: the month in the middle, so no time zone can move it. */
 export function useMonthShort() {
-  const intl = useIntl();
-  return (period: string) =>
-    intl.formatDate(
-      new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)) - 1, 15)),
-      {
-        month: "short",
-        year: "2-digit",
-        timeZone: TIME_ZONE,
-      },
-    );
+  return useFormat().monthShort;
 }
 
 /**

@@ -2,7 +2,7 @@
 // anything reaches the database. Cross-file rules (a reporter that is not an entity, a link to
 // an unknown initiative…) are checked in validate.ts, which sees the whole set at once.
 import { z } from "zod";
-import { PERIOD_PATTERN } from "../utils/period";
+import { PERIOD_PATTERN } from "../figures/month";
 
 export { PERIOD_PATTERN };
 

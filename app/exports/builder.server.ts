@@ -11,7 +11,7 @@ import type { StrategyKind } from "../compliance/strategy-kinds";
 import type { Formatter } from "../i18n/format";
 import { listEntities, listKpis } from "../models/kpis.server";
 import { activeEntityCodes, approved, engineKpis, figureColumns } from "../models/report.server";
-import { monthsBetween, parsePeriod, periodRange, viewBounds } from "../utils/period";
+import { monthsBetween, parsePeriod, periodRange, viewBounds } from "../figures/month";
 import { column, CSV_BOM, csvHeader, csvRowWriter, type Cell, type Column } from "./tables";
 
 export interface ReportSpec {

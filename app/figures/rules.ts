@@ -2,7 +2,7 @@
 // the entry form or an upload. Pure, so the browser can show the same checks as a convenience
 // while the server applies them as the guard.
 import { PERIOD_PATTERN } from "../definitions/schema";
-import { EARLIEST_PERIOD } from "../utils/period";
+import { EARLIEST_PERIOD } from "../figures/month";
 import type { Measure, Unit } from "../definitions/schema";
 
 export interface KpiRules {

@@ -9,6 +9,7 @@ import {
   type ImportError,
   type ParsedRow,
 } from "../models/figures.server";
+import { periodOfSpreadsheetDate } from "./month";
 import type { RawFigure } from "./rules";
 import { checkWorkbookZip } from "./zip-limits.server";
 
@@ -238,8 +239,7 @@ function valueText(value: unknown, isPeriod: boolean): string {
   if (typeof value === "boolean") return value ? "true" : "false";
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return "";
-    const month = `${value.getUTCFullYear()}-${String(value.getUTCMonth() + 1).padStart(2, "0")}`;
-    return isPeriod ? month : value.toISOString().slice(0, 10);
+    return isPeriod ? periodOfSpreadsheetDate(value) : value.toISOString().slice(0, 10);
   }
   if (typeof value === "object") {
     if ("richText" in value && Array.isArray(value.richText)) {

@@ -4,7 +4,7 @@
 import { IntlMessageFormat } from "intl-messageformat";
 import { createIntl, type IntlShape } from "react-intl";
 import type { Unit } from "../definitions/schema";
-import { TIME_ZONE } from "../utils/period";
+import { middleOf, TIME_ZONE } from "../figures/month";
 import { intlLocale, messagesFor, type Locale } from "./locale";
 import type { MessageId } from "./messages";
 
@@ -86,12 +86,16 @@ function makeFormatter(locale: Locale, catalogue: Record<string, string>) {
     minute: "2-digit",
     timeZone: TIME_ZONE,
   });
+  const shortMonthFormat = new Intl.DateTimeFormat(tag, { month: "short", year: "2-digit", timeZone: TIME_ZONE });
   const listFormat = new Intl.ListFormat(tag, { type: "conjunction" });
 
   const name = (item: Bilingual) => (locale === "ar" ? item.nameAr : item.nameEn);
 
   /** "December 2018" for 2018-12. */
-  const period = (p: string) => monthFormat.format(new Date(Date.UTC(Number(p.slice(0, 4)), Number(p.slice(5, 7)) - 1, 15)));
+  const period = (p: string) => monthFormat.format(middleOf(p));
+
+  /** "Dec 18" for 2018-12: a chart's axis. */
+  const monthShort = (p: string) => shortMonthFormat.format(middleOf(p));
 
   const date = (iso: string) => dayFormat.format(new Date(iso));
 
@@ -130,5 +134,5 @@ function makeFormatter(locale: Locale, catalogue: Record<string, string>) {
   /** A change with its sign: +1.2, −0.4. */
   const signed = (v: number) => numberFormat("signed", { signDisplay: "exceptZero", maximumFractionDigits: 1 }).format(v);
 
-  return { locale, t, name, period, date, dateTime, value, share, list, number, signed };
+  return { locale, t, name, period, monthShort, date, dateTime, value, share, list, number, signed };
 }

@@ -1,4 +1,4 @@
-import { TIME_ZONE } from "../utils/period";
+import { TIME_ZONE } from "../figures/month";
 import { catalogues, type MessageId } from "./messages";
 
 export const LOCALES = ["en", "ar"] as const;

@@ -16,7 +16,7 @@ import {
   type FigureRules,
   type RawFigure,
 } from "../figures/rules";
-import { addMonths } from "../utils/period";
+import { addMonths } from "../figures/month";
 import { loadFigureRules, writeFigure, type Figure, type ImportError } from "./figures.server";
 import { listEntities } from "./kpis.server";
 import { engineKpis, selectRows } from "./report.server";

@@ -11,7 +11,7 @@ import {
   rollUp,
 } from "../compliance/engine";
 import type { ComplianceReport, EngineKpi, ReportRow, Status } from "../compliance/types";
-import { addMonths, monthsBetween, periodRange } from "../utils/period";
+import { addMonths, monthsBetween, periodRange } from "../figures/month";
 import { listEntities, listKpis, type Named } from "./kpis.server";
 import { figuresOf, submissionStates, submissionsOf } from "./entry.server";
 import { timeliness } from "../compliance/timeliness";

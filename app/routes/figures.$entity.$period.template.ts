@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/auth/guard.server";
 import { refusePeriod } from "~/utils/http.server";
-import { parsePeriod, viewBounds } from "~/utils/period";
+import { parsePeriod, viewBounds } from "~/figures/month";
 import { buildTemplate } from "~/figures/upload.server";
 import { resolveLocale } from "~/i18n/locale.server";
 import { listEntities, listKpis } from "~/models/kpis.server";

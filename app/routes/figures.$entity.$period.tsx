@@ -13,7 +13,6 @@ import { useState } from "react";
 import { requireCsrf } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
-import { dueInstant } from "~/compliance/timeliness";
 import { CsrfInput } from "~/components/csrf-input";
 import { useFormat } from "~/components/format";
 import { parseNumber } from "~/figures/rules";
@@ -26,7 +25,7 @@ import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { pageTitle } from "~/utils/meta";
 import { refuse, refusePeriod, readForm } from "~/utils/http.server";
-import { parsePeriod, periodOf, viewBounds } from "~/utils/period";
+import { dueMoment, parsePeriod, periodOf, viewBounds } from "~/figures/month";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "figures.title");
 
@@ -57,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     period,
     locked: form.locked,
     canEnter: can(user, "figures:enter", entity),
-    due: dueInstant(period, env().FIGURES_DUE_DAY),
+    due: dueMoment(period, env().FIGURES_DUE_DAY),
     // Sent back with an upload: drafts changed by someone else after this are not overwritten.
     openedAt: new Date().toISOString(),
     maxUploadBytes: env().UPLOAD_MAX_BYTES,

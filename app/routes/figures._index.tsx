@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
-import { dueInstant, timeliness } from "~/compliance/timeliness";
+import { timeliness } from "~/compliance/timeliness";
 import { useFormat } from "~/components/format";
 import { MonthPicker } from "~/components/month-picker";
 import { isLocked, submissionStates, submissionsOf } from "~/models/entry.server";
@@ -10,7 +10,7 @@ import { listEntities } from "~/models/kpis.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { pageTitle } from "~/utils/meta";
-import { addMonths, periodOf } from "~/utils/period";
+import { addMonths, dueMoment, periodOf } from "~/figures/month";
 import { periodFromRequest } from "~/utils/period-param.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "figures.title");
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       const count = (status: string) => submissions.filter((s) => s.status === status).length;
       return {
         period,
-        due: dueInstant(period, dueDay),
+        due: dueMoment(period, dueDay),
         locked: isLocked(db(), period),
         expected: submissions.length,
         draft: count("draft"),

@@ -1,7 +1,7 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guard.server";
 import { refusePeriod } from "~/utils/http.server";
-import { parsePeriod, viewBounds } from "~/utils/period";
+import { parsePeriod, viewBounds } from "~/figures/month";
 
 /** The focal point's month picker: opens their own entity's form for the month chosen. */
 export function loader({ request }: LoaderFunctionArgs) {

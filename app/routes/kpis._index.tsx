@@ -7,7 +7,7 @@ import { useT } from "~/i18n/use-t";
 import { listKpis, listPillars } from "~/models/kpis.server";
 import { db } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
-import { periodOf } from "~/utils/period";
+import { periodOf } from "~/figures/month";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "catalogue.title");
 

@@ -10,7 +10,7 @@ import type { MessageId } from "~/i18n/messages";
 import { lockedPeriods, lockPeriod, periodEvents, reopenPeriod } from "~/models/entry.server";
 import { db } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
-import { parsePeriod, viewBounds } from "~/utils/period";
+import { parsePeriod, viewBounds } from "~/figures/month";
 import { hasControlCharacters } from "~/figures/rules";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "periods.title");

@@ -10,7 +10,7 @@ import { figuresOf, reviewFigure, reviewQueue } from "~/models/entry.server";
 import { namesEverDefined } from "~/models/kpis.server";
 import { db } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
-import { addMonths } from "~/utils/period";
+import { addMonths } from "~/figures/month";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "review.title");
 

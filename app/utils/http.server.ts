@@ -2,7 +2,7 @@
 // language (root ErrorBoundary), so what is thrown is a message id, never English text.
 import type { MessageId } from "../i18n/messages";
 import type { ErrorMessage } from "./error-message";
-import type { PeriodParse } from "./period";
+import type { PeriodParse } from "../figures/month";
 
 /**
  * A 4xx whose page explains, in the reader's language, what was wrong. A thrown JSON Response

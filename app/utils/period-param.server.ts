@@ -1,7 +1,7 @@
 import type { Db } from "../../db/index";
 import { periodBounds } from "../models/scorecards.server";
 import { refuse, refusePeriod } from "./http.server";
-import { parsePeriod, periodOf, viewBounds } from "./period";
+import { parsePeriod, periodOf, viewBounds } from "../figures/month";
 
 /**
  * The month a page shows: `?period=YYYY-MM`, or the latest month with most of its figures approved. A

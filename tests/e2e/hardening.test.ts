@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { addMonths, periodOf } from "../../app/utils/period";
+import { addMonths, periodOf } from "../../app/figures/month";
 import { addUser, Client, csrfOf, DEMO_PASSWORD, hiddenValue, pageText, query, rawRequest, signIn, type Answer } from "./http";
 
 const baseURL = inject("baseURL");

@@ -3,7 +3,7 @@
 import type { ReactNode } from "react";
 import { IntlProvider } from "react-intl";
 import { intlLocale, messagesFor, type Locale } from "../../app/i18n/locale";
-import { TIME_ZONE } from "../../app/utils/period";
+import { TIME_ZONE } from "../../app/figures/month";
 
 export function WithIntl({ locale, children }: { locale: Locale; children: ReactNode }) {
   return (

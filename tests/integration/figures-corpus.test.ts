@@ -39,7 +39,7 @@ import { createUser } from "~/models/users.server";
 import EntryPage, { action as figuresAction, loader as figuresLoader } from "~/routes/figures.$entity.$period";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import { periodOf } from "~/utils/period";
+import { periodOf } from "~/figures/month";
 import { WithIntl } from "../helpers/intl";
 import { settle, type Outcome } from "../helpers/route";
 import { csrfFor } from "../helpers/csrf";

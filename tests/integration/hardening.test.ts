@@ -31,7 +31,7 @@ import { loader as kpiLoader } from "~/routes/kpis.$code";
 import { action as passwordAction, loader as passwordLoader } from "~/routes/settings.password";
 import { action as reviewAction, loader as reviewLoader } from "~/routes/review";
 import { db } from "~/utils/db.server";
-import { addMonths, EARLIEST_PERIOD, MONTHS_AHEAD, periodOf } from "~/utils/period";
+import { addMonths, EARLIEST_PERIOD, MONTHS_AHEAD, periodOf } from "~/figures/month";
 import { parseEnv } from "~/utils/env.server";
 import { prepareDatabase } from "../../server/prepare";
 import { csrfFor } from "../helpers/csrf";

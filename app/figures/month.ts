@@ -1,21 +1,51 @@
-// Periods are calendar months written YYYY-MM; string order is time order.
-// Every month that arrives from outside (a URL, a form, a file, an API call) goes through
+// The month: the product's one unit of time. A month is written YYYY-MM, and string order is time
+// order. Every month that arrives from outside (a URL, a form, a file, an API call) goes through
 // parsePeriod with bounds: a month of 9999-12 once made one page run for 70 s.
+//
+// Dates are computed by date-fns in Dubai's time zone (@date-fns/tz): which month a moment falls
+// in, when a month's figures are due, the middle of a month for a label. Counting months (one
+// before, twelve back, the months between) is arithmetic on the month's number since year 0:
+// the compliance engine does it for every row of a report, and it needs no calendar.
+import { TZDate } from "@date-fns/tz";
+import { differenceInMinutes, endOfDay, format } from "date-fns";
 
 export const TIME_ZONE = "Asia/Dubai";
 
 /** The month `date` falls in, in Dubai. */
 export function periodOf(date: Date): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone: TIME_ZONE,
-    year: "numeric",
-    month: "2-digit",
-  }).formatToParts(date);
-  const year = parts.find((p) => p.type === "year")!.value;
-  const month = parts.find((p) => p.type === "month")!.value;
-  return `${year}-${month}`;
+  return format(new TZDate(date, TIME_ZONE), "yyyy-MM");
 }
 
+/** A moment in the middle of the month in Dubai: what a month's name is formatted from. */
+export function middleOf(period: string): Date {
+  return new TZDate(Number(period.slice(0, 4)), Number(period.slice(5, 7)) - 1, 15, 12, TIME_ZONE);
+}
+
+/**
+ * The moment figures for `period` are due: the end of day `dueDay` of the next month, Dubai time,
+ * as an ISO instant. A due day past the month's end (31 in a 30-day month) is its last day.
+ */
+export function dueMoment(period: string, dueDay: number): string {
+  const next = addMonths(period, 1);
+  const year = Number(next.slice(0, 4));
+  const month = Number(next.slice(5, 7)) - 1;
+  const lastDay = new TZDate(year, month + 1, 0, TIME_ZONE).getDate();
+  const end = endOfDay(new TZDate(year, month, Math.min(dueDay, lastDay), TIME_ZONE));
+  // As UTC ("…T19:59:59.999Z"): a TZDate writes its offset, and instants are compared as text.
+  return new Date(end.getTime()).toISOString();
+}
+
+/** Whole minutes from `now` until `moment` (negative once it has passed). */
+export function minutesUntil(moment: string, now: Date): number {
+  return differenceInMinutes(new Date(moment), now);
+}
+
+/** The month of a spreadsheet's date cell: Excel dates carry no zone and are read as UTC. */
+export function periodOfSpreadsheetDate(date: Date): string {
+  return format(new TZDate(date, "UTC"), "yyyy-MM");
+}
+
+/** Months since year 0: month arithmetic is plain addition on this number. */
 export function monthIndex(period: string): number {
   return Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1;
 }
