@@ -9,10 +9,11 @@ import * as s from "../db/schema";
 import { loadDefinitions } from "../app/definitions/load.server";
 import { formatDefinitionError } from "../app/definitions/validate";
 import { checkFigure, describeProblem, type CheckedFigure } from "../app/figures/rules";
-import { loadFigureRules, saveFigures } from "../app/models/figures.server";
+import { reviewFigure } from "../app/models/entry.server";
+import { loadFigureRules, saveFigures, writeFigure } from "../app/models/figures.server";
 import { syncDefinitions } from "../app/models/sync.server";
 import { addMonths, periodOf } from "../app/figures/month";
-import { generateDemoFigures } from "./generate";
+import { DEFAULT_TO, generateDemoFigures } from "./generate";
 
 const text = (n: number | null | undefined) =>
   n === null || n === undefined ? undefined : String(n);
@@ -25,7 +26,12 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
     );
   }
   syncDefinitions(db, result.definitions, now.toISOString());
-  const generated = generateDemoFigures(result.definitions);
+  // The history the facts describe (to 2020-12), then illustrative months up to the last one
+  // whose figures can be reported, so the monthly round can be seen working today.
+  const lastMonth = addMonths(periodOf(now), -1);
+  const to = lastMonth > DEFAULT_TO ? lastMonth : DEFAULT_TO;
+  const generated = generateDemoFigures(result.definitions, { to });
+  const round = lastMonth > DEFAULT_TO ? new Set([addMonths(lastMonth, -1), lastMonth]) : new Set<string>();
 
   return db.transaction((tx) => {
     const rules = loadFigureRules(tx, periodOf(now));
@@ -50,14 +56,14 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
       }
       return checked.figure;
     });
-    saveFigures(tx, figures, {
-      action: "seed",
-      source: "seed",
-      status: "approved",
-      actor: "demo-generator",
-      now: now.toISOString(),
-    });
+    saveFigures(
+      tx,
+      figures.filter((f) => !round.has(f.period)),
+      { action: "seed", source: "seed", status: "approved", actor: "demo-generator", now: now.toISOString() },
+    );
     stampSubmissions(tx);
+    const inRound = figures.filter((f) => round.has(f.period));
+    const played = [...round].reduce((n, month) => n + playRound(tx, inRound.filter((f) => f.period === month), month, now), 0);
     createDemoAccounts(tx, result.definitions, now);
     tx.insert(s.meta)
       .values({ key: "demo_data", value: "true", updatedAt: now.toISOString() })
@@ -66,8 +72,70 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
         set: { value: "true", updatedAt: now.toISOString() },
       })
       .run();
-    return { figures: figures.length };
+    return { figures: figures.length - inRound.length + played };
   });
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * How the two most recent months stand in the demo: the round in progress, as the office sees it
+ * on `now`. Each step happens on a day of the month after (10:00 in Dubai), and only if that day
+ * has come: the same date always gives the same round.
+ *
+ * The month before last: every entity has submitted (IACAD late, on the 15th) and most are
+ * approved; DM's figures still wait for an analyst, and one of DHA's was returned with a comment.
+ * The last month: RTA submitted on the 3rd and was approved; DEWA, Dubai Police and most others
+ * submitted and wait for review; DED has drafts only; IACAD submits late; CDA has sent nothing.
+ */
+function playRound(tx: Tx, figures: CheckedFigure[], month: string, now: Date): number {
+  const lastMonth = month === addMonths(periodOf(now), -1);
+  const at = (day: number) => `${addMonths(month, 1)}-${String(day).padStart(2, "0")}T06:00:00.000Z`;
+  const past = (moment: string) => moment <= now.toISOString();
+  const actor = (entity: string) => `focal.${entity.toLowerCase()}@example.com`;
+  const submittedOn = (entity: string): number | null => {
+    if (entity === "IACAD") return 15;
+    if (!lastMonth) return 5;
+    if (entity === "CDA" || entity === "DED") return null;
+    if (["RTA", "DEWA", "DP"].includes(entity)) return 3;
+    return 5 + (entity.charCodeAt(0) % 4);
+  };
+  let written = 0;
+  for (const figure of figures) {
+    const day = submittedOn(figure.entity);
+    if (lastMonth && figure.entity === "CDA") continue;
+    if (day === null) {
+      // DED: drafts saved on the 4th, not yet submitted.
+      if (!past(at(4))) continue;
+      writeFigure(tx, figure, undefined, { action: "create", source: "form", status: "draft", actor: actor(figure.entity), now: at(4) });
+      written++;
+      continue;
+    }
+    const submittedAt = at(day);
+    if (!past(submittedAt)) continue;
+    const id = writeFigure(tx, figure, undefined, {
+      action: "submit",
+      source: "form",
+      status: "submitted",
+      actor: actor(figure.entity),
+      now: submittedAt,
+      extra: { submittedAt, submittedBy: actor(figure.entity) },
+    });
+    written++;
+    const reviewedAt = at(day + 3);
+    const waits = lastMonth ? figure.entity !== "RTA" : figure.entity === "DM";
+    if (waits || !past(reviewedAt)) continue;
+    const returned = !lastMonth && figure.entity === "DHA" && figure.kpi === "SMART_ADOPTION";
+    const reviewed = reviewFigure(tx as unknown as Db, {
+      figureId: id,
+      decision: returned ? "return" : "approve",
+      comment: returned ? "The denominator looks like last year's total: please check it against the transactions system." : "",
+      actor: "analyst@example.com",
+      now: new Date(reviewedAt),
+    });
+    if (!reviewed.ok) throw new Error(`Demo review of ${figure.entity} ${figure.kpi} ${month}: ${reviewed.error}`);
+  }
+  return written;
 }
 
 /**

@@ -423,7 +423,7 @@ export const en = {
   "auth.password-changed": "Password changed by its owner",
   "form.errorSummary": "Please correct the highlighted fields.",
   "demo.banner":
-    "Demo data: the figures in this database are generated for demonstration and are not official statistics.",
+    "Demo data: the figures in this database are generated for demonstration and are not official statistics. Up to December 2020 they follow the Smart Dubai reports; later months are illustrative.",
   "entity.sample": "sample",
 
   "catalogue.title": "KPI catalogue",
@@ -1000,7 +1000,7 @@ export const ar: Record<MessageId, string> = {
   "auth.password-changed": "تغيير كلمة المرور من قبل صاحبها",
   "form.errorSummary": "يُرجى تصحيح الحقول المميَّزة.",
   "demo.banner":
-    "بيانات تجريبية: الأرقام في قاعدة البيانات هذه مولَّدة لأغراض العرض وليست إحصاءات رسمية.",
+    "بيانات تجريبية: الأرقام في قاعدة البيانات هذه مولَّدة لأغراض العرض وليست إحصاءات رسمية. حتى ديسمبر 2020 تتبع تقارير دبي الذكية، وما بعده توضيحي.",
   "entity.sample": "نموذجية",
 
   "catalogue.title": "دليل مؤشرات الأداء",
