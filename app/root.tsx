@@ -79,6 +79,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canReview: can(user, "figures:review"),
       canLock: can(user, "periods:lock"),
       canExport: can(user, "reports:export"),
+      canUseTokens: can(user, "tokens:manage"),
     },
     csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined,
   );
@@ -124,6 +125,7 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
         </div>
         {user ? (
           <nav aria-label={t("nav.label")} className="app-nav">
+            {user.role !== "executive" ? <NavLink to="/round">{t("nav.round")}</NavLink> : null}
             <NavLink to="/" end>
               {t("nav.overview")}
             </NavLink>
@@ -134,7 +136,7 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
             <NavLink to="/figures">{t("nav.figures")}</NavLink>
             {root?.canReview ? <NavLink to="/review">{t("nav.review")}</NavLink> : null}
             {root?.canExport ? <NavLink to="/reports">{t("nav.reports")}</NavLink> : null}
-            {root?.canExport ? <NavLink to="/settings/tokens">{t("nav.tokens")}</NavLink> : null}
+            {root?.canUseTokens ? <NavLink to="/settings/tokens">{t("nav.tokens")}</NavLink> : null}
             {root?.canLock ? <NavLink to="/periods">{t("nav.periods")}</NavLink> : null}
             {root?.canManageUsers ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
           </nav>

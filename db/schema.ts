@@ -415,3 +415,29 @@ export const apiTokens = sqliteTable(
   },
   (t) => [uniqueIndex("api_tokens_hash").on(t.tokenHash), index("api_tokens_user").on(t.userId)],
 );
+
+/**
+ * Answers to write requests of the API sent with an `Idempotency-Key`, kept for a day: a retry
+ * with the same key and the same request gets the stored answer instead of writing again.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Keys are the token owner's: a retry through another of their tokens is still a retry. */
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    tokenId: integer("token_id")
+      .notNull()
+      .references(() => apiTokens.id),
+    key: text("key").notNull(),
+    /** sha256 of the method, path, query, content type and body: what "the same request" means. */
+    requestHash: text("request_hash").notNull(),
+    status: integer("status").notNull(),
+    /** The answer's JSON, returned as it was. */
+    response: text("response").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("idempotency_keys_user_key").on(t.userId, t.key), index("idempotency_keys_created").on(t.createdAt)],
+);

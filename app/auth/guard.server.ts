@@ -10,6 +10,11 @@ export function currentUser(request: Request): SessionUser | null {
 }
 
 /** Where a sign-in should return to: a path on this site, never another host. */
+/** Where a person lands after signing in: the city overview for an executive, the round for the rest. */
+export function homeFor(user: { role: string }): string {
+  return user.role === "executive" ? "/" : "/round";
+}
+
 export function safeRedirect(to: unknown, fallback = "/"): string {
   // Browsers drop tabs and line breaks from a URL before resolving it ("/\t/evil" is "//evil"),
   // and a control character cannot go in a Location header at all.

@@ -22,6 +22,8 @@ export type Permission =
   | "figures:review"
   /** Downloads and the report builder. */
   | "reports:export"
+  /** Personal access tokens for the API, acting with their owner's permissions. */
+  | "tokens:manage"
   /** Accounts, definitions, locking periods. */
   | "users:manage"
   | "definitions:load"
@@ -36,6 +38,8 @@ const byRole: Record<Permission, Role[]> = {
   "figures:enter": ["focal-point"],
   "figures:review": ["analyst"],
   "reports:export": ["analyst", "admin"],
+  // Those who read the API for reports, and focal points, whose systems send figures through it.
+  "tokens:manage": ["analyst", "admin", "focal-point"],
   "users:manage": ["admin"],
   "definitions:load": ["admin"],
   "periods:lock": ["admin"],

@@ -582,3 +582,152 @@ export function saveUpload(
     return { ok: true as const, saved: args.figures.length };
   });
 }
+
+/** What sending a figure did (or, in a dry run, would do) to the stored one. */
+export type BatchOutcome = "created" | "updated" | "unchanged";
+
+export interface BatchFigure {
+  line: number;
+  entity: string;
+  kpi: string;
+  period: string;
+  outcome: BatchOutcome;
+  /** The figure's state afterwards. */
+  status: FigureStatus;
+}
+
+export type BatchResult =
+  | { ok: true; created: number; updated: number; unchanged: number; figures: BatchFigure[] }
+  | { ok: false; errors: ImportError[] };
+
+const sameFigure = (
+  stored: Pick<Figure, "value" | "numerator" | "denominator" | "comment">,
+  sent: CheckedFigure,
+) =>
+  stored.value === sent.value &&
+  stored.numerator === sent.numerator &&
+  stored.denominator === sent.denominator &&
+  (stored.comment ?? null) === sent.comment;
+
+/**
+ * One entity's figures sent by its own system (the API), for any months, already checked row by
+ * row (checkFigureRows): saved as drafts, or submitted for review, all or nothing. The form's
+ * rules hold: a locked month, or a figure awaiting review or approved, is refused; a submission
+ * that jumps against the month before or lands off track needs a comment. A figure sent exactly
+ * as it is stored, in the state it would get, is left alone (no history row), so sending the same
+ * figures again changes nothing. With `dryRun` nothing is written and the answer says what would
+ * have happened, decided by the same code in the same transaction.
+ */
+export function saveFigureBatch(
+  db: Db,
+  args: {
+    entity: string;
+    figures: Array<CheckedFigure & { line: number }>;
+    intent: "save" | "submit";
+    dryRun: boolean;
+    actor: string;
+    now: Date;
+    currentPeriod: string;
+    jumpShare: number;
+  },
+): BatchResult {
+  const { entity, intent, actor } = args;
+  const now = args.now.toISOString();
+  const status: FigureStatus = intent === "submit" ? "submitted" : "draft";
+  return db.transaction((tx) => {
+    // Read inside the transaction: a month locked since the figures were checked stays locked.
+    const locked = loadFigureRules(tx, args.currentPeriod).lockedPeriods;
+    const kpis = new Map(reportedKpis(db, entity).map((k) => [k.code, k]));
+    const periods = new Set(args.figures.map((f) => f.period));
+    // A submission is compared with the month before: read those too.
+    if (intent === "submit") for (const p of [...periods]) periods.add(addMonths(p, -1));
+    const existing = new Map(figuresOf(tx, entity, [...periods]).map((f) => [`${f.kpiCode}|${f.period}`, f]));
+    const sent = new Map(args.figures.map((f) => [`${f.kpi}|${f.period}`, f]));
+
+    const errors: ImportError[] = [];
+    const plan: Array<{ figure: CheckedFigure & { line: number }; current: Figure | undefined; outcome: BatchOutcome }> = [];
+    const refuse = (line: number, message: string, problem: EntryProblem) =>
+      errors.push({ line, message, problems: [problem as FigureProblem] });
+
+    for (const figure of args.figures) {
+      const current = existing.get(`${figure.kpi}|${figure.period}`);
+      if (figure.entity !== entity || !kpis.has(figure.kpi)) {
+        // checkFigureRows has already refused both; a caller that skipped it writes nothing.
+        refuse(figure.line, `${figure.entity} does not report ${figure.kpi} here`, {
+          code: "not-a-reporter",
+          field: "entity",
+          params: { entity: figure.entity, kpi: figure.kpi },
+        });
+        continue;
+      }
+      if (locked.has(figure.period)) {
+        refuse(figure.line, `period ${figure.period} is locked`, {
+          code: "locked-period",
+          field: "period",
+          params: { period: figure.period },
+        });
+        continue;
+      }
+      if (current?.status === "submitted" || current?.status === "approved") {
+        // Read-only until an analyst returns it, as on the form.
+        refuse(figure.line, `${figure.kpi} ${figure.period} is ${current.status}: only an analyst can return it for changes`, {
+          code: current.status === "submitted" ? "awaiting-review" : "already-approved",
+          field: "value",
+          params: { kpi: figure.kpi, period: figure.period },
+        });
+        continue;
+      }
+      if (intent === "submit" && !figure.comment) {
+        const before = `${figure.kpi}|${addMonths(figure.period, -1)}`;
+        const previous = sent.get(before)?.value ?? existing.get(before)?.value ?? null;
+        const reason = needsJustification(kpis.get(figure.kpi)!, entity, figure.period, figure.value, previous, args.jumpShare);
+        if (reason) {
+          refuse(
+            figure.line,
+            reason.reason === "jump"
+              ? `a comment is needed to submit a figure that moves ${reason.share}% against the month before (more than ${reason.limit}%)`
+              : `a comment is needed to submit a figure below the at-risk band (${reason.band}% of its target)`,
+            { code: "justify", field: "comment", params: reason },
+          );
+          continue;
+        }
+      }
+      const outcome: BatchOutcome = !current
+        ? "created"
+        : sameFigure(current, figure) && current.status === status
+          ? "unchanged"
+          : "updated";
+      plan.push({ figure, current, outcome });
+    }
+    if (errors.length > 0) return { ok: false as const, errors: errors.sort((a, b) => a.line - b.line) };
+
+    if (!args.dryRun) {
+      for (const { figure, current, outcome } of plan) {
+        if (outcome === "unchanged") continue;
+        writeFigure(tx, figure, current, {
+          action: intent === "submit" ? "submit" : current ? "edit" : "create",
+          source: "form",
+          status,
+          actor,
+          now,
+          extra: intent === "submit" ? { submittedAt: now, submittedBy: actor, reviewComment: null } : {},
+        });
+      }
+    }
+    const count = (outcome: BatchOutcome) => plan.filter((p) => p.outcome === outcome).length;
+    return {
+      ok: true as const,
+      created: count("created"),
+      updated: count("updated"),
+      unchanged: count("unchanged"),
+      figures: plan.map(({ figure, current, outcome }) => ({
+        line: figure.line,
+        entity: figure.entity,
+        kpi: figure.kpi,
+        period: figure.period,
+        outcome,
+        status: outcome === "unchanged" ? current!.status : status,
+      })),
+    };
+  });
+}

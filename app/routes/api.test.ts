@@ -287,13 +287,18 @@ describe("the read API refuses requests without a valid token", () => {
     expect(revoked.body).toEqual(unknown.body);
   });
 
-  it("are resource routes that only read: any other method answers 405 in the API's own error shape", async () => {
-    for (const route of [reportRoute, figuresRoute]) {
-      expect(Object.keys(route).sort()).toEqual(["action", "loader"]);
-      // Remix sends every method but GET and HEAD to the action; its answer ignores the request.
-      const outcome = await settle(() => route.action());
-      expectApiError(outcome, 405);
-      expect(outcome.headers.get("Allow")).toBe("GET");
+  it("are resource routes: the report only reads, figures also take POST; any other method answers 405 in the API's own error shape", async () => {
+    for (const route of [reportRoute, figuresRoute]) expect(Object.keys(route).sort()).toEqual(["action", "loader"]);
+    // Remix sends every method but GET and HEAD to the action; the report's answer ignores the request.
+    const outcome = await settle(() => reportRoute.action());
+    expectApiError(outcome, 405);
+    expect(outcome.headers.get("Allow")).toBe("GET");
+    // Figures take POST (tests/integration/figures-api.test.ts), and no other method, before any token is read.
+    for (const method of ["PUT", "PATCH", "DELETE"]) {
+      const request = new Request("http://localhost/api/v1/figures", { method, body: "{}" });
+      const refused = await settle(() => figuresRoute.action({ request }));
+      expectApiError(refused, 405);
+      expect(refused.headers.get("Allow")).toBe("GET, POST");
     }
   });
 });
@@ -582,18 +587,31 @@ describe("tokens in the database", () => {
 });
 
 describe("the API tokens page", () => {
-  it("sends an anonymous visitor to sign in, and refuses executives and focal points", async () => {
+  it("sends an anonymous visitor to sign in, and refuses executives", async () => {
     for (const outcome of [await page(null), await post({ intent: "create", name: "x" })]) {
       expect(outcome.status).toBe(302);
       expect(outcome.headers.get("Location")).toBe(`/login?${new URLSearchParams({ redirectTo: "/settings/tokens" })}`);
     }
-    for (const who of ["executive", "focalRta", "focalDm"] as const) {
+    for (const who of ["executive"] as const) {
       expect((await page(sessions[who])).status, who).toBe(403);
       const before = db().select().from(s.apiTokens).all().length;
       const refused = await post({ intent: "create", name: "not allowed" }, { session: sessions[who] });
       expect(refused.status, who).toBe(403);
       expect(db().select().from(s.apiTokens).all().length, who).toBe(before);
     }
+  });
+
+  it("lets a focal point hold tokens, which act for their own entity only, and name the endpoint that sends figures", async () => {
+    const listing = await page(sessions.focalRta);
+    expect(listing.status).toBe(200);
+    expect(listing.body).toMatchObject({ sendsFigures: true, tokens: [expect.objectContaining({ name: "focalRta's script" })] });
+    expect(((await page(sessions.analyst)).body as { sendsFigures: boolean }).sendsFigures).toBe(false);
+    const created = await post({ intent: "create", name: "RTA data warehouse" }, { session: sessions.focalRta });
+    expect(created.status).toBe(200);
+    const { token } = (created.body as { created: { token: string } }).created;
+    const own = (await api(figuresLoader, "/api/v1/figures", { token })).body as FiguresBody;
+    expect(new Set(own.figures.map((f) => f.entity))).toEqual(new Set(["RTA"]));
+    expectApiError(await api(figuresLoader, "/api/v1/figures?entity=DM", { token }), 403);
   });
 
   it("lists an analyst's own tokens, without hashes", async () => {

@@ -96,7 +96,8 @@ async function logout(options: PostOptions = {}) {
 
 let nextUser = 0;
 function makeUser(role: Role = "analyst", email = `user${++nextUser}@example.com`) {
-  return createUser(db(), { email, name: `User ${email}`, role, entityCode: null, passwordHash }, "test", new Date());
+  const entityCode = role === "focal-point" ? "RTA" : null;
+  return createUser(db(), { email, name: `User ${email}`, role, entityCode, passwordHash }, "test", new Date());
 }
 
 let nextIp = 0;
@@ -175,7 +176,7 @@ describe("signing in", () => {
       { ip: freshIp(), url: "https://dashboard.example/login" },
     );
     expect(result.status).toBe(302);
-    expect(result.headers.get("Location")).toBe("/");
+    expect(result.headers.get("Location")).toBe("/round");
     expect(result.headers.get("Set-Cookie")!.split("; ")).toContain("Secure");
   });
 
@@ -318,13 +319,23 @@ describe("where a sign-in returns to", () => {
   });
 
   for (const redirectTo of ["//evil.example", "https://evil.example", "/\\evil.example", "evil.example", "javascript:alert(1)", ""]) {
-    it(`goes to / instead of ${JSON.stringify(redirectTo)}`, async () => {
+    it(`goes to the person's home instead of ${JSON.stringify(redirectTo)}`, async () => {
       const user = makeUser();
       const result = await login({ email: user.email, password: PASSWORD, redirectTo }, { ip: freshIp() });
       expect(result.status).toBe(302);
-      expect(result.headers.get("Location")).toBe("/");
+      expect(result.headers.get("Location")).toBe("/round");
     });
   }
+
+  it("lands each role on its home: an executive on the city overview, the others on the round", async () => {
+    const landing: Record<string, string | null> = {};
+    for (const role of ["executive", "analyst", "admin", "focal-point"] as const) {
+      const user = makeUser(role);
+      const result = await login({ email: user.email, password: PASSWORD }, { ip: freshIp() });
+      landing[role] = result.headers.get("Location");
+    }
+    expect(landing).toEqual({ executive: "/", analyst: "/round", admin: "/round", "focal-point": "/round" });
+  });
 
   // Browsers drop tabs and newlines from a URL before resolving it (WHATWG URL), so "/\t/evil"
   // in a Location header takes them to //evil.example; Node's URL does the same.
@@ -367,7 +378,8 @@ describe("where a sign-in returns to", () => {
       }),
     );
     expect(page.status).toBe(200);
-    expect(page.body).toMatchObject({ redirectTo: "/" });
+    // Nothing to return to: the sign-in lands on the person's home.
+    expect(page.body).toMatchObject({ redirectTo: "" });
     const ok = await settle(() =>
       loginLoader({ request: new Request("http://localhost/login?redirectTo=%2Fkpis"), params: {}, context: {} }),
     );

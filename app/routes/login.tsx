@@ -3,7 +3,7 @@ import { readForm } from "~/utils/http.server";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { requireCsrf } from "~/auth/csrf.server";
-import { currentUser, safeRedirect } from "~/auth/guard.server";
+import { currentUser, homeFor, safeRedirect } from "~/auth/guard.server";
 import { decoyHash, MAX_PASSWORD_LENGTH, verifyPassword } from "~/auth/password.server";
 import { createSession, sessionCookie } from "~/auth/session.server";
 import { CsrfInput } from "~/components/csrf-input";
@@ -29,8 +29,10 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "login.tit
 const MAX_EMAIL_LENGTH = 320;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
-  if (currentUser(request)) throw redirect(redirectTo);
+  // No redirectTo: sign-in lands on the person's home (homeFor), known only once they are known.
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"), "");
+  const user = currentUser(request);
+  if (user) throw redirect(redirectTo || homeFor(user));
   return { redirectTo, demo: databaseFacts(db()).demo };
 }
 
@@ -49,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   requireCsrf(request, form);
   const email = String(form.get("email") ?? "").trim();
   const password = String(form.get("password") ?? "");
-  const redirectTo = safeRedirect(form.get("redirectTo"));
+  const redirectTo = safeRedirect(form.get("redirectTo"), "");
   const now = new Date();
   const ip = context.clientIp ?? null;
 
@@ -86,7 +88,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   const { token } = createSession(db(), user.id, now);
   settleLoginAttempt(db(), attempt.attemptId, { signedIn: true, userId: user.id });
-  return redirect(redirectTo, { headers: { "Set-Cookie": sessionCookie(request, token) } });
+  return redirect(redirectTo || homeFor(user), { headers: { "Set-Cookie": sessionCookie(request, token) } });
 }
 
 export default function Login() {

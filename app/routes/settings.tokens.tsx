@@ -12,6 +12,7 @@ import { hasControlCharacters } from "~/figures/rules";
 import { z } from "zod";
 import { requireCsrf } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/guard.server";
+import { can } from "~/auth/permissions";
 import { CsrfInput } from "~/components/csrf-input";
 import { Field } from "~/components/field";
 import { useFormat } from "~/components/format";
@@ -19,10 +20,12 @@ import { createToken, listTokens, revokeToken } from "~/models/tokens.server";
 import { db } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 
-// Tokens act with their owner's permissions through the read API, which is a download by other
-// means: the people who may export reports (analysts and administrators) are the ones who may
-// hold tokens. The API itself honours a valid token whoever holds it.
-const PERMISSION = "reports:export";
+// Tokens act with their owner's permissions through the API. The read API is a download by other
+// means, for those who may export reports (analysts and administrators); focal points hold tokens
+// so that their entity's systems can send its figures (POST /api/v1/figures), and read what their
+// own permissions let them read: the city's figures and their entity's. The API itself honours a
+// valid token whoever holds it, with the owner's permissions as they are now.
+const PERMISSION = "tokens:manage";
 const MAX_NAME_LENGTH = 100;
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "tokens.title");
@@ -41,7 +44,11 @@ const createSchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requirePermission(request, PERMISSION);
-  return { tokens: listTokens(db(), user.id) };
+  return {
+    tokens: listTokens(db(), user.id),
+    // Only those who enter figures may send them; the page names the endpoint for them alone.
+    sendsFigures: user.entityCode !== null && can(user, "figures:enter", user.entityCode),
+  };
 }
 
 type Errors = { name?: "tokens.error.name" };
@@ -84,7 +91,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 
 export default function Tokens() {
-  const { tokens } = useLoaderData<typeof loader>();
+  const { tokens, sendsFigures } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const f = useFormat();
   const { t } = f;
@@ -103,6 +110,14 @@ export default function Tokens() {
           <code dir="ltr">GET /api/v1/figures?from=YYYY-MM&amp;to=YYYY-MM&amp;entity=CODE&amp;kpi=CODE&amp;limit=N&amp;cursor=…</code>
         </dt>
         <dd>{t("tokens.endpoint.figures")}</dd>
+        {sendsFigures ? (
+          <>
+            <dt>
+              <code dir="ltr">POST /api/v1/figures?submit=true|false&amp;dryRun=true|false</code>
+            </dt>
+            <dd>{t("tokens.endpoint.send")}</dd>
+          </>
+        ) : null}
       </dl>
 
       {result?.created ? (

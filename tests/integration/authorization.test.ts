@@ -87,6 +87,8 @@ const RULES: Record<string, RouteRule> = {
     form: { intent: "enable" },
   },
   "figures._index.tsx": { url: "/figures", get: signedIn(200), post: "no action" },
+  // Each role's home; an executive's home is the overview.
+  "round.tsx": { url: "/round", get: signedIn(200, { executive: 302 }), post: "no action" },
   "figures.open.ts": {
     url: "/figures/open?period=2021-01",
     get: signedIn(403, { focalSame: 302, focalOther: 302 }),
@@ -127,13 +129,15 @@ const RULES: Record<string, RouteRule> = {
   // The read API answers tokens, not sessions: 401 for every cookie.
   // The read API answers other methods 405, and unknown addresses a JSON 404, signed in or not.
   "api.v1.report.ts": { url: "/api/v1/report?period=2020-12", get: all(401), post: all(405) },
-  "api.v1.figures.ts": { url: "/api/v1/figures?entity=RTA", get: all(401), post: all(405) },
+  // Figures may be sent (POST) with a focal point's token: a session cookie, even with a CSRF token, is a 401.
+  "api.v1.figures.ts": { url: "/api/v1/figures?entity=RTA", get: all(401), post: all(401) },
   "api.v1.$.ts": { url: "/api/v1/nope", params: { "*": "nope" }, get: all(404), post: all(404) },
   "api.$.ts": { url: "/api/v2/x", params: { "*": "v2/x" }, get: all(404), post: all(404) },
   "settings.tokens.tsx": {
     url: "/settings/tokens",
-    get: signedIn(403, { admin: 200, analyst: 200 }),
-    post: signedIn(403, { admin: 200, analyst: 200 }),
+    // Focal points too: their entity's systems send its figures with a token (POST /api/v1/figures).
+    get: signedIn(200, { executive: 403 }),
+    post: signedIn(200, { executive: 403 }),
     form: { intent: "create", name: "Matrix token" },
   },
   // Anyone signed in changes their own password; a wrong current password is a 400.
