@@ -4,7 +4,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { FigureStatus } from "../../db/schema";
-import { timeliness, type Timeliness } from "../compliance/timeliness";
+import { timeliness } from "../compliance/timeliness";
 import { addMonths, dueMoment, minutesUntil, periodOf } from "../figures/month";
 import { figuresOf, lockedPeriods, submissionStates, submissionsOf } from "./entry.server";
 import { listEntities } from "./kpis.server";
