@@ -328,6 +328,31 @@ export function reviewFigure(
   });
 }
 
+/**
+ * An analyst approves every submitted figure of an entity's month in one action, all or nothing:
+ * the month's review done at once, single figures still returned one by one before it.
+ */
+export function approveMonth(
+  db: Db,
+  args: { entity: string; period: string; actor: string; now: Date },
+): { ok: true; approved: number } | { ok: false; error: "locked" | "not-submitted" } {
+  return db.transaction((tx) => {
+    if (isLocked(tx, args.period)) return { ok: false as const, error: "locked" as const };
+    const waiting = tx
+      .select({ id: s.figures.id })
+      .from(s.figures)
+      .where(and(eq(s.figures.entityCode, args.entity), eq(s.figures.period, args.period), eq(s.figures.status, "submitted")))
+      .all();
+    if (waiting.length === 0) return { ok: false as const, error: "not-submitted" as const };
+    for (const { id } of waiting) {
+      const result = reviewFigure(tx as unknown as Db, { figureId: id, decision: "approve", comment: "", actor: args.actor, now: args.now });
+      // Checked above, in the same transaction: a refusal here is a bug, and undoes the whole month.
+      if (!result.ok) throw new Error(`approveMonth: figure ${id}: ${result.error}`);
+    }
+    return { ok: true as const, approved: waiting.length };
+  });
+}
+
 /** Submitted figures waiting for an analyst, oldest first. */
 export function reviewQueue(db: Db) {
   return db

@@ -73,6 +73,8 @@ export const SLOWDOWN_AFTER_ADDRESS = 10;
 /** This many failures for one account, or from one address, lock sign-in for the window. */
 export const LOCKOUT_AFTER_ACCOUNT = 5;
 export const LOCKOUT_AFTER_ADDRESS = 20;
+/** Attempts at one account this close together, a wrong password among them, are one burst. */
+export const BURST_SECONDS = 10;
 
 export interface Throttle {
   /** How many failures past the slow-down threshold (0: answer at once). */
@@ -87,10 +89,10 @@ export interface Throttle {
  * not clear them: attempts sent together are claimed before any is checked, and a success among
  * them would otherwise open the way for five more guesses, and five more after the next.
  *
- * For an account, once a wrong password has been tried in the window, a sign-in after it counts
- * as an attempt too: otherwise a burst that contains the right password frees a slot the moment
- * that one is settled, and a sixth guess gets through. Sign-ins with no failure before them in
- * the window (someone on three devices) never count.
+ * Attempts that arrive together are held to five as well, whatever their outcome: a burst that
+ * contains the right password would otherwise free a slot the moment that one is settled, and a
+ * sixth guess would get through. A burst is attempts at one account within BURST_SECONDS with a
+ * wrong password among them; sign-ins alone (someone on three devices) never count.
  */
 export function loginThrottle(db: Db, email: string, ip: string | null, now: Date): Throttle {
   const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MINUTES * 60_000).toISOString();
@@ -102,8 +104,10 @@ export function loginThrottle(db: Db, email: string, ip: string | null, now: Dat
     .where(and(eq(s.authEvents.email, address), inArray(s.authEvents.kind, ["failure", "sign-in"]), gt(s.authEvents.at, since)))
     .orderBy(s.authEvents.at, s.authEvents.id)
     .all();
-  const firstFailure = accountEvents.findIndex((e) => e.kind === "failure");
-  const accountFailures = firstFailure < 0 ? [] : accountEvents.slice(firstFailure);
+  const accountFailures = accountEvents.filter((e) => e.kind === "failure");
+  const burstStart = new Date(now.getTime() - BURST_SECONDS * 1000).toISOString();
+  const burst = accountEvents.filter((e) => e.at > burstStart);
+  const inBurst = burst.length >= LOCKOUT_AFTER_ACCOUNT && burst.some((e) => e.kind === "failure");
   const addressFailures = ip
     ? db
         .select({ at: s.authEvents.at })
@@ -118,15 +122,20 @@ export function loginThrottle(db: Db, email: string, ip: string | null, now: Dat
       : addressFailures.length >= LOCKOUT_AFTER_ADDRESS
         ? addressFailures.at(-LOCKOUT_AFTER_ADDRESS)
         : undefined;
-  const retryAt = lockedBy ? new Date(lockedBy.at).getTime() + LOCKOUT_WINDOW_MINUTES * 60_000 : 0;
+  const retryAt = lockedBy
+    ? new Date(lockedBy.at).getTime() + LOCKOUT_WINDOW_MINUTES * 60_000
+    : inBurst
+      ? new Date(burst.at(-LOCKOUT_AFTER_ACCOUNT)!.at).getTime() + BURST_SECONDS * 1000
+      : 0;
+  const locked = lockedBy !== undefined || inBurst;
   return {
     slowdownSteps: Math.max(
       0,
       accountFailures.length - SLOWDOWN_AFTER_ACCOUNT + 1,
       addressFailures.length - SLOWDOWN_AFTER_ADDRESS + 1,
     ),
-    locked: lockedBy !== undefined,
-    retryAfterSeconds: lockedBy ? Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) : 0,
+    locked,
+    retryAfterSeconds: locked ? Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) : 0,
   };
 }
 

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { addMonths, periodOf } from "../../app/figures/month";
 import { launch, newPage, screenshot, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
@@ -15,10 +16,13 @@ afterAll(async () => {
 
 const plain = (s: string | null) => (s ?? "").replace(/[\u200e\u200f\u061c]/g, "").trim();
 
-/** December 2020's report: RTA's last figures, so January's are plausible and need no justification. */
-function lastMonth(): Map<string, number> {
+/** The month now running, in Dubai: the demo has nothing for it yet. */
+const MONTH = periodOf(new Date());
+
+/** RTA's figures three months back (approved in the demo), so this month's are plausible. */
+function lastFigures(): Map<string, number> {
   const report = JSON.parse(
-    execFileSync(process.execPath, ["--import", "tsx", "cli/kpi.ts", "report", "--period", "2020-12"], {
+    execFileSync(process.execPath, ["--import", "tsx", "cli/kpi.ts", "report", "--period", addMonths(MONTH, -3)], {
       env: { ...process.env, DATABASE_PATH: inject("databasePath") },
       encoding: "utf8",
     }),
@@ -40,21 +44,24 @@ async function fillMonth(page: Page, last: Map<string, number>) {
     } else {
       await fieldset.locator(`[name="value.${kpi}"]`).fill(String(value));
     }
-    await fieldset.locator(`[name="comment.${kpi}"]`).fill("January figure");
+    await fieldset.locator(`[name="comment.${kpi}"]`).fill("This month's figure");
   }
 }
 
 describe("the monthly round", () => {
   it("a focal point submits, an analyst returns one figure, it is corrected and approved, and the scorecard shows it with its history", async () => {
-    const last = lastMonth();
+    const last = lastFigures();
 
-    // 1. RTA's focal point enters January 2021 and submits it.
+    // 1. RTA's focal point lands on the round, opens the month now running and submits it.
     const focal = await newPage(browser, "en-US");
     await signIn(focal.page, baseURL, "focal.rta@example.com");
+    expect(new URL(focal.page.url()).pathname).toBe("/round");
+    await focal.page.getByRole("heading", { name: /^To report now:/ }).waitFor();
+    await screenshot(focal.page, "round-focal-en");
     await focal.page.goto(`${baseURL}/figures`);
-    await focal.page.locator("#open-period").fill("2021-01");
+    await focal.page.locator("#open-period").fill(MONTH);
     await focal.page.getByRole("button", { name: "Open month" }).click();
-    await focal.page.waitForURL(`${baseURL}/figures/RTA/2021-01`);
+    await focal.page.waitForURL(`${baseURL}/figures/RTA/${MONTH}`);
     await focal.page.locator("html[data-hydrated]").waitFor({ state: "attached" });
     await fillMonth(focal.page, last);
     // The value shows as the numerator and denominator are typed.
@@ -66,22 +73,24 @@ describe("the monthly round", () => {
     await focal.page.getByText(/Submitted for review: 9 figures\./).waitFor();
     await focal.context.close();
 
-    // 2. The analyst returns the smart-transaction share with a comment.
+    // 2. The analyst lands on the round, opens RTA's month and returns the smart-transaction share.
     const analyst = await newPage(browser, "en-US");
     await signIn(analyst.page, baseURL, "analyst@example.com");
-    await analyst.page.goto(`${baseURL}/review`);
+    expect(new URL(analyst.page.url()).pathname).toBe("/round");
+    await screenshot(analyst.page, "round-analyst-en");
+    await analyst.page.goto(`${baseURL}/review?entity=RTA&period=${MONTH}`);
     const row = analyst.page.locator("tr", { hasText: "Transactions through e-/smart channels" });
-    await row.locator("textarea").fill("The denominator looks like December's: please check.");
+    await row.locator("textarea").fill("The denominator looks like last month's: please check.");
     await row.getByRole("button", { name: "Return" }).click();
     await analyst.page.getByText("Returned to the focal point.").waitFor();
     await screenshot(analyst.page, "review-en");
 
-    // 3. The focal point sees why, corrects it and submits again.
+    // 3. The focal point sees why on the round, corrects it and submits again.
     const again = await newPage(browser, "en-US");
     await signIn(again.page, baseURL, "focal.rta@example.com");
-    await again.page.goto(`${baseURL}/figures/RTA/2021-01`);
+    await again.page.goto(`${baseURL}/figures/RTA/${MONTH}`);
     const returned = again.page.locator('fieldset[data-kpi="SMART_ADOPTION"]');
-    await returned.getByText("Returned by analyst@example.com: “The denominator looks like December's: please check.”").waitFor();
+    await returned.getByText("Returned by analyst@example.com: “The denominator looks like last month's: please check.”").waitFor();
     await returned.locator('[name="numerator.SMART_ADOPTION"]').fill("9450");
     await returned.locator('[name="denominator.SMART_ADOPTION"]').fill("10000");
     await returned.locator('[name="comment.SMART_ADOPTION"]').fill("Denominator corrected");
@@ -89,22 +98,18 @@ describe("the monthly round", () => {
     await again.page.getByText(/Submitted for review: 1 figure\./).waitFor();
     await again.context.close();
 
-    // 4. The analyst approves everything waiting.
-    await analyst.page.goto(`${baseURL}/review`);
+    // 4. The analyst approves RTA's month in one action.
+    await analyst.page.goto(`${baseURL}/review?entity=RTA&period=${MONTH}`);
     await analyst.page.locator("html[data-hydrated]").waitFor({ state: "attached" });
-    for (let i = 0; i < 9; i++) {
-      const first = analyst.page.locator("tbody tr").first();
-      const id = await first.getAttribute("data-figure");
-      await first.getByRole("button", { name: "Approve" }).click();
-      await analyst.page.locator(`tr[data-figure="${id}"]`).waitFor({ state: "detached" });
-    }
+    await analyst.page.getByRole("button", { name: "Approve all 9 figures of the month" }).click();
+    await analyst.page.getByText("9 figures approved.").waitFor();
     await analyst.page.getByText("Nothing is waiting for review.").waitFor();
     await analyst.context.close();
 
     // 5. The executive's scorecard for January shows the corrected figure, and its history.
     const executive = await newPage(browser, "en-US");
     await signIn(executive.page, baseURL, "executive@example.com");
-    await executive.page.goto(`${baseURL}/entities/RTA?period=2021-01`);
+    await executive.page.goto(`${baseURL}/entities/RTA?period=${MONTH}`);
     const scoreRow = executive.page.locator('.scorecard tr[data-kpi="SMART_ADOPTION"]');
     expect(await scoreRow.locator("td").first().getAttribute("data-value")).toBe("94.5");
     await scoreRow.getByRole("link", { name: "History" }).click();
@@ -119,7 +124,7 @@ describe("the monthly round", () => {
   it("a focal point's mistakes are shown in Arabic beside the field, and what was typed is kept", async () => {
     const { context, page } = await newPage(browser, "ar-AE");
     await signIn(page, baseURL, "focal.dm@example.com");
-    await page.goto(`${baseURL}/figures/DM/2021-02`);
+    await page.goto(`${baseURL}/figures/DM/${MONTH}`);
     const adoption = page.locator('fieldset[data-kpi="SMART_ADOPTION"]');
     await adoption.locator('[name="numerator.SMART_ADOPTION"]').fill("١٢٠");
     await adoption.locator('[name="denominator.SMART_ADOPTION"]').fill("١٠٠");
@@ -133,5 +138,34 @@ describe("the monthly round", () => {
     expect(await adoption.locator('[name="numerator.SMART_ADOPTION"]').inputValue()).toBe("١٢٠");
     await screenshot(page, "entry-errors-ar");
     await context.close();
+  });
+
+  it("each role's round in Arabic: an overdue focal point, the administrator's months to lock", async () => {
+    const ded = await newPage(browser, "ar-AE");
+    await signIn(ded.page, baseURL, "focal.ded@example.com");
+    expect(new URL(ded.page.url()).pathname).toBe("/round");
+    expect(await ded.page.getAttribute("html", "dir")).toBe("rtl");
+    // DED's last month is only in draft in the demo, and its deadline has passed.
+    await ded.page.locator(".round-deadline.overdue").waitFor();
+    expect(plain(await ded.page.locator(".round-deadline").textContent())).toMatch(/^متأخر: كان موعد التسليم /);
+    await ded.page.getByRole("link", { name: /^متابعة / }).waitFor();
+    await screenshot(ded.page, "round-focal-ar");
+    await ded.context.close();
+
+    const admin = await newPage(browser, "ar-AE");
+    await signIn(admin.page, baseURL, "admin@example.com");
+    expect(new URL(admin.page.url()).pathname).toBe("/round");
+    const rows = admin.page.locator("table.data-table tbody tr");
+    expect(await rows.count()).toBe(6);
+    // The months before the round are fully approved: ready to lock, linked to the locking page.
+    await admin.page.getByRole("link", { name: "جاهز للإقفال" }).first().waitFor();
+    await screenshot(admin.page, "round-admin-ar");
+    await admin.context.close();
+
+    // An executive's home is the city overview.
+    const executive = await newPage(browser, "en-US");
+    await signIn(executive.page, baseURL, "executive@example.com");
+    expect(new URL(executive.page.url()).pathname).toBe("/");
+    await executive.context.close();
   });
 });

@@ -154,7 +154,8 @@ describe("the review queue with a figure whose KPI was retired", () => {
     try {
       const outcome = await get(reviewLoader as RouteFunction, "/review", {}, session("analyst"));
       expect(outcome.status).toBe(200);
-      const queue = (outcome.body as { queue: Array<{ kpi: { code: string; nameEn: string; retired: boolean } }> }).queue;
+      const groups = (outcome.body as { groups: Array<{ rows: Array<{ kpi: { code: string; nameEn: string; retired: boolean } }> }> }).groups;
+      const queue = groups.flatMap((g) => g.rows);
       expect(queue.map((q) => [q.kpi.code, q.kpi.retired])).toEqual([["SMART_ADOPTION", true]]);
       expect(queue[0].kpi.nameEn).not.toBe("SMART_ADOPTION");
     } finally {
@@ -281,7 +282,7 @@ describe("after an administrator's reset, the next sign-in asks for a new passwo
 });
 
 describe("the sign-in throttle counts a success that follows wrong passwords", () => {
-  it("four wrong passwords, the right one settled, then a sixth attempt is locked; five sign-ins alone are not", () => {
+  it("four wrong passwords, the right one settled, then a sixth attempt in the same burst is locked; sign-ins alone are not; later the success does not count", () => {
     const now = new Date("2026-06-01T10:00:00Z");
     const later = (s: number) => new Date(now.getTime() + s * 1000);
     const email = "burst@hardening.example";
@@ -295,8 +296,9 @@ describe("the sign-in throttle counts a success that follows wrong passwords", (
     if (!right.locked) settleLoginAttempt(db(), right.attemptId, { signedIn: true, userId: null });
     const sixth = claimLoginAttempt(db(), email, null, later(5));
     expect(sixth.locked).toBe(true);
-    // Locked until the first wrong password leaves the 15-minute window.
-    expect(sixth.throttle.retryAfterSeconds).toBe(15 * 60 - 5);
+    // Held until the burst's first attempt is ten seconds old; then four failures and no lock.
+    expect(sixth.throttle.retryAfterSeconds).toBe(10 - 5);
+    expect(claimLoginAttempt(db(), email, null, later(11)).locked).toBe(false);
 
     const devices = "devices@hardening.example";
     for (let i = 0; i < 6; i++) {
