@@ -114,7 +114,7 @@ const RULES: Record<string, RouteRule> = {
     post: signedIn(403, { analyst: 404 }),
     form: { figureId: "999999", intent: "approve" },
   },
-  "periods.tsx": { url: "/periods", get: adminOnly(200), post: adminOnly(200), form: { intent: "lock", period: "2019-01" } },
+  "periods.tsx": { url: "/periods", get: adminOnly(200), post: adminOnly(200), form: { intent: "lock", period: "2019-01", confirm: "yes" } },
   "history.$id.tsx": {
     url: "/history/:figure",
     params: { id: ":figure" },

@@ -17,6 +17,7 @@ import { eq } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { createSession } from "~/auth/session.server";
 import { lockPeriod } from "~/models/entry.server";
+import { action as periodsAction, loader as periodsLoader } from "~/routes/periods";
 import { action, loader } from "~/routes/review";
 import { db } from "~/utils/db.server";
 import { loadDemoData } from "../../seeds/demo";
@@ -25,11 +26,15 @@ import { settle } from "../helpers/route";
 
 const NOW = new Date("2026-11-30T10:00:00Z");
 let cookie = "";
+let admin = "";
+const adminCookie = () => admin;
 
 beforeAll(() => {
   loadDemoData(db(), path.resolve("kpi-definitions"), NOW);
   const analyst = db().select().from(s.users).where(eq(s.users.email, "analyst@example.com")).get()!;
   cookie = `sid=${createSession(db(), analyst.id, new Date()).token}`;
+  const administrator = db().select().from(s.users).where(eq(s.users.email, "admin@example.com")).get()!;
+  admin = `sid=${createSession(db(), administrator.id, new Date()).token}`;
 });
 
 afterAll(() => {
@@ -95,5 +100,47 @@ describe("the review queue", () => {
   it("answers 400 for an unknown entity or month in the action", async () => {
     expect((await post({ intent: "approve-month", entity: "NOPE", period: "2026-10" })).status).toBe(400);
     expect((await post({ intent: "approve-month", entity: "DP", period: "20261" })).status).toBe(400);
+  });
+});
+
+describe("locking a month with its checklist", () => {
+  const lockPost = (form: Record<string, string>) => {
+    const body = new URLSearchParams({ ...form, csrf: csrfFor(adminCookie()) });
+    return settle(() => periodsAction({ request: new Request("http://localhost/periods", { method: "POST", body, headers: { Cookie: adminCookie() } }), params: {}, context: {} }));
+  };
+  const locked = (period: string) => db().$client.prepare("SELECT count(*) AS n FROM period_locks WHERE period = ?").get(period) as { n: number };
+
+  it("shows what is not yet approved in October: one entity in draft, one missing, the rest waiting", async () => {
+    const page = await settle(() =>
+      periodsLoader({ request: new Request("http://localhost/periods?period=2026-10", { headers: { Cookie: adminCookie() } }), params: {}, context: {} }),
+    );
+    expect(page.status).toBe(200);
+    const behind = (page.body as { check: { behind: Array<{ code: string; draft: number; missing: number; approved: number; expected: number }> } }).check.behind;
+    expect(behind.find((e) => e.code === "DED")).toMatchObject({ draft: 9, approved: 0, expected: 9 });
+    expect(behind.find((e) => e.code === "CDA")).toMatchObject({ missing: 9 });
+    expect(behind.some((e) => e.code === "RTA" || e.code === "DEWA")).toBe(false);
+  });
+
+  it("refuses to lock over unapproved figures without a confirmation (409, not locked), then locks with it", async () => {
+    const refused = await lockPost({ intent: "lock", period: "2026-10" });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: "periods.confirmRequired" });
+    expect(locked("2026-10").n).toBe(0);
+    const done = await lockPost({ intent: "lock", period: "2026-10", confirm: "yes" });
+    expect(done.status).toBe(200);
+    expect(locked("2026-10").n).toBe(1);
+  });
+
+  it("locks a fully approved month at once", async () => {
+    const done = await lockPost({ intent: "lock", period: "2026-08" });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ message: "periods.locked" });
+  });
+
+  it("answers 400 for an absurd month in the address", async () => {
+    const page = await settle(() =>
+      periodsLoader({ request: new Request("http://localhost/periods?period=9999-12", { headers: { Cookie: adminCookie() } }), params: {}, context: {} }),
+    );
+    expect(page.status).toBe(400);
   });
 });
