@@ -123,6 +123,9 @@ describe("what each role sees", () => {
     it(`a signed-in ${role.toLowerCase()} reads the city overview but cannot reach user management`, async () => {
       const { context, page } = await newPage(browser, "en-US");
       await signIn(page, baseURL, email);
+      // Sign-in lands on the person's home: the overview for an executive, the round for the rest.
+      expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(role === "Executive" ? "City overview" : "The monthly round");
+      await page.goto(`${baseURL}/`);
       expect(await page.getByRole("link", { name: "Users" }).count()).toBe(0);
       expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("City overview");
       const response = await page.goto(`${baseURL}/admin/users`);

@@ -394,7 +394,7 @@ describe("issue 10 at the HTTP level", () => {
       const nul = await a.post(`/figures/DM/${month}`, {
         csrf: csrfOf(page.body),
         intent: "save",
-        "version.OPEN_DATASETS": "",
+        "version.OPEN_DATASETS": hiddenValue(page.body, "version.OPEN_DATASETS"),
         "value.OPEN_DATASETS": "12",
         "comment.OPEN_DATASETS": "before\u0000after",
       });
