@@ -1,7 +1,3 @@
-import arabicFont400 from "@fontsource/noto-sans-arabic/400.css?url";
-import arabicFont700 from "@fontsource/noto-sans-arabic/700.css?url";
-import latinFont400 from "@fontsource/noto-sans-arabic/latin-400.css?url";
-import latinFont700 from "@fontsource/noto-sans-arabic/latin-700.css?url";
 import arabicFace400 from "@fontsource/noto-sans-arabic/files/noto-sans-arabic-arabic-400-normal.woff2?url";
 import arabicFace700 from "@fontsource/noto-sans-arabic/files/noto-sans-arabic-arabic-700-normal.woff2?url";
 import latinFace400 from "@fontsource/noto-sans-arabic/files/noto-sans-arabic-latin-400-normal.woff2?url";
@@ -43,17 +39,8 @@ export const links: LinksFunction = () => [
 ];
 
 /**
- * The typeface's faces a page in this language needs. An English page takes only the Latin
- * faces: the one Arabic word on it (the language switch) and the status symbols are set in the
- * next font of the stack, rather than fetching some 75 KB of Arabic, symbol and math subsets.
- */
-const FONT_STYLESHEETS: Record<Locale, string[]> = {
-  en: [latinFont400, latinFont700],
-  ar: [arabicFont400, arabicFont700],
-};
-
-/**
- * The faces of the page's own script, fetched alongside the stylesheet rather than after it: set
+ * The faces of the page's own script (styles/fonts.css: an English page sets its text in the
+ * typeface's Latin faces alone), fetched alongside the stylesheet rather than after it: set
  * first in the fallback font, which is wider, the header wrapped onto a second line and the whole
  * page moved down when the face arrived (a layout shift of 0.15).
  */
@@ -181,9 +168,6 @@ export function Layout({ children }: { children: ReactNode }) {
         <Meta />
         {FONT_PRELOADS[locale].map((href) => (
           <link key={href} rel="preload" href={href} as="font" type="font/woff2" crossOrigin="anonymous" />
-        ))}
-        {FONT_STYLESHEETS[locale].map((href) => (
-          <link key={href} rel="stylesheet" href={href} />
         ))}
         <Links />
       </head>

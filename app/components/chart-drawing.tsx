@@ -40,11 +40,14 @@ export function lineStyle(index: number) {
  */
 export function MonthLineChart({
   rows,
+  width = 640,
   height,
   unit,
   children,
 }: {
   rows: object[];
+  /** The box's width when known, so the chart is laid out at its size at once, not at a guess. */
+  width?: number;
   height: number;
   unit: Unit;
   children: ReactNode;
@@ -54,7 +57,7 @@ export function MonthLineChart({
   const rtl = f.locale === "ar";
   const valueOf = (v: unknown) => f.value(unit, typeof v === "number" ? v : null);
   return (
-    <ResponsiveContainer width="100%" height={height} initialDimension={{ width: 640, height }}>
+    <ResponsiveContainer width="100%" height={height} initialDimension={{ width, height }}>
       <LineChart
         data={rows}
         accessibilityLayer={false}
@@ -82,18 +85,20 @@ export function MonthLineChart({
 /** A KPI's actuals, its target and, when there is one, its forecast. */
 export function TrendDrawing({
   rows,
+  width,
   height,
   unit,
   hasForecast,
 }: {
   rows: object[];
+  width?: number;
   height: number;
   unit: Unit;
   hasForecast: boolean;
 }) {
   const t = useT();
   return (
-    <MonthLineChart rows={rows} height={height} unit={unit}>
+    <MonthLineChart rows={rows} width={width} height={height} unit={unit}>
       <Line
         isAnimationActive={false}
         dataKey="actual"
@@ -131,18 +136,20 @@ export function TrendDrawing({
 /** Several entities' lines (keyed `line0`, `line1`… in `rows`) against the target. */
 export function MultiSeriesDrawing({
   rows,
+  width,
   height,
   unit,
   lines,
 }: {
   rows: object[];
+  width?: number;
   height: number;
   unit: Unit;
   lines: Array<Pick<SeriesLine, "key" | "label">>;
 }) {
   const t = useT();
   return (
-    <MonthLineChart rows={rows} height={height} unit={unit}>
+    <MonthLineChart rows={rows} width={width} height={height} unit={unit}>
       {lines.map((line, l) => (
         <Line
           isAnimationActive={false}

@@ -56,7 +56,9 @@ export function MultiSeriesChart({
   return (
     <div className="chart">
       <ChartBox label={summary} height={height}>
-        {() => <MultiSeriesDrawing rows={rows} height={height} unit={unit} lines={lines} />}
+        {(width) => (
+          <MultiSeriesDrawing rows={rows} width={width} height={height} unit={unit} lines={lines} />
+        )}
       </ChartBox>
       <ChartDataDetails>
         <table className="data-table chart-table">

@@ -1,11 +1,11 @@
-import { lazy, Suspense, useEffect, useRef, type ReactNode } from "react";
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode, type RefObject } from "react";
 import type { Unit } from "../definitions/schema";
 import { useT } from "../i18n/use-t";
-import { ClientOnly } from "./client-only";
+import { useHydrated } from "./client-only";
 import { useFormat } from "./format";
 
-// recharts lives in its own chunk, fetched once a page with a chart has hydrated
-// (app/components/chart-drawing.tsx).
+// recharts lives in its own chunk, fetched once a page with a chart has hydrated and the chart
+// is about to be seen (app/components/chart-drawing.tsx).
 const TrendDrawing = lazy(() =>
   import("./chart-drawing").then((m) => ({ default: m.TrendDrawing })),
 );
@@ -34,13 +34,62 @@ export function useMonthShort() {
   return useFormat().monthShort;
 }
 
+/** How far outside the screen a chart starts drawing: about a flick's scroll ahead of it. */
+const DRAW_AHEAD_PX = 200;
+
+/** What a chart box draws: nothing yet, or its chart, knowing its width when it was seen. */
+type Drawing = { width?: number } | null;
+
+/**
+ * Whether a chart box draws its chart. Drawing with recharts is one long task (some 400 ms on a
+ * phone: it measures every tick label through the layout) and its code is 110 KB compressed, so
+ * a chart in the server's page waits until its box is on or near the screen, or the page is
+ * printed: below the first screen it costs nothing until someone scrolls towards it. A chart
+ * that mounts after hydration (a client-side navigation) draws at once, as it always did.
+ */
+function useDrawing(box: RefObject<HTMLElement>): Drawing {
+  const hydrated = useHydrated();
+  // Fixed at the first render: false while hydrating the server's page, true on a later mount.
+  const [atOnce] = useState(hydrated);
+  const [seen, setSeen] = useState<Drawing>(null);
+  useEffect(() => {
+    const element = box.current;
+    if (atOnce || seen || !element) return;
+    const draw = (width?: number) => setSeen({ width: width ? Math.round(width) : undefined });
+    if (typeof IntersectionObserver === "undefined") {
+      draw();
+      return;
+    }
+    const observer = new IntersectionObserver(
+      (entries) => {
+        const entry = entries.find((e) => e.isIntersecting);
+        if (entry) draw(entry.boundingClientRect.width);
+      },
+      { rootMargin: `${DRAW_AHEAD_PX}px 0px` },
+    );
+    observer.observe(element);
+    // A print (and the server's PDF, which switches to print media first) shows every chart.
+    const print = window.matchMedia("print");
+    const drawNow = () => draw(element.clientWidth);
+    print.addEventListener("change", drawNow);
+    window.addEventListener("beforeprint", drawNow);
+    return () => {
+      observer.disconnect();
+      print.removeEventListener("change", drawNow);
+      window.removeEventListener("beforeprint", drawNow);
+    };
+  }, [box, atOnce, seen]);
+  if (!hydrated) return null;
+  return atOnce ? {} : seen;
+}
+
 /**
  * The chart's fixed-height box. Recharts draws nothing on the server (recharts#5997), so the
  * server and the hydrating render show a sentence instead, in a box of the chart's height so
- * nothing shifts when the chart arrives; the same sentence stays while the chart's code (a lazy
- * component, from chart-drawing.tsx) loads. The chart itself is laid out left to right, because
- * recharts places tooltips wrongly under `direction: rtl`; right-to-left order comes from the
- * axes instead.
+ * nothing shifts when the chart arrives; the same sentence stays until the chart is drawn
+ * (useDrawing) and while the chart's code (a lazy component, from chart-drawing.tsx) loads. The
+ * chart itself is laid out left to right, because recharts places tooltips wrongly under
+ * `direction: rtl`; right-to-left order comes from the axes instead.
  */
 export function ChartBox({
   label,
@@ -49,21 +98,24 @@ export function ChartBox({
 }: {
   label: string;
   height: number;
-  children: () => ReactNode;
+  /** The drawing, given the box's width when known: recharts then lays it out once, not twice. */
+  children: (width: number | undefined) => ReactNode;
 }) {
   const t = useT();
+  const box = useRef<HTMLDivElement>(null);
+  const drawing = useDrawing(box);
   const placeholder = <p className="chart-placeholder">{t("chart.placeholder")}</p>;
   return (
-    <div className="chart-box" role="img" aria-label={label} style={{ blockSize: height }}>
-      <ClientOnly fallback={placeholder}>
-        {() => (
-          <Suspense fallback={placeholder}>
-            <div dir="ltr" className="chart-canvas">
-              {children()}
-            </div>
-          </Suspense>
-        )}
-      </ClientOnly>
+    <div ref={box} className="chart-box" role="img" aria-label={label} style={{ blockSize: height }}>
+      {drawing ? (
+        <Suspense fallback={placeholder}>
+          <div dir="ltr" className="chart-canvas">
+            {children(drawing.width)}
+          </div>
+        </Suspense>
+      ) : (
+        placeholder
+      )}
     </div>
   );
 }
@@ -180,8 +232,14 @@ export function TrendChart({
   return (
     <div className="chart">
       <ChartBox label={summary} height={height}>
-        {() => (
-          <TrendDrawing rows={chartRows} height={height} unit={unit} hasForecast={hasForecast} />
+        {(width) => (
+          <TrendDrawing
+            rows={chartRows}
+            width={width}
+            height={height}
+            unit={unit}
+            hasForecast={hasForecast}
+          />
         )}
       </ChartBox>
       <ChartDataDetails>

@@ -46,6 +46,18 @@ export function formatterFor(intl: IntlShape): Formatter {
 
 type Values = Record<string, string | number | Date>;
 
+/**
+ * Characters that make a message more than its own text: arguments, plurals and selects (braces),
+ * ICU quoting (the apostrophe) and tags. Three messages in four have none of them.
+ */
+const MESSAGE_SYNTAX = /[{}'<>]/;
+
+/** An Intl object made on its first use: most pages never format a date or a list. */
+function lazily<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
 function makeFormatter(locale: Locale, catalogue: Record<string, string>) {
   const tag = intlLocale(locale);
   const compiled = new Map<MessageId, IntlMessageFormat>();
@@ -56,9 +68,16 @@ function makeFormatter(locale: Locale, catalogue: Record<string, string>) {
       const known = plain.get(id);
       if (known !== undefined) return known;
     }
+    // A message of plain text is its own output: parsing it (and resolving the locale, which an
+    // IntlMessageFormat does for each message) was about a quarter of the overview's hydration.
+    const source = catalogue[id] ?? id;
+    if (!MESSAGE_SYNTAX.test(source)) {
+      plain.set(id, source);
+      return source;
+    }
     let message = compiled.get(id);
     if (message === undefined) {
-      message = new IntlMessageFormat(catalogue[id] ?? id, tag, undefined, { ignoreTag: true });
+      message = new IntlMessageFormat(source, tag, undefined, { ignoreTag: true });
       compiled.set(id, message);
     }
     const text = String(message.format(values));
@@ -76,31 +95,54 @@ function makeFormatter(locale: Locale, catalogue: Record<string, string>) {
     }
     return format;
   };
-  const monthFormat = new Intl.DateTimeFormat(tag, { year: "numeric", month: "long", timeZone: TIME_ZONE });
-  const dayFormat = new Intl.DateTimeFormat(tag, { year: "numeric", month: "long", day: "numeric", timeZone: TIME_ZONE });
-  const momentFormat = new Intl.DateTimeFormat(tag, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: TIME_ZONE,
-  });
-  const shortMonthFormat = new Intl.DateTimeFormat(tag, { month: "short", year: "2-digit", timeZone: TIME_ZONE });
-  const listFormat = new Intl.ListFormat(tag, { type: "conjunction" });
+  const monthFormat = lazily(
+    () => new Intl.DateTimeFormat(tag, { year: "numeric", month: "long", timeZone: TIME_ZONE }),
+  );
+  const dayFormat = lazily(
+    () => new Intl.DateTimeFormat(tag, { year: "numeric", month: "long", day: "numeric", timeZone: TIME_ZONE }),
+  );
+  const momentFormat = lazily(
+    () =>
+      new Intl.DateTimeFormat(tag, {
+        year: "numeric",
+        month: "short",
+        day: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+        timeZone: TIME_ZONE,
+      }),
+  );
+  const shortMonthFormat = lazily(
+    () => new Intl.DateTimeFormat(tag, { month: "short", year: "2-digit", timeZone: TIME_ZONE }),
+  );
+  const listFormat = lazily(() => new Intl.ListFormat(tag, { type: "conjunction" }));
 
   const name = (item: Bilingual) => (locale === "ar" ? item.nameAr : item.nameEn);
 
+  // A month's name is formatted over and over (a chart asks for each tick's label several times
+  // while it lays out its axis), and a month's middle in Dubai is a time-zone computation: each
+  // name is made once.
+  const periodNames = new Map<string, string>();
+  const shortNames = new Map<string, string>();
+  const named = (names: Map<string, string>, format: () => Intl.DateTimeFormat, p: string) => {
+    let name = names.get(p);
+    if (name === undefined) {
+      name = format().format(middleOf(p));
+      names.set(p, name);
+    }
+    return name;
+  };
+
   /** "December 2018" for 2018-12. */
-  const period = (p: string) => monthFormat.format(middleOf(p));
+  const period = (p: string) => named(periodNames, monthFormat, p);
 
   /** "Dec 18" for 2018-12: a chart's axis. */
-  const monthShort = (p: string) => shortMonthFormat.format(middleOf(p));
+  const monthShort = (p: string) => named(shortNames, shortMonthFormat, p);
 
-  const date = (iso: string) => dayFormat.format(new Date(iso));
+  const date = (iso: string) => dayFormat().format(new Date(iso));
 
   /** "24 November 2026, 14:05" in Dubai time. */
-  const dateTime = (iso: string) => momentFormat.format(new Date(iso));
+  const dateTime = (iso: string) => momentFormat().format(new Date(iso));
 
   const number = (v: number, maximumFractionDigits = 2) =>
     numberFormat(`n${maximumFractionDigits}`, { maximumFractionDigits }).format(v);
@@ -129,7 +171,7 @@ function makeFormatter(locale: Locale, catalogue: Record<string, string>) {
   };
 
   /** "A, B and C" with the language's own separators. */
-  const list = (items: string[]) => listFormat.format(items);
+  const list = (items: string[]) => listFormat().format(items);
 
   /** A change with its sign: +1.2, −0.4. */
   const signed = (v: number) => numberFormat("signed", { signDisplay: "exceptZero", maximumFractionDigits: 1 }).format(v);

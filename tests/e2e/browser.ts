@@ -33,6 +33,9 @@ export async function newPage(
 /** Saves a full-page screenshot under tests/e2e/screenshots for a person to read. */
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // Tables far below the screen are not painted until scrolled near (content-visibility in
+  // app.css); a full-page picture shows them all.
+  await page.addStyleTag({ content: ".table-scroll { content-visibility: visible; }" });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
