@@ -12,7 +12,7 @@ import { checkFigure, describeProblem, type CheckedFigure } from "../app/figures
 import { reviewFigure } from "../app/models/entry.server";
 import { loadFigureRules, saveFigures, writeFigure } from "../app/models/figures.server";
 import { syncDefinitions } from "../app/models/sync.server";
-import { addMonths, periodOf } from "../app/figures/month";
+import { addMonths, momentInDubai, periodOf } from "../app/figures/month";
 import { DEFAULT_TO, generateDemoFigures } from "./generate";
 
 const text = (n: number | null | undefined) =>
@@ -90,7 +90,7 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
  */
 function playRound(tx: Tx, figures: CheckedFigure[], month: string, now: Date): number {
   const lastMonth = month === addMonths(periodOf(now), -1);
-  const at = (day: number) => `${addMonths(month, 1)}-${String(day).padStart(2, "0")}T06:00:00.000Z`;
+  const at = (day: number) => momentInDubai(addMonths(month, 1), day, 10);
   const past = (moment: string) => moment <= now.toISOString();
   const actor = (entity: string) => `focal.${entity.toLowerCase()}@example.com`;
   const submittedOn = (entity: string): number | null => {
@@ -146,9 +146,9 @@ function stampSubmissions(tx: Parameters<Parameters<Db["transaction"]>[0]>[0]) {
   const periods = tx.selectDistinct({ period: s.figures.period }).from(s.figures).all().map((r) => r.period);
   for (const period of periods) {
     const next = addMonths(period, 1);
-    for (const [day, late] of [["05", false], ["15", true]] as const) {
+    for (const [day, late] of [[5, false], [15, true]] as const) {
       tx.update(s.figures)
-        .set({ submittedAt: `${next}-${day}T06:00:00.000Z`, submittedBy: "demo-generator" })
+        .set({ submittedAt: momentInDubai(next, day, 10), submittedBy: "demo-generator" })
         .where(and(eq(s.figures.period, period), late ? eq(s.figures.entityCode, "IACAD") : ne(s.figures.entityCode, "IACAD")))
         .run();
     }

@@ -1,5 +1,6 @@
 // Sessions live in the database; the cookie holds a random token whose hash is the session id.
 // Logging out or disabling a user ends their sessions at once, because every request looks up.
+import { addHours, differenceInMinutes, differenceInSeconds } from "date-fns";
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/index";
@@ -30,7 +31,7 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 
 export function createSession(db: Db, userId: number, now: Date): { token: string; expiresAt: string } {
   const token = randomBytes(32).toString("base64url");
-  const expiresAt = new Date(now.getTime() + ABSOLUTE_HOURS * 3600_000).toISOString();
+  const expiresAt = addHours(now, ABSOLUTE_HOURS).toISOString();
   db.insert(s.sessions)
     .values({ id: hashToken(token), userId, createdAt: now.toISOString(), lastSeenAt: now.toISOString(), expiresAt })
     .run();
@@ -58,16 +59,16 @@ export function sessionUser(db: Db, request: Request, now: Date): SessionUser | 
     .get();
   if (!found) return null;
   const { session, user } = found;
-  const idleSince = new Date(session.lastSeenAt).getTime();
+  const idleSince = new Date(session.lastSeenAt);
   const lapsed =
     user.disabledAt !== null ||
-    now.getTime() >= new Date(session.expiresAt).getTime() ||
-    now.getTime() - idleSince >= IDLE_MINUTES * 60_000;
+    now >= new Date(session.expiresAt) ||
+    differenceInMinutes(now, idleSince) >= IDLE_MINUTES;
   if (lapsed) {
     db.update(s.sessions).set({ endedAt: now.toISOString() }).where(eq(s.sessions.id, id)).run();
     return null;
   }
-  if (now.getTime() - idleSince >= TOUCH_SECONDS * 1000) {
+  if (differenceInSeconds(now, idleSince) >= TOUCH_SECONDS) {
     db.update(s.sessions).set({ lastSeenAt: now.toISOString() }).where(eq(s.sessions.id, id)).run();
   }
   return {

@@ -2,7 +2,7 @@
 // (checkFigureRows): a JSON body, or the contract's CSV. Nothing here touches the database. A
 // figure is named by its `line` in both: the n-th figure sent, counting from 1 (for CSV, the n-th
 // data line; `fileLine` counts the header as line 1, as `kpi import` does).
-import { readFiguresCsv, type ImportError, type ParsedRow } from "../models/figures.server";
+import { readFiguresCsv, type ImportError, type ParsedRow } from "./csv.server";
 import { PROBLEM_CODES, describeProblem, type FigureProblem, type RawFigure } from "./rules";
 
 /** The most figures one request may carry; more is a 413. */

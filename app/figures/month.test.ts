@@ -4,6 +4,7 @@ import {
   dueMoment,
   middleOf,
   minutesUntil,
+  momentInDubai,
   monthsBetween,
   parsePeriod,
   periodOf,
@@ -25,6 +26,11 @@ describe("the month type", () => {
     // A due day past the month's end is its last day: February 2020 had 29 days.
     expect(dueMoment("2020-01", 31)).toBe("2020-02-29T19:59:59.999Z");
     expect(dueMoment("2021-01", 31)).toBe("2021-02-28T19:59:59.999Z");
+  });
+
+  it("writes a moment of a Dubai day as UTC: 10:00 in Dubai is 06:00 UTC", () => {
+    expect(momentInDubai("2026-11", 5, 10)).toBe("2026-11-05T06:00:00.000Z");
+    expect(momentInDubai("2026-01", 1, 2)).toBe("2025-12-31T22:00:00.000Z");
   });
 
   it("counts the minutes left until a moment, negative once it has passed", () => {

@@ -35,6 +35,12 @@ export function dueMoment(period: string, dueDay: number): string {
   return new Date(end.getTime()).toISOString();
 }
 
+/** A moment of a month, in Dubai (`day` at `hour`:00), as an ISO instant in UTC. */
+export function momentInDubai(period: string, day: number, hour: number): string {
+  const moment = new TZDate(Number(period.slice(0, 4)), Number(period.slice(5, 7)) - 1, day, hour, TIME_ZONE);
+  return new Date(moment.getTime()).toISOString();
+}
+
 /** Whole minutes from `now` until `moment` (negative once it has passed). */
 export function minutesUntil(moment: string, now: Date): number {
   return differenceInMinutes(new Date(moment), now);

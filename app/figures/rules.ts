@@ -97,6 +97,18 @@ export function normaliseDigits(text: string): string {
     .trim();
 }
 
+/**
+ * A number as a person types it into a form, thousands separators and all: `1,200,000`,
+ * `١٬٢٠٠٬٠٠٠` (the Arabic thousands separator), `1 200 000` (a space, a no-break or a thin space).
+ * Only a well-formed grouping is ungrouped: `1,2` stays as typed, and is refused, because it may
+ * be a decimal comma. Files keep the contract's plain numbers; this is for forms only.
+ */
+export function ungroupTyped(text: string): string {
+  const plain = normaliseDigits(text);
+  return GROUPED.test(plain) ? plain.replace(/[,\u066C\u00A0\u202F\u2009 ]/g, "") : text;
+}
+const GROUPED = /^-?\d{1,3}(?:([,\u066C\u00A0\u202F\u2009 ])\d{3})(?:\1\d{3})*(?:\.\d+)?$/;
+
 /** Parses a plain decimal number; null when the text is not one (no exponents, no separators). */
 export function parseNumber(text: string): number | null {
   const plain = normaliseDigits(text);

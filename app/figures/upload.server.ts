@@ -8,7 +8,7 @@ import {
   type FileProblemCode,
   type ImportError,
   type ParsedRow,
-} from "../models/figures.server";
+} from "./csv.server";
 import { periodOfSpreadsheetDate } from "./month";
 import type { RawFigure } from "./rules";
 import { checkWorkbookZip } from "./zip-limits.server";

@@ -1,9 +1,10 @@
 // The monthly round: a focal point's entry form, submission, an analyst's review, locking a
-// month, and the history of every figure. Every change appends to figure_history.
+// month, and the history of every figure. Which moves a figure may make is app/figures/states.ts;
+// every change appends to figure_history through appendHistory (figures.server.ts).
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
-import type { FigureAction, FigureStatus } from "../../db/schema";
+import type { FigureStatus } from "../../db/schema";
 import { assess } from "../compliance/engine";
 import { coveringTargets, targetInForce } from "../compliance/targets";
 import { timeliness, type Timeliness } from "../compliance/timeliness";
@@ -15,9 +16,12 @@ import {
   type FigureProblem,
   type FigureRules,
   type RawFigure,
+  ungroupTyped,
 } from "../figures/rules";
 import { addMonths } from "../figures/month";
-import { loadFigureRules, writeFigure, type Figure, type ImportError } from "./figures.server";
+import { canTransition, historyAction, isReadOnlyForEntry, readOnlyReason, statusAfter } from "../figures/states";
+import type { ImportError } from "../figures/csv.server";
+import { appendHistory, loadFigureRules, writeFigure, type Figure } from "./figures.server";
 import { listEntities } from "./kpis.server";
 import { engineKpis, selectRows } from "./report.server";
 import { cachedForFigures } from "./definitions-cache.server";
@@ -97,6 +101,8 @@ export type EntryResult =
   | {
       ok: false;
       locked?: false;
+      /** A draft's valid figures are saved even when others are refused; a submission is all or nothing. */
+      saved: number;
       problems: Record<string, EntryProblem[]>;
       conflicts: Record<string, Conflict>;
     };
@@ -143,10 +149,8 @@ export function saveEntry(
       const add = (p: EntryProblem) => (problems[item.kpi] ??= []).push(p);
       const typed = given(item.value) || given(item.numerator) || given(item.denominator);
 
-      if (current?.status === "submitted" || current?.status === "approved") {
-        // Read-only until an analyst returns it; the form shows it without inputs.
-        continue;
-      }
+      // Read-only until an analyst returns it; the form shows it without inputs.
+      if (isReadOnlyForEntry(current?.status)) continue;
       if (!typed) {
         if (intent === "submit") add({ code: "required-to-submit", field: "value", params: {} });
         continue;
@@ -163,13 +167,15 @@ export function saveEntry(
         };
         continue;
       }
+      // Typed by a person: thousands separators are forgiven here, not in files.
+      const typedNumber = (text: string | undefined) => (text === undefined ? undefined : ungroupTyped(text));
       const raw: RawFigure = {
         entity,
         kpi: item.kpi,
         period,
-        value: item.value,
-        numerator: item.numerator,
-        denominator: item.denominator,
+        value: typedNumber(item.value),
+        numerator: typedNumber(item.numerator),
+        denominator: typedNumber(item.denominator),
         comment: item.comment,
       };
       const result = checkFigure(raw, rules);
@@ -191,22 +197,23 @@ export function saveEntry(
       writes.push({ figure: result.figure, current });
     }
 
-    if (Object.keys(problems).length > 0 || Object.keys(conflicts).length > 0) {
-      return { ok: false as const, problems, conflicts };
-    }
+    const refused = Object.keys(problems).length > 0 || Object.keys(conflicts).length > 0;
+    // A submission goes whole or not at all; a draft keeps what is right and shows what is not.
+    if (refused && intent === "submit") return { ok: false as const, saved: 0, problems, conflicts };
 
-    const status: FigureStatus = intent === "submit" ? "submitted" : "draft";
     for (const { figure, current } of writes) {
+      const from = current?.status ?? null;
       writeFigure(tx, figure, current, {
-        action: intent === "submit" ? "submit" : current ? "edit" : "create",
+        action: historyAction(from, intent),
         source: "form",
-        status,
+        status: statusAfter(from, intent),
         actor,
         now,
         extra:
           intent === "submit" ? { submittedAt: now, submittedBy: actor, reviewComment: null } : {},
       });
     }
+    if (refused) return { ok: false as const, saved: writes.length, problems, conflicts };
     return {
       ok: true as const,
       saved: writes.length,
@@ -242,35 +249,6 @@ export function needsJustification(
   return null;
 }
 
-function appendHistory(
-  tx: Tx,
-  figureId: number,
-  action: FigureAction,
-  before: Pick<Figure, "value" | "numerator" | "denominator" | "status"> | null,
-  after: { value: number; numerator: number | null; denominator: number | null; status: string },
-  comment: string | null,
-  actor: string,
-  at: string,
-) {
-  tx.insert(s.figureHistory)
-    .values({
-      figureId,
-      action,
-      oldValue: before?.value ?? null,
-      oldNumerator: before?.numerator ?? null,
-      oldDenominator: before?.denominator ?? null,
-      oldStatus: before?.status ?? null,
-      newValue: after.value,
-      newNumerator: after.numerator,
-      newDenominator: after.denominator,
-      newStatus: after.status,
-      comment,
-      actor,
-      at,
-    })
-    .run();
-}
-
 export type ReviewResult =
   | { ok: true }
   | {
@@ -294,14 +272,14 @@ export function reviewFigure(
     const figure = tx.select().from(s.figures).where(eq(s.figures.id, args.figureId)).get();
     if (!figure) return { ok: false as const, error: "not-found" as const };
     if (isLocked(tx, figure.period)) return { ok: false as const, error: "locked" as const };
-    if (figure.status !== "submitted")
+    if (!canTransition(figure.status, args.decision))
       return { ok: false as const, error: "not-submitted" as const };
     const comment = args.comment.trim().slice(0, 2000);
     if (args.decision === "return" && !comment)
       return { ok: false as const, error: "comment-required" as const };
     if (hasControlCharacters(comment))
       return { ok: false as const, error: "control-characters" as const };
-    const status: FigureStatus = args.decision === "approve" ? "approved" : "returned";
+    const status = statusAfter(figure.status, args.decision);
     tx.update(s.figures)
       .set({
         status,
@@ -338,11 +316,13 @@ export function approveMonth(
 ): { ok: true; approved: number } | { ok: false; error: "locked" | "not-submitted" } {
   return db.transaction((tx) => {
     if (isLocked(tx, args.period)) return { ok: false as const, error: "locked" as const };
+    // One entity's month is a few dozen figures: asked of the state machine, not spelled in SQL.
     const waiting = tx
-      .select({ id: s.figures.id })
+      .select({ id: s.figures.id, status: s.figures.status })
       .from(s.figures)
-      .where(and(eq(s.figures.entityCode, args.entity), eq(s.figures.period, args.period), eq(s.figures.status, "submitted")))
-      .all();
+      .where(and(eq(s.figures.entityCode, args.entity), eq(s.figures.period, args.period)))
+      .all()
+      .filter((f) => canTransition(f.status, "approve"));
     if (waiting.length === 0) return { ok: false as const, error: "not-submitted" as const };
     for (const { id } of waiting) {
       const result = reviewFigure(tx as unknown as Db, { figureId: id, decision: "approve", comment: "", actor: args.actor, now: args.now });
@@ -370,7 +350,16 @@ export function lockPeriod(db: Db, period: string, actor: string, now: Date): bo
     tx.insert(s.periodLocks).values({ period, lockedBy: actor, lockedAt: at }).run();
     tx.insert(s.periodEvents).values({ period, action: "lock", actor, at }).run();
     for (const f of tx.select().from(s.figures).where(eq(s.figures.period, period)).all()) {
-      appendHistory(tx, f.id, "lock", f, f, null, actor, at);
+      appendHistory(
+        tx,
+        f.id,
+        historyAction(f.status, "lock"),
+        f,
+        { ...f, status: statusAfter(f.status, "lock") },
+        null,
+        actor,
+        at,
+      );
     }
     return true;
   });
@@ -389,7 +378,16 @@ export function reopenPeriod(
     tx.delete(s.periodLocks).where(eq(s.periodLocks.period, period)).run();
     tx.insert(s.periodEvents).values({ period, action: "reopen", reason, actor, at }).run();
     for (const f of tx.select().from(s.figures).where(eq(s.figures.period, period)).all()) {
-      appendHistory(tx, f.id, "reopen", f, f, reason, actor, at);
+      appendHistory(
+        tx,
+        f.id,
+        historyAction(f.status, "reopen"),
+        f,
+        { ...f, status: statusAfter(f.status, "reopen") },
+        reason,
+        actor,
+        at,
+      );
     }
     return true;
   });
@@ -556,14 +554,14 @@ export function saveUpload(
         });
         continue;
       }
-      if (current && (current.status === "submitted" || current.status === "approved")) {
-        const code = current.status === "submitted" ? "awaiting-review" : "already-approved";
+      const readOnly = readOnlyReason(current?.status);
+      if (current && readOnly) {
         errors.push({
           line: figure.line,
           message: `${figure.kpi} ${figure.period} is ${current.status}`,
           problems: [
             {
-              code: code as never,
+              code: readOnly as never,
               field: "value",
               params: { kpi: figure.kpi, period: figure.period },
             },
@@ -596,10 +594,11 @@ export function saveUpload(
     if (errors.length > 0) return { ok: false as const, conflict: conflicts > 0, errors };
     for (const figure of args.figures) {
       const current = existing.get(`${figure.kpi}|${figure.period}`);
+      const from = current?.status ?? null;
       writeFigure(tx, figure, current, {
-        action: "import",
+        action: historyAction(from, "upload"),
         source: "form",
-        status: "draft",
+        status: statusAfter(from, "upload"),
         actor: args.actor,
         now,
       });
@@ -658,7 +657,6 @@ export function saveFigureBatch(
 ): BatchResult {
   const { entity, intent, actor } = args;
   const now = args.now.toISOString();
-  const status: FigureStatus = intent === "submit" ? "submitted" : "draft";
   return db.transaction((tx) => {
     // Read inside the transaction: a month locked since the figures were checked stays locked.
     const locked = loadFigureRules(tx, args.currentPeriod).lockedPeriods;
@@ -670,7 +668,12 @@ export function saveFigureBatch(
     const sent = new Map(args.figures.map((f) => [`${f.kpi}|${f.period}`, f]));
 
     const errors: ImportError[] = [];
-    const plan: Array<{ figure: CheckedFigure & { line: number }; current: Figure | undefined; outcome: BatchOutcome }> = [];
+    const plan: Array<{
+      figure: CheckedFigure & { line: number };
+      current: Figure | undefined;
+      outcome: BatchOutcome;
+      status: FigureStatus;
+    }> = [];
     const refuse = (line: number, message: string, problem: EntryProblem) =>
       errors.push({ line, message, problems: [problem as FigureProblem] });
 
@@ -693,10 +696,11 @@ export function saveFigureBatch(
         });
         continue;
       }
-      if (current?.status === "submitted" || current?.status === "approved") {
+      const readOnly = readOnlyReason(current?.status);
+      if (current && readOnly) {
         // Read-only until an analyst returns it, as on the form.
         refuse(figure.line, `${figure.kpi} ${figure.period} is ${current.status}: only an analyst can return it for changes`, {
-          code: current.status === "submitted" ? "awaiting-review" : "already-approved",
+          code: readOnly,
           field: "value",
           params: { kpi: figure.kpi, period: figure.period },
         });
@@ -717,20 +721,21 @@ export function saveFigureBatch(
           continue;
         }
       }
+      const status = statusAfter(current?.status ?? null, intent);
       const outcome: BatchOutcome = !current
         ? "created"
         : sameFigure(current, figure) && current.status === status
           ? "unchanged"
           : "updated";
-      plan.push({ figure, current, outcome });
+      plan.push({ figure, current, outcome, status });
     }
     if (errors.length > 0) return { ok: false as const, errors: errors.sort((a, b) => a.line - b.line) };
 
     if (!args.dryRun) {
-      for (const { figure, current, outcome } of plan) {
+      for (const { figure, current, outcome, status } of plan) {
         if (outcome === "unchanged") continue;
         writeFigure(tx, figure, current, {
-          action: intent === "submit" ? "submit" : current ? "edit" : "create",
+          action: historyAction(current?.status ?? null, intent),
           source: "form",
           status,
           actor,
@@ -745,7 +750,7 @@ export function saveFigureBatch(
       created: count("created"),
       updated: count("updated"),
       unchanged: count("unchanged"),
-      figures: plan.map(({ figure, current, outcome }) => ({
+      figures: plan.map(({ figure, current, outcome, status }) => ({
         line: figure.line,
         entity: figure.entity,
         kpi: figure.kpi,

@@ -1,20 +1,29 @@
-// Writing monthly figures: the rules from the database, the CSV import (all or nothing) and the
-// one function that stores figures and appends their history.
+// Writing monthly figures: the rules from the database, the CSV import (all or nothing), the
+// one function that stores figures and the one that appends a figure's history row. Reading the
+// files is app/figures (csv.server.ts, upload.server.ts); which moves a figure may make is
+// app/figures/states.ts.
 import { isNull, TransactionRollbackError } from "drizzle-orm";
 import type { Database as SqliteConnection } from "better-sqlite3";
-import { parse } from "csv-parse/sync";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { FigureAction, FigureStatus } from "../../db/schema";
 import {
+  figureCsvBatches,
+  readFiguresCsv,
+  type ImportError,
+  type ParsedRow,
+} from "../figures/csv.server";
+import {
   checkFigure,
   describeProblem,
   type CheckedFigure,
-  type FigureProblem,
   type FigureRules,
   type KpiRules,
-  type RawFigure,
 } from "../figures/rules";
+import { statusAfter } from "../figures/states";
+
+// The entry page imports the type from here; its home is the CSV reader.
+export type { ImportError };
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -122,7 +131,7 @@ function figureStatements(tx: Tx): FigureStatements {
 
 /**
  * Writes one figure (replacing `existing` when there is one, bumping its version) and appends
- * its history row with the old and new values. Every way a figure changes value goes through
+ * its history row with the old and new values (appendHistory). Every way a figure changes value goes through
  * here: the importer, the demo seed, the entry form and a focal point's upload.
  */
 export function writeFigure(
@@ -181,22 +190,53 @@ export function writeFigure(
     );
     figureId = Number(inserted.lastInsertRowid);
   }
-  statements.history.run(
+  appendHistory(
+    tx,
     figureId,
     options.action,
-    existing?.value ?? null,
-    existing?.numerator ?? null,
-    existing?.denominator ?? null,
-    existing?.status ?? null,
-    f.value,
-    f.numerator,
-    f.denominator,
-    status,
+    existing ?? null,
+    { value: f.value, numerator: f.numerator, denominator: f.denominator, status },
     f.comment,
     actor,
     now,
   );
   return figureId;
+}
+
+/** A figure's values and state, as its history records them before and after a change. */
+export type HistoryValues = Pick<Figure, "value" | "numerator" | "denominator" | "status">;
+
+/**
+ * Appends one row to a figure's history (append-only: the migrations' triggers refuse the rest).
+ * The one place the row is built: writeFigure's saves, submissions and imports, a review, a month
+ * locked or reopened. `before` is null for a figure that did not exist. The definitions cache
+ * takes the newest row as the figures' version, so a change that skips this is never seen.
+ */
+export function appendHistory(
+  tx: Tx,
+  figureId: number,
+  action: FigureAction,
+  before: HistoryValues | null,
+  after: HistoryValues,
+  comment: string | null,
+  actor: string,
+  at: string,
+): void {
+  figureStatements(tx).history.run(
+    figureId,
+    action,
+    before?.value ?? null,
+    before?.numerator ?? null,
+    before?.denominator ?? null,
+    before?.status ?? null,
+    after.value,
+    after.numerator,
+    after.denominator,
+    after.status,
+    comment,
+    actor,
+    at,
+  );
 }
 
 /**
@@ -211,276 +251,7 @@ export function saveFigures(tx: Tx, figures: CheckedFigure[], options: SaveOptio
   }
 }
 
-/** What is wrong with a file or a row as a whole, as opposed to one of its fields. */
-export const FILE_PROBLEM_CODES = [
-  "unreadable",
-  "empty",
-  "header-only",
-  "unknown-column",
-  "missing-column",
-  "repeated-column",
-  "field-count",
-  "duplicate",
-  "other-entity",
-  "not-utf8",
-  "formula",
-  "bad-file-type",
-  "too-large",
-  "unreadable-workbook",
-  "too-large-unpacked",
-] as const;
-export type FileProblemCode = (typeof FILE_PROBLEM_CODES)[number];
-
-export interface ImportError {
-  /** Line in the file, counting the header as line 1. */
-  line: number;
-  /** In English, for the command line and logs. */
-  message: string;
-  /** The row's field problems, each with a code a page can translate. */
-  problems: FigureProblem[];
-  /** For a problem with the file or row as a whole: a code and its values, for translation. */
-  code?: FileProblemCode;
-  params?: Record<string, string | number>;
-}
-
 export type ImportResult = { ok: true; imported: number } | { ok: false; errors: ImportError[] };
-
-export const CSV_COLUMNS = [
-  "entity",
-  "kpi",
-  "period",
-  "value",
-  "numerator",
-  "denominator",
-  "comment",
-] as const;
-const REQUIRED_COLUMNS = ["entity", "kpi", "period"] as const;
-
-export interface ParsedRow {
-  line: number;
-  raw: RawFigure;
-}
-
-type CsvRecord = { record: string[]; line: number };
-
-/** One line of plain CSV split into fields (quotes honoured); null for anything else. */
-function splitSimpleLine(line: string): string[] | null {
-  if (!line.includes('"')) return line.split(",");
-  const record: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (line[i] === '"') {
-      let value = "";
-      let j = i + 1;
-      for (;;) {
-        const quote = line.indexOf('"', j);
-        if (quote === -1) return null; // unterminated here: a line break inside quotes, or an error
-        value += line.slice(j, quote);
-        if (line[quote + 1] === '"') {
-          value += '"';
-          j = quote + 2;
-        } else {
-          i = quote + 1;
-          break;
-        }
-      }
-      record.push(value);
-      if (i === line.length) return record;
-      if (line[i] !== ",") return null;
-      i++;
-    } else {
-      const comma = line.indexOf(",", i);
-      const value = line.slice(i, comma === -1 ? line.length : comma);
-      if (value.includes('"')) return null;
-      record.push(value);
-      if (comma === -1) return record;
-      i = comma + 1;
-    }
-  }
-}
-
-/**
- * The file's records when it is plain CSV (one record per line, quoted fields without line
- * breaks), with the line each starts on, split only as they are read; null for anything else.
- * Several times faster than csv-parse with line numbers, which took half of a 600,000-row
- * import, and a large file is never held as records all at once.
- */
-function simpleRecords(text: string): Iterable<CsvRecord> | null {
-  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  // Lines are found as they are read, not split into an array of 600,000 strings up front.
-  function* lines(): Generator<{ text: string; line: number }> {
-    let at = start;
-    for (let line = 1; at <= text.length; line++) {
-      const end = text.indexOf("\n", at);
-      const stop = end === -1 ? text.length : end;
-      yield { text: text.slice(at, stop), line };
-      at = stop + 1;
-    }
-  }
-  // Only lines with quotes can fail to split: find out before the first record is read.
-  for (const { text: line } of lines())
-    if (line.includes('"') && splitSimpleLine(line) === null) return null;
-  return {
-    *[Symbol.iterator]() {
-      for (const { text: line, line: n } of lines())
-        if (line !== "") yield { record: splitSimpleLine(line)!, line: n };
-    },
-  };
-}
-
-function parseWithCsvParse(
-  text: string,
-): { records: CsvRecord[] } | { error: { line: number; message: string } } {
-  type Parsed = { record: string[]; info: { lines: number } };
-  let parsed: Parsed[];
-  try {
-    parsed = parse(text, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-    }) as unknown as Parsed[];
-  } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 1;
-    return {
-      error: {
-        line,
-        message: `the file is not readable CSV: ${(error as Error).message.split(":")[0]}`,
-      },
-    };
-  }
-  // A row is reported by the line it starts on: its last line less the line breaks inside its
-  // (quoted) fields.
-  return {
-    records: parsed.map(({ record, info }) => {
-      let breaks = 0;
-      for (const field of record) if (field.includes("\n")) breaks += field.split("\n").length - 1;
-      return { record, line: info.lines - breaks };
-    }),
-  };
-}
-
-/** Reads a contract §2 CSV into rows; a file that is not such a CSV gives errors instead. */
-export function readFiguresCsv(text: string): { rows: ParsedRow[]; errors: ImportError[] } {
-  const rows: ParsedRow[] = [];
-  const errors: ImportError[] = [];
-  for (const batch of figureCsvBatches(text, Infinity)) {
-    rows.push(...batch.rows);
-    errors.push(...batch.errors);
-  }
-  return { rows, errors };
-}
-
-/**
- * A contract §2 CSV's rows, `size` at a time, each batch with the problems of its own lines; a
- * file that is not such a CSV gives one batch of errors and no rows. What an import of 600,000
- * rows holds in memory at once is one batch, not the file's every row.
- */
-export function* figureCsvBatches(
-  text: string,
-  size: number,
-): Generator<{ rows: ParsedRow[]; errors: ImportError[] }> {
-  const fail = (
-    line: number,
-    message: string,
-    code: FileProblemCode,
-    params: Record<string, string | number> = {},
-  ) => ({
-    rows: [],
-    errors: [{ line, message, problems: [], code, params }],
-  });
-  // Most files have no carriage returns: no second copy of a large file for them.
-  const normalised = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
-  let records: Iterable<CsvRecord> | null = simpleRecords(normalised);
-  // Anything the simple reader does not handle (a quoted line break, a stray quote) goes to
-  // csv-parse, which also says exactly what is wrong with a malformed file.
-  if (records === null) {
-    const parsed = parseWithCsvParse(normalised);
-    if ("error" in parsed) return yield fail(parsed.error.line, parsed.error.message, "unreadable");
-    records = parsed.records;
-  }
-  const iterator = records[Symbol.iterator]();
-  const first = iterator.next();
-  if (first.done) return yield fail(1, "the file is empty: expected a header line", "empty");
-
-  const header = first.value.record.map((h) => h.trim().toLowerCase());
-  const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
-  const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
-  const repeated = header.filter((h, i) => header.indexOf(h) !== i);
-  const errors: ImportError[] = [];
-  if (repeated.length > 0) {
-    errors.push({
-      line: 1,
-      message: `column ${[...new Set(repeated)].map((c) => `"${c}"`).join(", ")} appears more than once`,
-      problems: [],
-      code: "repeated-column",
-      params: { columns: [...new Set(repeated)].join(", ") },
-    });
-  }
-  if (unknown.length > 0) {
-    errors.push({
-      line: 1,
-      message: `unknown column ${unknown.map((c) => `"${c}"`).join(", ")}; expected ${CSV_COLUMNS.join(",")}`,
-      problems: [],
-      code: "unknown-column",
-      params: { columns: unknown.join(", "), expected: CSV_COLUMNS.join(",") },
-    });
-  }
-  if (missing.length > 0) {
-    errors.push({
-      line: 1,
-      message: `missing column ${missing.join(", ")}; expected ${CSV_COLUMNS.join(",")}`,
-      problems: [],
-      code: "missing-column",
-      params: { columns: missing.join(", "), expected: CSV_COLUMNS.join(",") },
-    });
-  }
-  if (errors.length > 0) return yield { rows: [], errors };
-  const columnOf = (name: string) => header.indexOf(name);
-  const columns = {
-    entity: columnOf("entity"),
-    kpi: columnOf("kpi"),
-    period: columnOf("period"),
-    value: columnOf("value"),
-    numerator: columnOf("numerator"),
-    denominator: columnOf("denominator"),
-    comment: columnOf("comment"),
-  };
-  let rows: ParsedRow[] = [];
-  let any = false;
-  for (const { record, line } of { [Symbol.iterator]: () => iterator }) {
-    any = true;
-    if (rows.length + errors.length >= size) {
-      yield { rows, errors: errors.splice(0) };
-      rows = [];
-    }
-    if (record.length !== header.length) {
-      errors.push({
-        line,
-        message: `expected ${header.length} fields, found ${record.length}`,
-        problems: [],
-        code: "field-count",
-        params: { expected: header.length, found: record.length },
-      });
-      continue;
-    }
-    const cell = (i: number) => (i === -1 ? undefined : record[i]);
-    rows.push({
-      line,
-      raw: {
-        entity: cell(columns.entity) ?? "",
-        kpi: cell(columns.kpi) ?? "",
-        period: cell(columns.period) ?? "",
-        value: cell(columns.value),
-        numerator: cell(columns.numerator),
-        denominator: cell(columns.denominator),
-        comment: cell(columns.comment),
-      },
-    });
-  }
-  if (!any) return yield fail(1, "the file has a header but no figures", "header-only");
-  yield { rows, errors };
-}
 
 /** Checks every row against the rules and the file itself (duplicates); nothing is written. */
 export function checkFiguresCsv(
@@ -573,7 +344,8 @@ export function importFiguresCsv(
         saveFigures(tx, checked.figures, {
           action: "import",
           source: "import",
-          status: "approved",
+          // Approved whatever each figure's state before: the office's own figures (states.ts).
+          status: statusAfter(null, "import"),
           actor: options.actor,
           now: options.now.toISOString(),
         });

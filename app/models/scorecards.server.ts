@@ -1,5 +1,6 @@
 // What the executive pages show, all from the compliance engine: the city overview, an entity's
 // scorecard, a KPI's page and a strategy item's page. Nothing here decides a status itself.
+import { startOfMinute } from "date-fns";
 import { and, count, desc, gte, lte, max, min } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
@@ -181,7 +182,7 @@ export function overviewFor(
   const seen = listEntities(db)
     .filter((e) => visible(e.code))
     .map((e) => e.code);
-  const minute = Math.floor(round.now.getTime() / 60_000);
+  const minute = startOfMinute(round.now).toISOString();
   const key = `overview:${period}:${firstPeriod}:${round.dueDay}:${minute}:${seen.join(",")}`;
   return cachedForFigures(db, key, () => computeOverview(db, period, firstPeriod, round, visible));
 }
@@ -300,7 +301,7 @@ export function entityScorecardFor(
   period: string,
   round: RoundOptions = DEFAULT_ROUND,
 ) {
-  const minute = Math.floor(round.now.getTime() / 60_000);
+  const minute = startOfMinute(round.now).toISOString();
   return cachedForFigures(db, `entityScorecard:${entityCode}:${period}:${round.dueDay}:${minute}`, () =>
     computeEntityScorecard(db, entityCode, period, round),
   );

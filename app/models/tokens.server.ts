@@ -1,6 +1,7 @@
 // Personal access tokens for the read API. The token is shown once, when created; the database
 // keeps only its SHA-256, so a copy of the database holds no usable token. Its first characters
 // are kept as a prefix, so a person can tell their tokens apart.
+import { differenceInSeconds } from "date-fns";
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/index";
@@ -96,8 +97,7 @@ export function userForToken(db: Db, token: string, now: Date): TokenOwner | nul
     .get();
   if (!found || found.user.disabledAt !== null) return null;
   const { token: row, user } = found;
-  const lastUsed = row.lastUsedAt === null ? null : new Date(row.lastUsedAt).getTime();
-  if (lastUsed === null || now.getTime() - lastUsed >= TOUCH_SECONDS * 1000) {
+  if (row.lastUsedAt === null || differenceInSeconds(now, new Date(row.lastUsedAt)) >= TOUCH_SECONDS) {
     db.update(s.apiTokens).set({ lastUsedAt: now.toISOString() }).where(eq(s.apiTokens.id, row.id)).run();
   }
   return { id: user.id, email: user.email, role: user.role, entityCode: user.entityCode, tokenId: row.id };

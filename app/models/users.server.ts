@@ -1,4 +1,5 @@
 // Accounts, the sign-in trail and the lock-out rules read from it.
+import { addMinutes, addSeconds, differenceInMilliseconds, subMinutes, subSeconds } from "date-fns";
 import { and, desc, eq, gt, inArray, isNull, max, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
@@ -95,7 +96,7 @@ export interface Throttle {
  * wrong password among them; sign-ins alone (someone on three devices) never count.
  */
 export function loginThrottle(db: Db, email: string, ip: string | null, now: Date): Throttle {
-  const windowStart = new Date(now.getTime() - LOCKOUT_WINDOW_MINUTES * 60_000).toISOString();
+  const windowStart = subMinutes(now, LOCKOUT_WINDOW_MINUTES).toISOString();
   const address = normaliseEmail(email);
   const since = windowStart;
   const accountEvents = db
@@ -105,7 +106,7 @@ export function loginThrottle(db: Db, email: string, ip: string | null, now: Dat
     .orderBy(s.authEvents.at, s.authEvents.id)
     .all();
   const accountFailures = accountEvents.filter((e) => e.kind === "failure");
-  const burstStart = new Date(now.getTime() - BURST_SECONDS * 1000).toISOString();
+  const burstStart = subSeconds(now, BURST_SECONDS).toISOString();
   const burst = accountEvents.filter((e) => e.at > burstStart);
   const inBurst = burst.length >= LOCKOUT_AFTER_ACCOUNT && burst.some((e) => e.kind === "failure");
   const addressFailures = ip
@@ -123,10 +124,10 @@ export function loginThrottle(db: Db, email: string, ip: string | null, now: Dat
         ? addressFailures.at(-LOCKOUT_AFTER_ADDRESS)
         : undefined;
   const retryAt = lockedBy
-    ? new Date(lockedBy.at).getTime() + LOCKOUT_WINDOW_MINUTES * 60_000
+    ? addMinutes(new Date(lockedBy.at), LOCKOUT_WINDOW_MINUTES)
     : inBurst
-      ? new Date(burst.at(-LOCKOUT_AFTER_ACCOUNT)!.at).getTime() + BURST_SECONDS * 1000
-      : 0;
+      ? addSeconds(new Date(burst.at(-LOCKOUT_AFTER_ACCOUNT)!.at), BURST_SECONDS)
+      : now;
   const locked = lockedBy !== undefined || inBurst;
   return {
     slowdownSteps: Math.max(
@@ -135,7 +136,7 @@ export function loginThrottle(db: Db, email: string, ip: string | null, now: Dat
       addressFailures.length - SLOWDOWN_AFTER_ADDRESS + 1,
     ),
     locked,
-    retryAfterSeconds: locked ? Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) : 0,
+    retryAfterSeconds: locked ? Math.max(1, Math.ceil(differenceInMilliseconds(retryAt, now) / 1000)) : 0,
   };
 }
 

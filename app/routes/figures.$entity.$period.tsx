@@ -9,13 +9,14 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { requireCsrf } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { CsrfInput } from "~/components/csrf-input";
 import { useFormat } from "~/components/format";
-import { parseNumber } from "~/figures/rules";
+import { parseNumber, ungroupTyped } from "~/figures/rules";
+import { isReadOnlyForEntry } from "~/figures/states";
 import { readUploadedFile } from "~/figures/upload.server";
 import type { MessageId } from "~/i18n/messages";
 import { entryFormFor, saveEntry, saveUpload, type Conflict, type EntryItem, type EntryProblem } from "~/models/entry.server";
@@ -57,6 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     locked: form.locked,
     canEnter: can(user, "figures:enter", entity),
     due: dueMoment(period, env().FIGURES_DUE_DAY),
+    late: new Date().toISOString() > dueMoment(period, env().FIGURES_DUE_DAY),
     // Sent back with an upload: drafts changed by someone else after this are not overwritten.
     openedAt: new Date().toISOString(),
     maxUploadBytes: env().UPLOAD_MAX_BYTES,
@@ -78,6 +80,8 @@ type Values = Record<string, Partial<Record<"value" | "numerator" | "denominator
 
 interface ActionResult {
   locked?: boolean;
+  /** Figures of a draft saved although others were refused. */
+  saved?: number;
   values?: Values;
   problems?: Record<string, EntryProblem[]>;
   conflicts?: Record<string, Conflict>;
@@ -147,13 +151,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
     currentPeriod: periodOf(now),
     jumpShare: env().FIGURE_JUMP_SHARE,
   });
-  if (result.ok) return redirect(`/figures/${entity}/${period}?${intent === "submit" ? "submitted" : "saved"}=${result.saved}`);
-  const values: Values = Object.fromEntries(
-    items.map((i) => [i.kpi, { value: i.value, numerator: i.numerator, denominator: i.denominator, comment: i.comment, version: i.version }]),
-  );
-  if (result.locked) return data<ActionResult>({ locked: true, values }, { status: 423 });
+  if (result.ok) {
+    const late = result.submitted > 0 && now.toISOString() > dueMoment(period, env().FIGURES_DUE_DAY);
+    return redirect(`/figures/${entity}/${period}?${intent === "submit" ? "submitted" : "saved"}=${result.saved}${late ? "&late=1" : ""}`);
+  }
+  const typed = (i: EntryItem) => [i.kpi, { value: i.value, numerator: i.numerator, denominator: i.denominator, comment: i.comment, version: i.version }];
+  if (result.locked) return data<ActionResult>({ locked: true, values: Object.fromEntries(items.map(typed)) }, { status: 423 });
+  // What was typed comes back for the refused figures; the saved ones show as stored.
+  const refused = new Set([...Object.keys(result.problems), ...Object.keys(result.conflicts)]);
+  const values: Values = Object.fromEntries(items.filter((i) => result.saved === 0 || refused.has(i.kpi)).map(typed));
   const status = Object.keys(result.problems).length === 0 ? 409 : 400;
-  return data<ActionResult>({ values, problems: result.problems, conflicts: result.conflicts }, { status });
+  return data<ActionResult>({ values, saved: result.saved, problems: result.problems, conflicts: result.conflicts }, { status });
 }
 
 type Item = ReturnType<typeof useLoaderData<typeof loader>>["items"][number];
@@ -188,8 +196,8 @@ function KpiFields({ item, values, problems, conflict, editable }: { item: Item;
   const [denominator, setDenominator] = useState(initial("denominator"));
   const errorFor = (fieldName: string) => problems.filter((p) => p.field === fieldName).map((p) => problemText(p, t));
   const preview = (() => {
-    const n = parseNumber(numerator);
-    const d = parseNumber(denominator);
+    const n = parseNumber(ungroupTyped(numerator));
+    const d = parseNumber(ungroupTyped(denominator));
     if (n === null || d === null || d <= 0) return null;
     return f.value(item.unit, item.unit === "percent" ? (100 * n) / d : n / d);
   })();
@@ -276,6 +284,40 @@ function KpiFields({ item, values, problems, conflict, editable }: { item: Item;
   );
 }
 
+/** Where a field's problem is shown: a ratio's value problems sit with its numerator. */
+function fieldId(item: Item, field: string) {
+  const name = field === "value" && item.measure === "ratio" ? "numerator" : field;
+  return `${name}-${item.kpi}`;
+}
+
+/**
+ * The GOV.UK error summary: how many problems, each a link to its field, at the top of the page
+ * and focused, so a person using a screen reader or a phone hears and sees it first.
+ */
+function ErrorSummary({ items, problems, conflicts, saved }: { items: Item[]; problems: Record<string, EntryProblem[]>; conflicts: Record<string, Conflict>; saved: number }) {
+  const f = useFormat();
+  const { t } = f;
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => box.current?.focus(), [problems, conflicts]);
+  const entries = items.flatMap((item) => [
+    ...(problems[item.kpi] ?? []).map((p) => ({ href: `#${fieldId(item, p.field)}`, text: `${f.name(item.name)}: ${problemText(p, t)}` })),
+    ...(conflicts[item.kpi] ? [{ href: `#${fieldId(item, item.measure === "ratio" ? "numerator" : "value")}`, text: `${f.name(item.name)}: ${t("entry.conflictShort")}` }] : []),
+  ]);
+  return (
+    <div className="error-summary" role="alert" tabIndex={-1} ref={box} aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title">{t("entry.problems", { n: entries.length })}</h2>
+      <p>{saved > 0 ? t("entry.savedSome", { n: saved }) : t("entry.errors")}</p>
+      <ul>
+        {entries.map((e, i) => (
+          <li key={i}>
+            <a href={e.href}>{e.text}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export default function EntryPage() {
   const page = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
@@ -286,6 +328,9 @@ export default function EntryPage() {
   const entity = f.name(page.entity);
   const month = f.period(page.period);
   const editableAtAll = page.canEnter && !page.locked;
+  // Submitted and approved figures are read-only: a month with nothing left to change has no Save or Submit.
+  const editable = (item: Item) => editableAtAll && !isReadOnlyForEntry(item.current?.status);
+  const anyEditable = page.items.some(editable);
   const hasErrors = result?.problems && Object.keys(result.problems).length > 0;
   const hasConflicts = result?.conflicts && Object.keys(result.conflicts).length > 0;
   const sizeText = f.number(page.maxUploadBytes / 1_048_576, 1) + " MB";
@@ -303,23 +348,31 @@ export default function EntryPage() {
       {!page.canEnter ? <p className="notice">{t("entry.readOnly", { entity })}</p> : null}
       {result?.locked ? <p className="form-error" role="alert">{t("entry.locked", { month })}</p> : null}
       {params.get("saved") ? <p className="notice" role="status">{t("entry.saved", { count: Number(params.get("saved")) })}</p> : null}
-      {params.get("submitted") ? <p className="notice" role="status">{t("entry.submitted", { count: Number(params.get("submitted")) })}</p> : null}
+      {params.get("submitted") ? (
+        <p className="notice" role="status">
+          {t("entry.submitted", { count: Number(params.get("submitted")) })}
+          {params.get("late") ? ` ${t("entry.submittedLate", { date: f.dateTime(page.due) })}` : null}
+        </p>
+      ) : null}
+      {page.late && anyEditable && !params.get("submitted") ? <p className="notice">{t("entry.lateNow", { date: f.dateTime(page.due) })}</p> : null}
       {params.get("uploaded") ? <p className="notice" role="status">{t("entry.uploaded", { count: Number(params.get("uploaded")) })}</p> : null}
-      {hasErrors || hasConflicts ? <p className="form-error" role="alert">{t("entry.errors")}</p> : null}
+      {hasErrors || hasConflicts ? <ErrorSummary items={page.items} problems={result?.problems ?? {}} conflicts={result?.conflicts ?? {}} saved={result?.saved ?? 0} /> : null}
 
       <Form method="post" className="entry-form" noValidate>
         <CsrfInput />
         {page.items.map((item) => (
           <KpiFields
-            key={item.kpi}
+            // A new version (a save, an upload) draws the fields again from what is stored: the
+            // inputs are uncontrolled and would otherwise keep what they showed before.
+            key={`${item.kpi}:${item.current?.version ?? 0}`}
             item={item}
             values={result?.values?.[item.kpi]}
             problems={result?.problems?.[item.kpi] ?? []}
             conflict={result?.conflicts?.[item.kpi]}
-            editable={editableAtAll && item.current?.status !== "submitted" && item.current?.status !== "approved"}
+            editable={editable(item)}
           />
         ))}
-        {editableAtAll ? (
+        {anyEditable ? (
           <div className="entry-actions">
             <button type="submit" name="intent" value="save" className="secondary" disabled={busy}>
               {t("entry.save")}
@@ -331,7 +384,7 @@ export default function EntryPage() {
         ) : null}
       </Form>
 
-      {editableAtAll ? (
+      {anyEditable ? (
         <section aria-labelledby="upload-title" className="card upload">
           <h2 id="upload-title">{t("entry.upload")}</h2>
           <p className="muted">{t("entry.uploadHelp")}</p>

@@ -10,7 +10,11 @@ import { approveMonth, figuresOf, reviewFigure, reviewQueue } from "~/models/ent
 import { listEntities, namesEverDefined } from "~/models/kpis.server";
 import { db } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
+import { computeReport } from "~/compliance/engine";
+import type { Status } from "~/compliance/types";
+import { StatusBadge } from "~/components/status";
 import { addMonths, parsePeriod, viewBounds } from "~/figures/month";
+import { engineKpis } from "~/models/report.server";
 import { env } from "~/utils/env.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "review.title");
@@ -22,15 +26,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // still waits here, and must be named, not crash the page.
   const names = namesEverDefined(db());
   const jumpShare = env().FIGURE_JUMP_SHARE;
-  const rows = reviewQueue(db())
-    .filter((f) => (!filters.entity || f.entityCode === filters.entity) && (!filters.period || f.period === filters.period))
+  const waiting = reviewQueue(db()).filter(
+    (f) =>
+      (!filters.entity || f.entityCode === filters.entity) &&
+      (!filters.period || f.period === filters.period) &&
+      (!filters.kpi || f.kpiCode === filters.kpi),
+  );
+  const statusOf = statusesIfApproved(waiting);
+  const rows = waiting
     .map((f) => {
       const previous = figuresOf(db(), f.entityCode, [addMonths(f.period, -1)]).find((p) => p.kpiCode === f.kpiCode)?.value ?? null;
       const kpi = names.kpis.get(f.kpiCode) ?? { code: f.kpiCode, nameEn: f.kpiCode, nameAr: f.kpiCode, unit: "count" as const, retired: true };
       const entity = names.entities.get(f.entityCode) ?? { code: f.entityCode, nameEn: f.entityCode, nameAr: f.entityCode, retired: true };
       // A change on last month larger than the entry form lets through without a comment.
       const change = previous !== null && previous !== 0 ? (f.value - previous) / Math.abs(previous) : null;
-      return { figure: f, previous, kpi, entity, jump: change !== null && Math.abs(change) > jumpShare ? change : null };
+      return {
+        figure: f,
+        previous,
+        kpi,
+        entity,
+        jump: change !== null && Math.abs(change) > jumpShare ? change : null,
+        status: statusOf.get(f.id) ?? null,
+      };
     });
   // One group per entity and month, in the queue's order (the oldest submission first).
   const groups = new Map<string, { entity: (typeof rows)[number]["entity"]; period: string; rows: typeof rows }>();
@@ -40,15 +57,50 @@ export async function loader({ request }: LoaderFunctionArgs) {
     group.rows.push(row);
     groups.set(key, group);
   }
-  const entities = [...new Map(reviewQueue(db()).map((f) => [f.entityCode, names.entities.get(f.entityCode)])).entries()]
+  const queue = reviewQueue(db());
+  const entities = [...new Map(queue.map((f) => [f.entityCode, names.entities.get(f.entityCode)])).entries()]
     .map(([code, e]) => ({ code, nameEn: e?.nameEn ?? code, nameAr: e?.nameAr ?? code }));
-  return { groups: [...groups.values()], filters, entities };
+  const kpis = [...new Map(queue.map((f) => [f.kpiCode, names.kpis.get(f.kpiCode)])).entries()]
+    .map(([code, k]) => ({ code, nameEn: k?.nameEn ?? code, nameAr: k?.nameAr ?? code }));
+  return { groups: [...groups.values()], filters, entities, kpis };
+}
+
+/**
+ * The status each waiting figure would have once approved, from the compliance engine: what an
+ * analyst should look at twice (off track, at risk) before approving a month in one action.
+ */
+function statusesIfApproved(figures: ReturnType<typeof reviewQueue>): Map<number, Status> {
+  const out = new Map<number, Status>();
+  const engine = new Map(engineKpis(db()).map((k) => [k.code, k]));
+  const months = new Map<string, typeof figures>();
+  for (const f of figures) months.set(f.period, [...(months.get(f.period) ?? []), f]);
+  for (const [period, inMonth] of months) {
+    const kpis = [...new Set(inMonth.map((f) => f.kpiCode))].flatMap((code) => engine.get(code) ?? []);
+    const entities = [...new Set(inMonth.map((f) => f.entityCode))];
+    const report = computeReport(
+      {
+        period,
+        entities,
+        kpis: kpis.map((k) => ({ ...k, reporters: k.reporters.filter((e) => entities.includes(e)) })),
+        figures: inMonth.map((f) => ({ entity: f.entityCode, kpi: f.kpiCode, period, value: f.value, numerator: f.numerator, denominator: f.denominator })),
+      },
+      { trends: false },
+    );
+    const byKey = new Map(report.rows.filter((r) => r.entity !== null).map((r) => [`${r.entity}|${r.kpi}`, r.status]));
+    for (const f of inMonth) {
+      const status = byKey.get(`${f.entityCode}|${f.kpiCode}`);
+      if (status) out.set(f.id, status);
+    }
+  }
+  return out;
 }
 
 /** ?entity=CODE&period=YYYY-MM, each optional; anything else is a 400, not a guess. */
 function reviewFilters(request: Request) {
   const params = new URL(request.url).searchParams;
   const entity = params.get("entity") || null;
+  const kpi = params.get("kpi") || null;
+  if (kpi !== null && !engineKpis(db()).some((k) => k.code === kpi)) refuse(400, "review.error.kpi");
   if (entity !== null && !listEntities(db()).some((e) => e.code === entity)) refuse(400, "review.error.entity");
   const text = params.get("period") || null;
   let period: string | null = null;
@@ -57,7 +109,7 @@ function reviewFilters(request: Request) {
     if (!parsed.ok) refusePeriod(parsed);
     period = parsed.period;
   }
-  return { entity, period };
+  return { entity, period, kpi };
 }
 
 type Result = {
@@ -94,7 +146,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Review() {
-  const { groups, filters, entities } = useLoaderData<typeof loader>();
+  const { groups, filters, entities, kpis } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const f = useFormat();
   const { t } = f;
@@ -122,14 +174,24 @@ export default function Review() {
             </option>
           ))}
         </select>
+        <label htmlFor="review-kpi">{t("col.kpi")}</label>
+        <select id="review-kpi" name="kpi" defaultValue={filters.kpi ?? ""}>
+          <option value="">{t("review.allKpis")}</option>
+          {kpis.map((k) => (
+            <option key={k.code} value={k.code}>
+              {f.name(k)}
+            </option>
+          ))}
+        </select>
         <label htmlFor="review-period">{t("figures.col.month")}</label>
         <input id="review-period" name="period" type="month" defaultValue={filters.period ?? ""} />
         <button type="submit">{t("review.filter")}</button>
-        {filters.entity || filters.period ? <Link to="/review">{t("review.clear")}</Link> : null}
+        {filters.entity || filters.period || filters.kpi ? <Link to="/review">{t("review.clear")}</Link> : null}
       </Form>
       {groups.length === 0 ? <p className="empty-state">{t("review.empty")}</p> : null}
       {groups.map((group) => {
         const jumps = group.rows.filter((r) => r.jump !== null).length;
+        const offTrack = group.rows.filter((r) => r.status === "off-track").length;
         const title = t("review.group", { entity: f.name(group.entity), month: f.period(group.period) });
         const id = `review-${group.entity.code}-${group.period}`;
         return (
@@ -139,6 +201,7 @@ export default function Review() {
               <p>
                 {t("review.groupCount", { n: f.number(group.rows.length) })}
                 {jumps > 0 ? <> · {t("review.groupJumps", { n: f.number(jumps) })}</> : null}
+                {offTrack > 0 ? <> · {t("review.groupOffTrack", { n: f.number(offTrack) })}</> : null}
               </p>
               <Form method="post">
                 <CsrfInput />
@@ -157,13 +220,14 @@ export default function Review() {
                     <th scope="col">{t("col.kpi")}</th>
                     <th scope="col">{t("col.actual")}</th>
                     <th scope="col">{t("review.lastMonth")}</th>
+                    <th scope="col">{t("review.ifApproved")}</th>
                     <th scope="col">{t("entry.comment")}</th>
                     <th scope="col">{t("review.submitted")}</th>
                     <th scope="col">{t("col.status")}</th>
                   </tr>
                 </thead>
                 <tbody>
-                  {group.rows.map(({ figure, previous, kpi, jump }) => (
+                  {group.rows.map(({ figure, previous, kpi, jump, status }) => (
                     <tr key={figure.id} data-figure={figure.id} className={jump !== null ? "review-jump" : undefined}>
                       <th scope="row">
                         <Link to={`/history/${figure.id}`}>{f.name(kpi)}</Link>
@@ -184,6 +248,7 @@ export default function Review() {
                         ) : null}
                       </td>
                       <td className="number">{f.value(kpi.unit, previous)}</td>
+                      <td>{status ? <StatusBadge status={status} /> : t("value.none")}</td>
                       <td>{figure.comment ?? t("value.none")}</td>
                       <td>
                         {f.dateTime(figure.submittedAt ?? figure.updatedAt)}

@@ -28,16 +28,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   throw redirect("/");
 }
 
-/** "3 days", "5 hours", "40 minutes": the largest whole unit, for a deadline. */
+/** "3 days", "5 hours", "40 minutes": the largest whole unit of the time to a deadline. */
 function useTimeLeft() {
   const { t } = useFormat();
   return (minutes: number) => {
-    const m = Math.abs(minutes);
-    if (m >= 24 * 60) return t("round.days", { n: Math.floor(m / (24 * 60)) });
-    if (m >= 60) return t("round.hours", { n: Math.floor(m / 60) });
-    return t("round.minutes", { n: Math.max(1, m) });
+    const span = Math.abs(minutes);
+    const days = Math.floor(span / MINUTES_IN_DAY);
+    if (days >= 1) return t("round.days", { n: days });
+    if (span >= MINUTES_IN_HOUR) return t("round.hours", { n: Math.floor(span / MINUTES_IN_HOUR) });
+    return t("round.minutes", { n: Math.max(1, span) });
   };
 }
+
+const MINUTES_IN_HOUR = 60;
+const MINUTES_IN_DAY = 24 * MINUTES_IN_HOUR;
 
 export default function Round() {
   const data = useLoaderData<typeof loader>();

@@ -136,7 +136,42 @@ describe("the monthly round", () => {
     expect(plain(await days.locator(".field-error").textContent())).toBe("«خمسة» ليس رقمًا. استخدم الأرقام، والنقطة أو ٫ للكسور العشرية.");
     expect(await days.locator('[name="value.SERVICE_REQUEST_DAYS"]').inputValue()).toBe("خمسة");
     expect(await adoption.locator('[name="numerator.SMART_ADOPTION"]').inputValue()).toBe("١٢٠");
+    // The summary at the top counts the problems and links to each field; it has the focus.
+    const summary = page.locator(".error-summary");
+    expect(plain(await summary.locator("h2").textContent())).toBe("توجد مشكلتان");
+    expect(await page.evaluate(() => document.activeElement?.classList.contains("error-summary"))).toBe(true);
+    const links = summary.locator("a");
+    expect(await links.count()).toBe(2);
+    await links.nth(1).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("value-SERVICE_REQUEST_DAYS");
     await screenshot(page, "entry-errors-ar");
+
+    // Arabic thousands separators are read; the value shows as it is typed; the good figure is
+    // saved while the bad one stays on the form.
+    await adoption.locator('[name="numerator.SMART_ADOPTION"]').fill("٩٠٬٠٠٠");
+    await adoption.locator('[name="denominator.SMART_ADOPTION"]').fill("١٠٠٬٠٠٠");
+    expect(plain(await adoption.locator("output").textContent())).toBe("القيمة: 90%");
+    await page.getByRole("button", { name: "حفظ كمسودة" }).click();
+    await page.getByText(/حُفظ الرقم الآخر مسودة/).waitFor();
+    expect(await page.locator('fieldset[data-kpi="SMART_ADOPTION"] [name="numerator.SMART_ADOPTION"]').inputValue()).toBe("90000");
+    expect(await days.locator('[name="value.SERVICE_REQUEST_DAYS"]').inputValue()).toBe("خمسة");
+    await screenshot(page, "entry-partial-ar");
+    await context.close();
+  });
+
+  it("after an upload the form shows the uploaded figures", async () => {
+    const { context, page } = await newPage(browser, "en-US");
+    await signIn(page, baseURL, "focal.khda@example.com");
+    await page.goto(`${baseURL}/figures/KHDA/${MONTH}`);
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    const csv = `entity,kpi,period,value,numerator,denominator,comment\nKHDA,OPEN_DATASETS,${MONTH},42,,,from our system\n`;
+    await page.locator("#file").setInputFiles({ name: "figures.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByRole("button", { name: "Upload" }).click();
+    await page.getByText("Uploaded and saved as draft: 1 figure.").waitFor();
+    // Without a reload: the field shows what the file brought.
+    expect(await page.locator('[name="value.OPEN_DATASETS"]').inputValue()).toBe("42");
+    expect(await page.locator('[name="comment.OPEN_DATASETS"]').inputValue()).toBe("from our system");
+    await screenshot(page, "entry-uploaded-en");
     await context.close();
   });
 
@@ -167,5 +202,31 @@ describe("the monthly round", () => {
     await signIn(executive.page, baseURL, "executive@example.com");
     expect(new URL(executive.page.url()).pathname).toBe("/");
     await executive.context.close();
+  });
+
+  it("an administrator locks a ready month from the round, and a month still in review only after the checklist", async () => {
+    const { context, page } = await newPage(browser, "en-US");
+    await signIn(page, baseURL, "admin@example.com");
+    // The round's "Ready to lock" leads to the month's checklist: nothing left, lock at once.
+    const ready = addMonths(MONTH, -3);
+    await page.locator(`a[href="/periods?period=${ready}"]`).click();
+    await page.waitForURL(`${baseURL}/periods?period=${ready}`);
+    await page.getByText(/is approved: it is ready to lock\./).waitFor();
+    await page.getByRole("button", { name: /^Lock / }).click();
+    await page.getByText(/ is locked\.$/).waitFor();
+
+    // The month before last still has figures waiting: they are listed, and locking needs the box ticked.
+    const inReview = addMonths(MONTH, -2);
+    await page.goto(`${baseURL}/periods?period=${inReview}`);
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    const checklist = page.locator(".lock-checklist");
+    await checklist.getByRole("row", { name: /Dubai Municipality/ }).waitFor();
+    await screenshot(page, "lock-checklist-en");
+    const confirm = page.getByRole("checkbox", { name: /lock the month anyway/ });
+    expect(await confirm.evaluate((box: HTMLInputElement) => box.required)).toBe(true);
+    await confirm.check();
+    await page.getByRole("button", { name: /^Lock / }).click();
+    await page.getByText(/ is locked\.$/).waitFor();
+    await context.close();
   });
 });

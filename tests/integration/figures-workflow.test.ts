@@ -221,7 +221,7 @@ describe("a figure's round: draft, edit, submit, return, resubmit, approve", () 
     const before = Date.now();
     const outcome = await enter("focalRta", "submit", { [KPI]: { numerator: "970", denominator: "1000", version: "2" } });
     expect(outcome.status).toBe(302);
-    expect(outcome.location).toBe(`${PAGE}?submitted=1`);
+    expect(outcome.location).toBe(`${PAGE}?submitted=1&late=1`);
     const figure = figureAt(KPI)!;
     expect(figure).toMatchObject({ status: "submitted", version: 3, value: 97, submittedBy: users.focalRta.email });
     expect(figure.submittedAt).not.toBeNull();
@@ -278,7 +278,7 @@ describe("a figure's round: draft, edit, submit, return, resubmit, approve", () 
   it("the focal point corrects it and submits it again", async () => {
     const outcome = await enter("focalRta", "submit", { [KPI]: { numerator: "980", denominator: "1000", comment: "Kiosks added.", version: "4" } });
     expect(outcome.status).toBe(302);
-    expect(outcome.location).toBe(`${PAGE}?submitted=1`);
+    expect(outcome.location).toBe(`${PAGE}?submitted=1&late=1`);
     expect(figureAt(KPI)).toMatchObject({ status: "submitted", version: 5, value: 98, numerator: 980, comment: "Kiosks added." });
     const last = historyOf(db(), id).at(-1)!;
     expect(last).toMatchObject({ action: "submit", oldValue: 97, oldStatus: "returned", newValue: 98, newStatus: "submitted" });

@@ -78,6 +78,17 @@ describe("the review queue", () => {
     expect(flagged[0].jump).toBeCloseTo(flagged[0].figure.value / flagged[0].previous! - 1, 10);
   });
 
+  it("filters by KPI, and says what status each figure would have once approved", async () => {
+    db().$client.prepare("UPDATE figures SET value = 10, numerator = 10, denominator = 100 WHERE entity_code = 'DP' AND period = '2026-10' AND kpi_code = 'SMART_ADOPTION'").run();
+    const answer = (await page("?period=2026-10&kpi=SMART_ADOPTION")).body as { groups: Array<Group & { rows: Array<{ status: string | null }> }> };
+    expect(answer.groups.every((g) => g.rows.length === 1 && g.rows[0].figure.kpiCode === "SMART_ADOPTION")).toBe(true);
+    const dp = answer.groups.find((g) => g.entity.code === "DP")!;
+    expect(dp.rows[0].status).toBe("off-track");
+    const dewa = answer.groups.find((g) => g.entity.code === "DEWA")!;
+    expect(dewa.rows[0].status).toBe("met");
+    expect((await page("?kpi=NOPE")).status).toBe(400);
+  });
+
   it("approves an entity's month in one action, with a history row for each figure", async () => {
     const before = (db().$client.prepare("SELECT count(*) AS n FROM figure_history WHERE action = 'approve'").get() as { n: number }).n;
     const answer = await post({ intent: "approve-month", entity: "DEWA", period: "2026-10" });
