@@ -8,7 +8,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { requireCsrf } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/guard.server";
@@ -29,6 +29,13 @@ import { refuse, refusePeriod, readForm } from "~/utils/http.server";
 import { dueMoment, parsePeriod, periodOf, viewBounds } from "~/figures/month";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "figures.title");
+
+/**
+ * A refused draft (400) may still have saved its good figures: read the month again then, or the
+ * form would show those as they were before. Remix skips revalidation after a 4xx by default.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  (actionResult as ActionResult | undefined)?.saved ? true : defaultShouldRevalidate;
 
 function pageParams(params: { entity?: string; period?: string }) {
   const entity = params.entity ?? "";
@@ -310,7 +317,20 @@ function ErrorSummary({ items, problems, conflicts, saved }: { items: Item[]; pr
       <ul>
         {entries.map((e, i) => (
           <li key={i}>
-            <a href={e.href}>{e.text}</a>
+            {/* Moves to the field without a navigation: the router would drop the answer, and with
+                it every message on the page. Without JavaScript the link still jumps there. */}
+            <a
+              href={e.href}
+              onClick={(event) => {
+                const field = document.getElementById(e.href.slice(1));
+                if (!field) return;
+                event.preventDefault();
+                field.scrollIntoView({ block: "center" });
+                field.focus();
+              }}
+            >
+              {e.text}
+            </a>
           </li>
         ))}
       </ul>

@@ -144,6 +144,9 @@ describe("the monthly round", () => {
     expect(await links.count()).toBe(2);
     await links.nth(1).click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("value-SERVICE_REQUEST_DAYS");
+    // Following a link keeps the messages: the summary and the field's own.
+    expect(await summary.count()).toBe(1);
+    expect(await days.locator(".field-error").count()).toBe(1);
     await screenshot(page, "entry-errors-ar");
 
     // Arabic thousands separators are read; the value shows as it is typed; the good figure is
