@@ -1,6 +1,7 @@
 // The monthly round: a focal point's entry form, submission, an analyst's review, locking a
 // month, and the history of every figure. Which moves a figure may make is app/figures/states.ts;
 // every change appends to figure_history through appendHistory (figures.server.ts).
+import { startOfMinute } from "date-fns";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
@@ -460,7 +461,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
  * the figures and per minute: the month's figures are read once, not on every page view.
  */
 export function submissionStates(db: Db, period: string, dueDay: number, now: Date) {
-  const minute = Math.floor(now.getTime() / 60_000);
+  const minute = startOfMinute(now).toISOString();
   return cachedForFigures(db, `submissionStates:${period}:${dueDay}:${minute}`, () =>
     readSubmissionStates(db, period, dueDay, now),
   );

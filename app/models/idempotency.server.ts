@@ -2,6 +2,7 @@
 // dropped connection) sends the same request again with the same `Idempotency-Key` and gets the
 // first answer back instead of a second write. Kept a day; only answers that wrote (or would
 // have) are kept: a refused request wrote nothing, so sending it again is already safe.
+import { subHours } from "date-fns";
 import { createHash } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import type { Db } from "../../db/index";
@@ -43,7 +44,7 @@ export function idempotently(
 ): IdempotentResult {
   return db.transaction((tx) => {
     // Expired keys go first, so that a key older than a day is free to be used again.
-    const cutoff = new Date(args.now.getTime() - IDEMPOTENCY_TTL_HOURS * 3_600_000).toISOString();
+    const cutoff = subHours(args.now, IDEMPOTENCY_TTL_HOURS).toISOString();
     tx.delete(s.idempotencyKeys).where(lt(s.idempotencyKeys.createdAt, cutoff)).run();
     const found = tx
       .select()

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { addMonths, periodOf } from "../../app/figures/month";
+import { addMonths, dueMoment, periodOf } from "../../app/figures/month";
 import { launch, newPage, screenshot, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
@@ -178,16 +178,39 @@ describe("the monthly round", () => {
     await context.close();
   });
 
-  it("each role's round in Arabic: an overdue focal point, the administrator's months to lock", async () => {
+  it("each role's round in Arabic: a focal point continues from the round and submits, the administrator's months to lock", async () => {
     const ded = await newPage(browser, "ar-AE");
     await signIn(ded.page, baseURL, "focal.ded@example.com");
     expect(new URL(ded.page.url()).pathname).toBe("/round");
     expect(await ded.page.getAttribute("html", "dir")).toBe("rtl");
-    // DED's last month is only in draft in the demo, and its deadline has passed.
-    await ded.page.locator(".round-deadline.overdue").waitFor();
-    expect(plain(await ded.page.locator(".round-deadline").textContent())).toMatch(/^متأخر: كان موعد التسليم /);
-    await ded.page.getByRole("link", { name: /^متابعة / }).waitFor();
+    // DED has sent nothing for the month to report (drafts at most, in the demo): overdue once
+    // its due moment has passed, due in so many days before.
+    const toReport = addMonths(MONTH, -1);
+    const overdue = Date.now() > Date.parse(dueMoment(toReport, 10));
+    const deadline = plain(await ded.page.locator(".round-deadline").textContent());
+    expect(deadline).toMatch(overdue ? /^متأخر: كان موعد التسليم / : /^موعد التسليم .* يتبقى /);
     await screenshot(ded.page, "round-focal-ar");
+
+    // One click to the month's form; every figure filled (the drafts kept), explained, submitted.
+    await ded.page.getByRole("link", { name: /^متابعة / }).click();
+    await ded.page.waitForURL(`${baseURL}/figures/DED/${toReport}`);
+    await ded.page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    for (const fieldset of await ded.page.locator("fieldset.kpi-entry").all()) {
+      const kpi = (await fieldset.getAttribute("data-kpi"))!;
+      const input = (name: string) => fieldset.locator(`[name="${name}.${kpi}"]`);
+      if ((await input("numerator").count()) > 0) {
+        if ((await input("numerator").inputValue()) === "") await input("numerator").fill("٩٠٠");
+        if ((await input("denominator").inputValue()) === "") await input("denominator").fill("١٬٠٠٠");
+      } else if ((await fieldset.locator("select").count()) > 0) {
+        if ((await input("value").inputValue()) === "") await input("value").selectOption("1");
+      } else if ((await input("value").inputValue()) === "") await input("value").fill("٥");
+      await input("comment").fill("أُرسلت من صفحة الدورة");
+    }
+    await ded.page.getByRole("button", { name: "تقديم للمراجعة" }).click();
+    const notice = ded.page.locator(".notice[role=status]").first();
+    await notice.waitFor();
+    expect(plain(await notice.textContent())).toMatch(overdue ? /^قُدِّم للمراجعة: .* هذا التقديم متأخر\.$/ : /^قُدِّم للمراجعة: [^.]*\.$/);
+    await screenshot(ded.page, "entry-submitted-late-ar");
     await ded.context.close();
 
     const admin = await newPage(browser, "ar-AE");
