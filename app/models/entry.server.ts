@@ -19,6 +19,7 @@ import {
   type RawFigure,
   ungroupTyped,
 } from "../figures/rules";
+import type { EntryProblem } from "../figures/entry-form";
 import { addMonths } from "../figures/month";
 import { canTransition, historyAction, isReadOnlyForEntry, readOnlyReason, statusAfter } from "../figures/states";
 import type { ImportError } from "../figures/csv.server";
@@ -79,14 +80,7 @@ export interface EntryItem {
   version: string;
 }
 
-export type EntryProblem =
-  | FigureProblem
-  | { code: "justify"; field: "comment"; params: Record<string, string | number> }
-  | {
-      code: "required-to-submit" | "awaiting-review" | "already-approved" | "changed-by-other";
-      field: "value";
-      params: Record<string, string | number>;
-    };
+export type { EntryProblem };
 
 export interface Conflict {
   value: number;

@@ -15,6 +15,9 @@ import { requirePermission } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { CsrfInput } from "~/components/csrf-input";
 import { useFormat } from "~/components/format";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { useForm } from "@conform-to/react";
+import { entryChecks, entryShape, problemsOf, type EntryPost } from "~/figures/entry-form";
 import { parseNumber, ungroupTyped } from "~/figures/rules";
 import { isReadOnlyForEntry } from "~/figures/states";
 import { readUploadedFile } from "~/figures/upload.server";
@@ -134,19 +137,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   const form = await readForm(request);
   requireCsrf(request, form);
-  const intent = form.get("intent") === "submit" ? "submit" : "save";
-  const field = (name: string, kpi: string) => {
-    const v = form.get(`${name}.${kpi}`);
-    return typeof v === "string" ? v : undefined;
-  };
-  const kpis = [...new Set([...form.keys()].filter((k) => k.startsWith("version.")).map((k) => k.slice("version.".length)))];
-  const items: EntryItem[] = kpis.map((kpi) => ({
+  // The form's schema (app/figures/entry-form.ts): its shape here, its figures in saveEntry.
+  const submission = parseWithZod(form, { schema: entryShape, disableAutoCoercion: true });
+  if (submission.status !== "success") refuse(400, "error.form.type");
+  const post = submission.value;
+  const intent = post.intent;
+  // Every KPI on the form sends its version, "" for a figure not yet saved.
+  const items: EntryItem[] = Object.entries(post.version).map(([kpi, version]) => ({
     kpi,
-    value: field("value", kpi),
-    numerator: field("numerator", kpi),
-    denominator: field("denominator", kpi),
-    comment: field("comment", kpi),
-    version: field("version", kpi) ?? "",
+    value: post.value[kpi],
+    numerator: post.numerator[kpi],
+    denominator: post.denominator[kpi],
+    comment: post.comment[kpi],
+    version,
   }));
   const result = saveEntry(db(), {
     entity,
@@ -173,6 +176,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 type Item = ReturnType<typeof useLoaderData<typeof loader>>["items"][number];
 
+/** The name of the button conform submits to ask for a field's check (@conform-to/dom's INTENT). */
+const CONFORM_INTENT = "__intent__";
+
 function problemText(p: EntryProblem, t: ReturnType<typeof useFormat>["t"]): string {
   if (p.code === "justify") return t(`problem.justify.${p.params.reason as "jump" | "below-band"}`, p.params);
   return t(`problem.${p.code}` as MessageId, p.params);
@@ -185,7 +191,22 @@ function fileErrorText(e: ImportError, t: ReturnType<typeof useFormat>["t"]): st
   return e.line > 0 ? t("entry.line", { line: e.line, message: text }) : text;
 }
 
-function KpiFields({ item, values, problems, conflict, editable }: { item: Item; values?: Values[string]; problems: EntryProblem[]; conflict?: Conflict; editable: boolean }) {
+function KpiFields({
+  item,
+  values,
+  problems,
+  checked,
+  conflict,
+  editable,
+}: {
+  item: Item;
+  values?: Values[string];
+  problems: EntryProblem[];
+  /** What the browser's check of the typed fields found, by field name ("numerator.CODE"). */
+  checked: Record<string, EntryProblem[] | undefined>;
+  conflict?: Conflict;
+  editable: boolean;
+}) {
   const f = useFormat();
   const { t } = f;
   const current = item.current;
@@ -201,7 +222,9 @@ function KpiFields({ item, values, problems, conflict, editable }: { item: Item;
   // state only drives the preview of the value.
   const [numerator, setNumerator] = useState(initial("numerator"));
   const [denominator, setDenominator] = useState(initial("denominator"));
-  const errorFor = (fieldName: string) => problems.filter((p) => p.field === fieldName).map((p) => problemText(p, t));
+  // The browser's check of a field once it has been left, else what the server said of it.
+  const errorFor = (fieldName: string) =>
+    (checked[`${fieldName}.${item.kpi}`] ?? problems.filter((p) => p.field === fieldName)).map((p) => problemText(p, t));
   const preview = (() => {
     const n = parseNumber(ungroupTyped(numerator));
     const d = parseNumber(ungroupTyped(denominator));
@@ -351,6 +374,18 @@ export default function EntryPage() {
   // Submitted and approved figures are read-only: a month with nothing left to change has no Save or Submit.
   const editable = (item: Item) => editableAtAll && !isReadOnlyForEntry(item.current?.status);
   const anyEditable = page.items.some(editable);
+  // The same checks as the server's, run in the browser as each field is left (conform + zod).
+  const [form] = useForm<EntryPost, EntryPost, EntryProblem[]>({
+    id: "entry-form",
+    onValidate: ({ formData }) =>
+      parseWithZod(formData, {
+        schema: entryChecks({ entity: page.entity.code, period: page.period, kpis: page.items.filter(editable).map(({ kpi, unit, measure }) => ({ code: kpi, unit, measure })) }),
+        formatError: problemsOf,
+        disableAutoCoercion: true,
+      }),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+  });
   const hasErrors = result?.problems && Object.keys(result.problems).length > 0;
   const hasConflicts = result?.conflicts && Object.keys(result.conflicts).length > 0;
   const sizeText = f.number(page.maxUploadBytes / 1_048_576, 1) + " MB";
@@ -378,7 +413,19 @@ export default function EntryPage() {
       {params.get("uploaded") ? <p className="notice" role="status">{t("entry.uploaded", { count: Number(params.get("uploaded")) })}</p> : null}
       {hasErrors || hasConflicts ? <ErrorSummary items={page.items} problems={result?.problems ?? {}} conflicts={result?.conflicts ?? {}} saved={result?.saved ?? 0} /> : null}
 
-      <Form method="post" className="entry-form" noValidate>
+      <Form
+        method="post"
+        className="entry-form"
+        id={form.id}
+        noValidate
+        onSubmit={(event) => {
+          // conform checks a field by submitting the form with its own intent button: that is
+          // its to handle (it stops it). Save and Submit go to the server, which saves a draft's
+          // good figures even when others are wrong.
+          const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+          if (submitter?.name === CONFORM_INTENT) form.onSubmit(event);
+        }}
+      >
         <CsrfInput />
         {page.items.map((item) => (
           <KpiFields
@@ -388,6 +435,7 @@ export default function EntryPage() {
             item={item}
             values={result?.values?.[item.kpi]}
             problems={result?.problems?.[item.kpi] ?? []}
+            checked={form.allErrors}
             conflict={result?.conflicts?.[item.kpi]}
             editable={editable(item)}
           />

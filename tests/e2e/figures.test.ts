@@ -129,7 +129,12 @@ describe("the monthly round", () => {
     await adoption.locator('[name="numerator.SMART_ADOPTION"]').fill("١٢٠");
     await adoption.locator('[name="denominator.SMART_ADOPTION"]').fill("١٠٠");
     const days = page.locator('fieldset[data-kpi="SERVICE_REQUEST_DAYS"]');
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
     await days.locator('[name="value.SERVICE_REQUEST_DAYS"]').fill("خمسة");
+    // Leaving the field checks it in the browser, with the server's own rules and words.
+    await days.locator('[name="value.SERVICE_REQUEST_DAYS"]').press("Tab");
+    await days.locator(".field-error").waitFor();
+    expect(plain(await days.locator(".field-error").textContent())).toBe("«خمسة» ليس رقمًا. استخدم الأرقام، والنقطة أو ٫ للكسور العشرية.");
     await page.getByRole("button", { name: "حفظ كمسودة" }).click();
     await page.getByText("لم يُحفظ شيء. صحِّح الحقول المميَّزة أدناه؛ كل ما كتبته محفوظ في النموذج.").waitFor();
     expect(plain(await adoption.locator(".field-error").first().textContent())).toBe("لا يمكن أن يكون البسط (120) أكبر من المقام (100).");
