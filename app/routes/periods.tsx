@@ -1,5 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { readForm, refusePeriod } from "~/utils/http.server";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { z } from "zod";
+import { readForm, refuse, refusePeriod } from "~/utils/http.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireCsrf } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/guard.server";
@@ -54,22 +56,32 @@ type Result = {
   behind?: ReturnType<typeof lockChecklist>;
 };
 
+/** Locking a month (confirmed when figures are not all approved) or reopening it with a reason. */
+const periodsForm = z.object({
+  intent: z.enum(["lock", "reopen"]),
+  period: z.string().max(16),
+  reason: z.string().max(20_000).default(""),
+  confirm: z.literal("yes").optional(),
+});
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = requirePermission(request, "periods:lock");
   const form = await readForm(request);
   requireCsrf(request, form);
-  const period = String(form.get("period") ?? "");
-  const reason = String(form.get("reason") ?? "").trim();
+  const submission = parseWithZod(form, { schema: periodsForm, disableAutoCoercion: true });
+  if (submission.status !== "success") refuse(400, "error.form.type");
+  const { period, confirm } = submission.value;
+  const reason = submission.value.reason.trim();
   if (!parsePeriod(period, viewBounds(new Date())).ok) return data<Result>({ error: "problem.bad-period", period, reason }, { status: 400 });
   if (hasControlCharacters(reason)) return data<Result>({ error: "problem.control-characters", period, reason }, { status: 400 });
-  if (form.get("intent") === "reopen") {
+  if (submission.value.intent === "reopen") {
     if (!reason) return data<Result>({ error: "periods.reasonRequired", period }, { status: 400 });
     const done = reopenPeriod(db(), period, reason.slice(0, 2000), user.email, new Date());
     return data<Result>({ message: done ? "periods.reopened" : "periods.notLocked", period }, { status: done ? 200 : 409 });
   }
   // What is not yet approved is shown before the lock; locking over it needs a confirmation.
   const behind = lockChecklist(period);
-  if (behind.length > 0 && form.get("confirm") !== "yes") {
+  if (behind.length > 0 && confirm !== "yes") {
     return data<Result>({ error: "periods.confirmRequired", period, behind }, { status: 409 });
   }
   const done = lockPeriod(db(), period, user.email, new Date());

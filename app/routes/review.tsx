@@ -6,6 +6,8 @@ import { requirePermission } from "~/auth/guard.server";
 import { CsrfInput } from "~/components/csrf-input";
 import { useFormat } from "~/components/format";
 import type { MessageId } from "~/i18n/messages";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { z } from "zod";
 import { approveMonth, figuresOf, reviewFigure, reviewQueue } from "~/models/entry.server";
 import { listEntities, namesEverDefined } from "~/models/kpis.server";
 import { db } from "~/utils/db.server";
@@ -120,23 +122,33 @@ type Result = {
   comment?: string;
 };
 
+/** The review page's two forms: a figure approved or returned, or an entity's month approved. */
+const reviewForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("approve-month"), entity: z.string().max(64), period: z.string().max(16) }),
+  z.object({
+    intent: z.enum(["approve", "return"]),
+    figureId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    comment: z.string().max(20_000).default(""),
+  }),
+]);
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = requirePermission(request, "figures:review");
   const form = await readForm(request);
   requireCsrf(request, form);
-  if (form.get("intent") === "approve-month") {
-    const entity = String(form.get("entity") ?? "");
-    const parsed = parsePeriod(form.get("period"), viewBounds(new Date()));
+  const submission = parseWithZod(form, { schema: reviewForm, disableAutoCoercion: true });
+  if (submission.status !== "success") refuse(400, "error.form.type");
+  const post = submission.value;
+  if (post.intent === "approve-month") {
+    const parsed = parsePeriod(post.period, viewBounds(new Date()));
     if (!parsed.ok) refusePeriod(parsed);
-    if (!listEntities(db()).some((e) => e.code === entity)) refuse(400, "review.error.entity");
-    const result = approveMonth(db(), { entity, period: parsed.period, actor: user.email, now: new Date() });
+    if (!listEntities(db()).some((e) => e.code === post.entity)) refuse(400, "review.error.entity");
+    const result = approveMonth(db(), { entity: post.entity, period: parsed.period, actor: user.email, now: new Date() });
     if (!result.ok) return data<Result>({ error: `review.error.${result.error}` }, { status: result.error === "locked" ? 423 : 409 });
     return data<Result>({ done: "review.approvedMonth", count: result.approved });
   }
-  const figureId = Number(form.get("figureId"));
-  const decision = form.get("intent") === "return" ? "return" : "approve";
-  const comment = String(form.get("comment") ?? "");
-  if (!Number.isInteger(figureId)) throw new Response("Unknown figure", { status: 400 });
+  const { figureId, comment } = post;
+  const decision = post.intent;
   const result = reviewFigure(db(), { figureId, decision, comment, actor: user.email, now: new Date() });
   if (!result.ok) {
     const status = result.error === "not-found" ? 404 : result.error === "locked" ? 423 : result.error === "not-submitted" ? 409 : 400;
