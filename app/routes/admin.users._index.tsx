@@ -1,3 +1,4 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { readForm } from "~/utils/http.server";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
@@ -41,25 +42,25 @@ export async function action({ request }: ActionFunctionArgs) {
     role: String(form.get("role") ?? ""),
     entityCode: String(form.get("entityCode") ?? ""),
   };
-  const parsed = newUserSchema.safeParse({ ...values, password: String(form.get("password") ?? "") });
+  // The account form's one schema (app/auth/user-form.ts, shared with `kpi user add`), through conform.
+  const parsed = parseWithZod(form, { schema: newUserSchema, disableAutoCoercion: true });
   const errors: Errors = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as keyof Errors;
-      errors[field] ??= issue.message as MessageId;
+  if (parsed.status !== "success") {
+    for (const [field, messages] of Object.entries(parsed.error ?? {})) {
+      if (messages?.[0]) errors[field as keyof Errors] ??= messages[0] as MessageId;
     }
   } else {
-    if (findUserByEmail(db(), parsed.data.email)) errors.email = "admin.error.emailTaken";
-    if (parsed.data.entityCode && !listEntities(db()).some((e) => e.code === parsed.data.entityCode)) {
+    if (findUserByEmail(db(), parsed.value.email)) errors.email = "admin.error.emailTaken";
+    if (parsed.value.entityCode && !listEntities(db()).some((e) => e.code === parsed.value.entityCode)) {
       errors.entityCode = "admin.error.entity";
     }
   }
-  if (!parsed.success || Object.keys(errors).length > 0) {
+  if (parsed.status !== "success" || Object.keys(errors).length > 0) {
     return data({ values, errors }, { status: 400 });
   }
   const user = createUser(
     db(),
-    { ...parsed.data, passwordHash: await hashPassword(parsed.data.password) },
+    { ...parsed.value, passwordHash: await hashPassword(parsed.value.password) },
     admin.email,
     new Date(),
   );

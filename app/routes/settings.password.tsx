@@ -1,5 +1,7 @@
 // A person chooses their own password: at will, and before anything else after an
 // administrator's reset or a password printed by `kpi user add`.
+import { parseWithZod } from "@conform-to/zod/v4";
+import { z } from "zod";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireCsrf } from "~/auth/csrf.server";
@@ -30,21 +32,36 @@ interface ActionData {
   retryMinutes?: number;
 }
 
+/** Changing one's own password: the current one, a new one of the allowed length, the same twice. */
+const passwordChangeForm = z
+  .object({
+    current: z.string().default(""),
+    next: z.string().default(""),
+    confirm: z.string().default(""),
+  })
+  .superRefine(({ current, next, confirm }, issues) => {
+    const at = (field: string, message: string) => issues.addIssue({ code: "custom", path: [field], message });
+    if (!current) at("current", "password.error.currentRequired");
+    if (!passwordSchema.safeParse(next).success) at("next", "password.error.length");
+    else if (next === current) at("next", "password.error.same");
+    if (confirm !== next) at("confirm", "password.error.confirm");
+  });
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = requireUser(request);
   const form = await readForm(request);
   requireCsrf(request, form);
-  const current = String(form.get("current") ?? "");
-  const next = String(form.get("next") ?? "");
-  const confirm = String(form.get("confirm") ?? "");
   const redirectTo = safeRedirect(form.get("redirectTo"));
-
-  const errors: ActionData["errors"] = {};
-  if (!current) errors.current = "password.error.currentRequired";
-  if (!passwordSchema.safeParse(next).success) errors.next = "password.error.length";
-  else if (next === current) errors.next = "password.error.same";
-  if (confirm !== next) errors.confirm = "password.error.confirm";
-  if (Object.keys(errors).length > 0) return data<ActionData>({ errors }, { status: 400 });
+  const submission = parseWithZod(form, { schema: passwordChangeForm, disableAutoCoercion: true });
+  if (submission.status !== "success") {
+    const errors: ActionData["errors"] = {};
+    for (const field of ["current", "next", "confirm"] as const) {
+      const message = submission.error?.[field]?.[0];
+      if (message) errors[field] = message as NonNullable<ActionData["errors"][typeof field]>;
+    }
+    return data<ActionData>({ errors }, { status: 400 });
+  }
+  const { current, next } = submission.value;
 
   // Guessing the current password from a stolen session counts against the same lock-out as
   // guessing it at the sign-in page.
