@@ -199,34 +199,7 @@ export function* figureCsvBatches(
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   const repeated = header.filter((h, i) => header.indexOf(h) !== i);
-  const errors: ImportError[] = [];
-  if (repeated.length > 0) {
-    errors.push({
-      line: 1,
-      message: `column ${[...new Set(repeated)].map((c) => `"${c}"`).join(", ")} appears more than once`,
-      problems: [],
-      code: "repeated-column",
-      params: { columns: [...new Set(repeated)].join(", ") },
-    });
-  }
-  if (unknown.length > 0) {
-    errors.push({
-      line: 1,
-      message: `unknown column ${unknown.map((c) => `"${c}"`).join(", ")}; expected ${CSV_COLUMNS.join(",")}`,
-      problems: [],
-      code: "unknown-column",
-      params: { columns: unknown.join(", "), expected: CSV_COLUMNS.join(",") },
-    });
-  }
-  if (missing.length > 0) {
-    errors.push({
-      line: 1,
-      message: `missing column ${missing.join(", ")}; expected ${CSV_COLUMNS.join(",")}`,
-      problems: [],
-      code: "missing-column",
-      params: { columns: missing.join(", "), expected: CSV_COLUMNS.join(",") },
-    });
-  }
+  const errors = headerErrors({ repeated: [...new Set(repeated)], unknown, missing });
   if (errors.length > 0) return yield { rows: [], errors };
   const columnOf = (name: string) => header.indexOf(name);
   const columns = {
@@ -272,4 +245,41 @@ export function* figureCsvBatches(
   }
   if (!any) return yield fail(1, "the file has a header but no figures", "header-only");
   yield { rows, errors };
+}
+
+/**
+ * What is wrong with a file's header line, the CSV's or the spreadsheet's: repeated, unknown and
+ * missing columns, each named (contract §2).
+ */
+export function headerErrors(columns: { repeated: string[]; unknown: string[]; missing: string[] }): ImportError[] {
+  const { repeated, unknown, missing } = columns;
+  const errors: ImportError[] = [];
+  if (repeated.length > 0) {
+    errors.push({
+      line: 1,
+      message: `column ${repeated.map((c) => `"${c}"`).join(", ")} appears more than once`,
+      problems: [],
+      code: "repeated-column",
+      params: { columns: repeated.join(", ") },
+    });
+  }
+  if (unknown.length > 0) {
+    errors.push({
+      line: 1,
+      message: `unknown column ${unknown.map((c) => `"${c}"`).join(", ")}; expected ${CSV_COLUMNS.join(",")}`,
+      problems: [],
+      code: "unknown-column",
+      params: { columns: unknown.join(", "), expected: CSV_COLUMNS.join(",") },
+    });
+  }
+  if (missing.length > 0) {
+    errors.push({
+      line: 1,
+      message: `missing column ${missing.join(", ")}; expected ${CSV_COLUMNS.join(",")}`,
+      problems: [],
+      code: "missing-column",
+      params: { columns: missing.join(", "), expected: CSV_COLUMNS.join(",") },
+    });
+  }
+  return errors;
 }

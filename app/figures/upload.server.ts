@@ -4,6 +4,7 @@
 import ExcelJS from "exceljs";
 import {
   CSV_COLUMNS,
+  headerErrors,
   readFiguresCsv,
   type FileProblemCode,
   type ImportError,
@@ -136,34 +137,7 @@ async function readSpreadsheet(bytes: Uint8Array): Promise<ReadResult> {
   }
   const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
   const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
-  const errors: ImportError[] = [];
-  if (repeated.length > 0) {
-    errors.push({
-      line: 1,
-      message: `column ${repeated.map((c) => `"${c}"`).join(", ")} appears more than once`,
-      problems: [],
-      code: "repeated-column",
-      params: { columns: repeated.join(", ") },
-    });
-  }
-  if (unknown.length > 0) {
-    errors.push({
-      line: 1,
-      message: `unknown column ${unknown.map((c) => `"${c}"`).join(", ")}; expected ${CSV_COLUMNS.join(",")}`,
-      problems: [],
-      code: "unknown-column",
-      params: { columns: unknown.join(", "), expected: CSV_COLUMNS.join(",") },
-    });
-  }
-  if (missing.length > 0) {
-    errors.push({
-      line: 1,
-      message: `missing column ${missing.join(", ")}; expected ${CSV_COLUMNS.join(",")}`,
-      problems: [],
-      code: "missing-column",
-      params: { columns: missing.join(", "), expected: CSV_COLUMNS.join(",") },
-    });
-  }
+  const errors = headerErrors({ repeated, unknown, missing });
   if (errors.length > 0) return { rows: [], errors };
 
   const rows: ParsedRow[] = [];
