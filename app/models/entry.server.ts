@@ -189,6 +189,8 @@ export function saveEntry(
         );
         if (reason) add({ code: "justify", field: "comment", params: reason });
       }
+      // A draft saved again as it was is left alone: no new version, no history row, not counted.
+      if (intent === "save" && current && sameFigure(current, result.figure)) continue;
       writes.push({ figure: result.figure, current });
     }
 
@@ -215,6 +217,16 @@ export function saveEntry(
       submitted: intent === "submit" ? writes.length : 0,
     };
   });
+}
+
+/** A figure sent (by the form or the API) exactly as it is stored: nothing to write. */
+function sameFigure(stored: Pick<Figure, "value" | "numerator" | "denominator" | "comment">, sent: CheckedFigure): boolean {
+  return (
+    stored.value === sent.value &&
+    stored.numerator === sent.numerator &&
+    stored.denominator === sent.denominator &&
+    (stored.comment ?? null) === (sent.comment ?? null)
+  );
 }
 
 /** Why a figure needs a comment before it is submitted, or null when it does not. */
@@ -618,15 +630,6 @@ export interface BatchFigure {
 export type BatchResult =
   | { ok: true; created: number; updated: number; unchanged: number; figures: BatchFigure[] }
   | { ok: false; errors: ImportError[] };
-
-const sameFigure = (
-  stored: Pick<Figure, "value" | "numerator" | "denominator" | "comment">,
-  sent: CheckedFigure,
-) =>
-  stored.value === sent.value &&
-  stored.numerator === sent.numerator &&
-  stored.denominator === sent.denominator &&
-  (stored.comment ?? null) === sent.comment;
 
 /**
  * One entity's figures sent by its own system (the API), for any months, already checked row by

@@ -110,6 +110,17 @@ describe("a draft with bad figures among good ones", () => {
     expect(stored("2026-11", "SERVICE_REQUEST_DAYS")).toBeUndefined();
   });
 
+  it("leaves a draft saved again as it was alone: no new version, no history row", async () => {
+    const item = (await open("2026-11")).items.find((i) => i.kpi === "OPEN_DATASETS")!;
+    const history = () => (db().$client.prepare("SELECT count(*) AS n FROM figure_history").get() as { n: number }).n;
+    const before = history();
+    const answer = await post("2026-11", { intent: "save", "version.OPEN_DATASETS": String(item.current!.version), "value.OPEN_DATASETS": "1,250" });
+    expect(answer.status).toBe(302);
+    expect(answer.location).toBe("/figures/DED/2026-11?saved=0");
+    expect(history()).toBe(before);
+    expect((await open("2026-11")).items.find((i) => i.kpi === "OPEN_DATASETS")!.current!.version).toBe(item.current!.version);
+  });
+
   it("submits nothing when one figure is bad: a submission is whole", async () => {
     const items = (await open("2026-10")).items;
     const fields: Record<string, string> = { intent: "submit" };
