@@ -350,24 +350,20 @@ export function reviewQueue(db: Db) {
     .all();
 }
 
+/** A lock or a reopening, in the history of every figure of the month (their state unchanged). */
+function recordOnMonth(tx: Tx, period: string, move: "lock" | "reopen", comment: string | null, actor: string, at: string) {
+  for (const f of tx.select().from(s.figures).where(eq(s.figures.period, period)).all()) {
+    appendHistory(tx, f.id, historyAction(f.status, move), f, { ...f, status: statusAfter(f.status, move) }, comment, actor, at);
+  }
+}
+
 export function lockPeriod(db: Db, period: string, actor: string, now: Date): boolean {
   return db.transaction((tx) => {
     if (isLocked(tx, period)) return false;
     const at = now.toISOString();
     tx.insert(s.periodLocks).values({ period, lockedBy: actor, lockedAt: at }).run();
     tx.insert(s.periodEvents).values({ period, action: "lock", actor, at }).run();
-    for (const f of tx.select().from(s.figures).where(eq(s.figures.period, period)).all()) {
-      appendHistory(
-        tx,
-        f.id,
-        historyAction(f.status, "lock"),
-        f,
-        { ...f, status: statusAfter(f.status, "lock") },
-        null,
-        actor,
-        at,
-      );
-    }
+    recordOnMonth(tx, period, "lock", null, actor, at);
     return true;
   });
 }
@@ -384,18 +380,7 @@ export function reopenPeriod(
     const at = now.toISOString();
     tx.delete(s.periodLocks).where(eq(s.periodLocks.period, period)).run();
     tx.insert(s.periodEvents).values({ period, action: "reopen", reason, actor, at }).run();
-    for (const f of tx.select().from(s.figures).where(eq(s.figures.period, period)).all()) {
-      appendHistory(
-        tx,
-        f.id,
-        historyAction(f.status, "reopen"),
-        f,
-        { ...f, status: statusAfter(f.status, "reopen") },
-        reason,
-        actor,
-        at,
-      );
-    }
+    recordOnMonth(tx, period, "reopen", reason, actor, at);
     return true;
   });
 }
