@@ -1,7 +1,7 @@
 // Builds a benchmark database the way an office would: `kpi sync` of a definitions folder, then
 // `kpi import` of the figures CSV, then `kpi user add`. Each built database is cached under
 // bench/.cache/<hash of the generator and its scale>/, so later runs start in seconds.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -74,13 +74,14 @@ interface Ran {
 }
 
 /**
- * Runs `node --import tsx <args>` under /usr/bin/time -v (when present) so the peak memory is
- * the child's own, not the benchmark's.
+ * Runs `node <args>` under /usr/bin/time -v (when present) so the peak memory is the child's
+ * own, not the benchmark's; a TypeScript file through tsx, as `npm run kpi` is not.
  */
-export function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
+export function runNode(args: string[], env: NodeJS.ProcessEnv, options: { tsx?: boolean } = { tsx: true }): Promise<Ran> {
   const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
   const command = timeBin ?? process.execPath;
-  const argv = timeBin ? ["-v", process.execPath, "--import", "tsx", ...args] : ["--import", "tsx", ...args];
+  const nodeArgs = options.tsx ? ["--import", "tsx", ...args] : args;
+  const argv = timeBin ? ["-v", process.execPath, ...nodeArgs] : nodeArgs;
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -97,8 +98,16 @@ export function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
   });
 }
 
+let cliBundled = false;
+
+/** `npm run kpi`: the command line bundled as the script bundles it, then run by plain node. */
 async function kpi(args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
-  const ran = await runNode(["cli/kpi.ts", ...args], env);
+  if (!cliBundled) {
+    const bundled = spawnSync("npm", ["run", "--silent", "build:kpi"], { cwd: ROOT, stdio: "inherit" });
+    if (bundled.status !== 0) throw new Error("npm run build:kpi failed");
+    cliBundled = true;
+  }
+  const ran = await runNode(["build/kpi.js", ...args], env, { tsx: false });
   if (ran.code !== 0) throw new Error(`kpi ${args.join(" ")} failed (${ran.code}):\n${ran.stdout}\n${ran.stderr}`);
   return ran;
 }

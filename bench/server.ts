@@ -17,7 +17,7 @@ export interface RunningServer {
 /** Builds the app once when there is no build, as the brief of `npm run bench` allows. */
 export function ensureBuild(log: (line: string) => void): void {
   const built = path.join(ROOT, "build/server/index.js");
-  if (existsSync(built)) {
+  if (existsSync(built) && existsSync(path.join(ROOT, "build/start.js"))) {
     // The benchmark serves the build, not the sources: say so when the sources moved on.
     const builtAt = statSync(built).mtimeMs;
     const newer = readdirSync(path.join(ROOT, "app"), { recursive: true, encoding: "utf8" }).filter((f) => {
@@ -27,9 +27,9 @@ export function ensureBuild(log: (line: string) => void): void {
     if (newer.length > 0) log(`Warning: ${newer.length} file(s) in app/ are newer than the build (e.g. app/${newer[0]}); run npm run build to time them`);
     return;
   }
-  log("No build/server/index.js: running remix vite:build once");
-  const build = spawnSync("npx", ["remix", "vite:build"], { cwd: ROOT, stdio: "inherit" });
-  if (build.status !== 0) throw new Error("remix vite:build failed");
+  log("No build: running npm run build once");
+  const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+  if (build.status !== 0) throw new Error("npm run build failed");
 }
 
 function freePort(): Promise<number> {
@@ -65,7 +65,7 @@ export async function startServer(db: BenchDatabase, nodeFlags: string[] = []): 
     { file, definitionsDir: db.definitionsDir },
     { NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
   );
-  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "server/index.ts"], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, "build/start.js"], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],

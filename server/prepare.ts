@@ -15,14 +15,3 @@ export function prepareDatabase(env: Env, log: (line: string) => void = console.
   }
   return db;
 }
-
-// `npm run dev` runs this file first, so the dev server also starts on a ready database.
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { EnvError, parseEnv } = await import("../app/utils/env.server");
-  try {
-    prepareDatabase(parseEnv(process.env)).$client.close();
-  } catch (error) {
-    console.error(error instanceof EnvError ? error.message : error);
-    process.exitCode = 1;
-  }
-}

@@ -31,12 +31,12 @@ async function waitForServer(url: string, server: ChildProcess, output: () => st
 }
 
 export default async function setup(project: TestProject) {
-  if (!existsSync(path.resolve("build/server/index.js"))) {
+  if (!existsSync(path.resolve("build/server/index.js")) || !existsSync(path.resolve("build/start.js"))) {
     throw new Error("No build found: run `npm run build` before `npm run test:e2e`.");
   }
   const dir = mkdtempSync(path.join(tmpdir(), "smart-compliance-e2e-"));
   let log = "";
-  const server = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const server = spawn(process.execPath, ["build/start.js"], {
     env: {
       ...process.env,
       NODE_ENV: "production",

@@ -435,7 +435,7 @@ describe("a deployment on its own database, behind a TLS proxy (TRUST_PROXY=true
     };
     // The guard under test: a database of its own and no word about demo data means none.
     delete env.SEED_DEMO;
-    server = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    server = spawn(process.execPath, ["build/start.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
     server.stdout?.on("data", (d) => (log += d));
     server.stderr?.on("data", (d) => (log += d));
     const deadline = Date.now() + 45_000;
