@@ -1,13 +1,17 @@
 import { EnvError } from "../app/utils/env.server";
-import { runKpi } from "./run";
+import { runNotify } from "./notify";
+import { runKpi, type Io } from "./run";
 
+const [command, ...rest] = process.argv.slice(2);
+const io: Io = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  env: process.env,
+  now: new Date(),
+};
 try {
-  process.exitCode = runKpi(process.argv.slice(2), {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-    env: process.env,
-    now: new Date(),
-  });
+  // The one command that waits on the network (the mail server).
+  process.exitCode = command === "notify" ? await runNotify(rest, io) : runKpi(process.argv.slice(2), io);
 } catch (error) {
   if (error instanceof EnvError) {
     console.error(error.message);

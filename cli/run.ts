@@ -36,6 +36,9 @@ Commands:
            [--name NAME] [--entity CODE]
                         create an account; the password is KPI_USER_PASSWORD if set,
                         otherwise a random one printed once
+  notify [--now ISO] [--dry-run]
+                        evaluate the notice rules at that moment, queue and e-mail what is
+                        due (--dry-run: print what would be queued, send nothing)
 
 Environment: DATABASE_PATH (the SQLite file), KPI_DEFINITIONS_DIR (the definitions folder).`;
 

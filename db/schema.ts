@@ -336,6 +336,8 @@ export const users = sqliteTable(
      * `kpi user add`): the next sign-in asks for a new one before anything else.
      */
     mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
+    /** The language of the person's e-mail (their pages follow the language switch). */
+    locale: text("locale", { enum: ["en", "ar"] }).notNull().default("en"),
     disabledAt: text("disabled_at"),
     createdAt: text("created_at").notNull(),
     createdBy: text("created_by").notNull(),
@@ -440,4 +442,80 @@ export const idempotencyKeys = sqliteTable(
     createdAt: text("created_at").notNull(),
   },
   (t) => [uniqueIndex("idempotency_keys_user_key").on(t.userId, t.key), index("idempotency_keys_created").on(t.createdAt)],
+);
+
+/** What a notice is about; each has its rule in app/notices/rules.server.ts. */
+export const NOTICE_KINDS = [
+  /** A focal point's month is due in a few days (REMIND_DAYS) and not fully submitted. */
+  "reminder",
+  /** Today is the due day and the month is not fully submitted. */
+  "due",
+  /** The due day has passed and the month is not fully submitted. */
+  "overdue",
+  /** An analyst returned a figure, with a comment. */
+  "returned",
+  /** An analyst's daily list of what waits for review. */
+  "digest",
+  /** An entity is ESCALATE_DAYS or more overdue: to the analysts. */
+  "escalation",
+  /** A month was locked: its summary, to the executives. */
+  "locked",
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/**
+ * Where a notice's e-mail stands. `pending`: to be sent (or retried at next_attempt_at);
+ * `sent`; `failed`: given up after the last attempt; `inbox`: the person asked for this kind in
+ * the app only; `no-server`: no SMTP_URL was set when it came to be sent (the Outbox lists it).
+ */
+export const MAIL_STATES = ["pending", "sent", "failed", "inbox", "no-server"] as const;
+export type MailState = (typeof MAIL_STATES)[number];
+
+/**
+ * The outbox and every person's inbox in one table. A notice is written in the transaction of
+ * the event that causes it or by the scheduler; its key (kind, person, entity, month, ...) is
+ * unique, so a retry, a restart or two schedulers at once never write it twice.
+ */
+export const notices = sqliteTable(
+  "notices",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    key: text("key").notNull(),
+    kind: text("kind", { enum: NOTICE_KINDS }).notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    entityCode: text("entity_code").references(() => entities.code),
+    period: text("period"),
+    /** What the notice says beyond its kind, entity and month (JSON): a comment, a summary. */
+    params: text("params").notNull().default("{}"),
+    createdAt: text("created_at").notNull(),
+    readAt: text("read_at"),
+    mail: text("mail", { enum: MAIL_STATES }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: text("next_attempt_at"),
+    /** A sender's claim while it sends: another process leaves the notice alone until then. */
+    claimedBy: text("claimed_by"),
+    claimedUntil: text("claimed_until"),
+    lastError: text("last_error"),
+    sentAt: text("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("notices_key").on(t.key),
+    index("notices_user").on(t.userId, t.id),
+    index("notices_mail").on(t.mail, t.nextAttemptAt),
+  ],
+);
+
+/** A person's choice for one kind of notice: by e-mail and in the app, or in the app only. */
+export const noticePreferences = sqliteTable(
+  "notice_preferences",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    kind: text("kind", { enum: NOTICE_KINDS }).notNull(),
+    email: integer("email", { mode: "boolean" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind] })],
 );

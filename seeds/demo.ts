@@ -63,8 +63,9 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
     );
     stampSubmissions(tx);
     const inRound = figures.filter((f) => round.has(f.period));
-    const played = [...round].reduce((n, month) => n + playRound(tx, inRound.filter((f) => f.period === month), month, now), 0);
+    // Accounts first: a figure returned in the round tells its focal point (a notice).
     createDemoAccounts(tx, result.definitions, now);
+    const played = [...round].reduce((n, month) => n + playRound(tx, inRound.filter((f) => f.period === month), month, now), 0);
     tx.insert(s.meta)
       .values({ key: "demo_data", value: "true", updatedAt: now.toISOString() })
       .onConflictDoUpdate({

@@ -10,6 +10,7 @@ import { remixHandler } from "./send-response";
 import { securityHeaders } from "./security-headers";
 import { EnvError, parseEnv } from "../app/utils/env.server";
 import { prepareDatabase } from "./prepare";
+import { startNoticeScheduler } from "../app/notices/deliver.server";
 
 process.env.NODE_ENV ??= "production";
 
@@ -22,7 +23,7 @@ try {
   process.exit(1);
 }
 
-prepareDatabase(env);
+const db = prepareDatabase(env);
 
 const buildDir = path.resolve("build");
 const build = (await import(
@@ -70,6 +71,11 @@ const server = app.listen(env.PORT, env.HOST, () => {
   );
 });
 
+// Reminders, overdue notices, digests and escalations, every NOTIFY_EVERY_MINUTES.
+const stopNotices = startNoticeScheduler(() => db, env, (line) => console.log(line));
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    void stopNotices().finally(() => server.close(() => process.exit(0)));
+  });
 }

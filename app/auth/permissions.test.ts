@@ -13,6 +13,8 @@ const PERMISSIONS: Permission[] = [
   "users:manage",
   "definitions:load",
   "periods:lock",
+  "notices:read",
+  "outbox:read",
 ];
 
 const OWN = "RTA";
@@ -44,6 +46,8 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "users:manage": all,
     "definitions:load": all,
     "periods:lock": all,
+    "notices:read": all,
+    "outbox:read": all,
   },
   executive: {
     "catalogue:read": all,
@@ -56,6 +60,8 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "users:manage": no,
     "definitions:load": no,
     "periods:lock": no,
+    "notices:read": all,
+    "outbox:read": no,
   },
   analyst: {
     "catalogue:read": all,
@@ -68,6 +74,8 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "users:manage": no,
     "definitions:load": no,
     "periods:lock": no,
+    "notices:read": all,
+    "outbox:read": no,
   },
   "focal-point": {
     "catalogue:read": all,
@@ -80,6 +88,8 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "users:manage": no,
     "definitions:load": no,
     "periods:lock": no,
+    "notices:read": all,
+    "outbox:read": no,
   },
 };
 

@@ -27,7 +27,11 @@ export type Permission =
   /** Accounts, definitions, locking periods. */
   | "users:manage"
   | "definitions:load"
-  | "periods:lock";
+  | "periods:lock"
+  /** One's own notices and notice preferences. */
+  | "notices:read"
+  /** Every notice's e-mail: the Outbox. */
+  | "outbox:read";
 
 const everyone: Role[] = ["admin", "executive", "analyst", "focal-point"];
 
@@ -43,6 +47,8 @@ const byRole: Record<Permission, Role[]> = {
   "users:manage": ["admin"],
   "definitions:load": ["admin"],
   "periods:lock": ["admin"],
+  "notices:read": everyone,
+  "outbox:read": ["admin"],
 };
 
 /** Permissions whose resource is an entity: a focal point holds them for their own entity only. */

@@ -7,7 +7,7 @@
 // before, twelve back, the months between) is arithmetic on the month's number since year 0:
 // the compliance engine does it for every row of a report, and it needs no calendar.
 import { TZDate } from "@date-fns/tz";
-import { differenceInMinutes, endOfDay, format } from "date-fns";
+import { differenceInCalendarDays, differenceInMinutes, endOfDay, format } from "date-fns";
 
 export const TIME_ZONE = "Asia/Dubai";
 
@@ -108,4 +108,17 @@ export function parsePeriod(text: unknown, bounds: PeriodBounds): PeriodParse {
   if (typeof text !== "string" || !PERIOD_PATTERN.test(text)) return { ok: false, problem: "format", bounds };
   if (text < bounds.earliest || text > bounds.latest) return { ok: false, problem: "out-of-range", bounds };
   return { ok: true, period: text };
+}
+
+/** Dubai's calendar date of an instant, YYYY-MM-DD. */
+export function dayInDubai(moment: Date | string): string {
+  return format(new TZDate(new Date(moment).getTime(), TIME_ZONE), "yyyy-MM-dd");
+}
+
+/** Whole calendar days in Dubai from `now` to `moment`: 0 on the same day, negative after it. */
+export function daysUntilInDubai(moment: string, now: Date): number {
+  return differenceInCalendarDays(
+    new TZDate(new Date(moment).getTime(), TIME_ZONE),
+    new TZDate(now.getTime(), TIME_ZONE),
+  );
 }

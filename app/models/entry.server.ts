@@ -27,6 +27,8 @@ import { appendHistory, loadFigureRules, writeFigure, type Figure } from "./figu
 import { listEntities } from "./kpis.server";
 import { engineKpis, selectRows } from "./report.server";
 import { cachedForFigures } from "./definitions-cache.server";
+import { lockedNotices, returnedNotices } from "../notices/events.server";
+import { queueNotices } from "../notices/outbox.server";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type { Figure };
@@ -309,6 +311,9 @@ export function reviewFigure(
       args.actor,
       now,
     );
+    if (args.decision === "return") {
+      queueNotices(tx, returnedNotices(tx, { ...figure, version: figure.version + 1 }, comment), args.now);
+    }
     return { ok: true as const };
   });
 }
@@ -362,8 +367,9 @@ export function lockPeriod(db: Db, period: string, actor: string, now: Date): bo
     if (isLocked(tx, period)) return false;
     const at = now.toISOString();
     tx.insert(s.periodLocks).values({ period, lockedBy: actor, lockedAt: at }).run();
-    tx.insert(s.periodEvents).values({ period, action: "lock", actor, at }).run();
+    const event = tx.insert(s.periodEvents).values({ period, action: "lock", actor, at }).run();
     recordOnMonth(tx, period, "lock", null, actor, at);
+    queueNotices(tx, lockedNotices(db, period, Number(event.lastInsertRowid)), now);
     return true;
   });
 }

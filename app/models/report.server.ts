@@ -24,6 +24,11 @@ function readActiveEntityCodes(db: Db): string[] {
 }
 
 /** The KPIs in force as the engine takes them, with `reporters: all` resolved. */
+/** The KPI the overview leads with: the heaviest, the smart-transaction share in the catalogue. */
+export function headlineKpi(kpis: EngineKpi[]): EngineKpi | undefined {
+  return [...kpis].sort((a, b) => b.weight - a.weight)[0];
+}
+
 export function engineKpis(db: Db): EngineKpi[] {
   return cachedForDefinitions(db, "engineKpis", () => readEngineKpis(db, activeEntityCodes(db)));
 }

@@ -25,6 +25,7 @@ import {
   approvedFiguresIn,
   engineKpis,
   reportFor,
+  headlineKpi,
 } from "./report.server";
 
 import { STRATEGY_KINDS, type StrategyKind } from "../compliance/strategy-kinds";
@@ -133,11 +134,6 @@ function countStatuses(rows: ReportRow[]): StatusCounts {
   };
   for (const row of rows) counts[row.status]++;
   return counts;
-}
-
-/** The KPI the overview leads with: the heaviest, the smart-transaction share in the catalogue. */
-function headlineKpi(kpis: EngineKpi[]): EngineKpi | undefined {
-  return [...kpis].sort((a, b) => b.weight - a.weight)[0];
 }
 
 function strategyNames(db: Db): Record<StrategyKind, Named[]> {

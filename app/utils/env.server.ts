@@ -39,6 +39,28 @@ const envSchema = z.object({
    * X-Forwarded-Proto): "false" (none, the default), "true" (any: only when the app is reachable
    * through the proxy alone), a number of hops, or addresses and subnets separated by commas.
    */
+  /**
+   * The mail server notices are sent through, e.g. smtp://user:pass@host:587 (STARTTLS when the
+   * server offers it) or smtps://user:pass@host:465. Unset: notices reach the inbox only, and
+   * the Outbox lists what would have been e-mailed.
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, { error: "expected smtp://user:pass@host:port or smtps://..." })
+    .optional(),
+  /** The sender of notices, e.g. "Smart Dubai Office <kpi@example.gov>". */
+  MAIL_FROM: z.string().min(3).max(200).default("Smart compliance <no-reply@localhost>"),
+  /** Where the app is reached, for the links in e-mail; default http://localhost:PORT. */
+  APP_URL: z.url({ error: "expected a URL such as https://kpi.example.gov" }).optional(),
+  /** Days before a month is due on which its focal points are reminded, e.g. "5,1". */
+  REMIND_DAYS: z
+    .string()
+    .regex(/^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$/, { error: 'expected days separated by commas, such as "5,1"' })
+    .default("5,1"),
+  /** Days overdue after which analysts are told about an entity. */
+  ESCALATE_DAYS: z.coerce.number({ error: "expected a number of days" }).int().min(1).max(60).default(5),
+  /** Minutes between the server's runs of the notice rules and sender; 0 turns it off. */
+  NOTIFY_EVERY_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(0).max(1440).default(5),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {
@@ -47,8 +69,12 @@ const envSchema = z.object({
     .default("false"),
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, "SEED_DEMO" | "TRUST_PROXY"> & {
+export type Env = Omit<z.infer<typeof envSchema>, "SEED_DEMO" | "TRUST_PROXY" | "REMIND_DAYS" | "APP_URL"> & {
   SEED_DEMO: boolean;
+  /** Days before the due day, largest first, without repeats. */
+  REMIND_DAYS: number[];
+  /** Without a trailing slash. */
+  APP_URL: string;
   /** The value for Express's "trust proxy" setting. */
   TRUST_PROXY: boolean | number | string;
 };
@@ -76,6 +102,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...result.data,
     SEED_DEMO: result.data.SEED_DEMO ?? present.DATABASE_PATH === undefined,
     TRUST_PROXY: trustProxy(result.data.TRUST_PROXY),
+    REMIND_DAYS: [...new Set(result.data.REMIND_DAYS.split(",").map((d) => Number(d.trim())))]
+      .filter((d) => d > 0)
+      .sort((a, b) => b - a),
+    APP_URL: (result.data.APP_URL ?? `http://localhost:${result.data.PORT}`).replace(/\/+$/, ""),
     DATABASE_PATH:
       result.data.DATABASE_PATH === ":memory:"
         ? ":memory:"

@@ -1,0 +1,96 @@
+// The notices the clock owes: a deadline coming, due today, passed; an analyst's daily digest; an
+// escalation. Evaluated by the scheduler at a moment (events.server.ts has those an event owes).
+// Every notice has a key, so evaluating the rules again, or in two processes at once, writes
+// nothing twice.
+import type { Db } from "../../db/index";
+import { addMonths, dayInDubai, daysUntilInDubai, dueMoment } from "../figures/month";
+import { lockedPeriods, submissionStates } from "../models/entry.server";
+import { monthToReport, reviewRound, ROUND_MONTHS } from "../models/round.server";
+import { activeUsers } from "./events.server";
+import { noticeKey, type NoticeDraft } from "./outbox.server";
+
+export interface RoundSettings {
+  /** Figures for month M are due on this day of month M+1. */
+  dueDay: number;
+  /** Days before the due day on which focal points are reminded, largest first. */
+  remindDays: number[];
+  /** Days overdue from which analysts are told. */
+  escalateDays: number;
+}
+
+/**
+ * The notices the clock owes at `now`: for each month of the round not yet locked, focal points
+ * of entities that have not sent all their figures are reminded before the due day, told on it
+ * and after it; analysts hear of entities `escalateDays` overdue, and get a digest of what waits
+ * for review once a day (Dubai's day).
+ */
+export function clockNotices(db: Db, now: Date, settings: RoundSettings): NoticeDraft[] {
+  const drafts: NoticeDraft[] = [];
+  const locked = new Set(lockedPeriods(db));
+  const analysts = activeUsers(db, "analyst");
+  const farthest = Math.max(0, ...settings.remindDays);
+  const current = monthToReport(now);
+  for (let back = 0; back < ROUND_MONTHS; back++) {
+    const period = addMonths(current, -back);
+    if (locked.has(period)) continue;
+    const due = dueMoment(period, settings.dueDay);
+    const daysLeft = daysUntilInDubai(due, now);
+    if (daysLeft > farthest) continue;
+    // The nearest reminder day not yet passed: on day 3 with "5,1" that is the 5-day reminder,
+    // on day 1 the 1-day one; a scheduler that was down on day 5 still reminds once on day 3.
+    const remindDay = [...settings.remindDays].reverse().find((d) => d >= daysLeft);
+    const behind = submissionStates(db, period, settings.dueDay, now).filter(
+      (e) => e.expected > 0 && e.submitted + e.approved < e.expected,
+    );
+    for (const entity of behind) {
+      const progress = { due, sent: entity.submitted + entity.approved, expected: entity.expected };
+      for (const userId of activeUsers(db, "focal-point", entity.code)) {
+        const about = { userId, entityCode: entity.code, period };
+        if (daysLeft > 0 && remindDay !== undefined) {
+          drafts.push({
+            ...about,
+            kind: "reminder",
+            key: noticeKey("reminder", remindDay, userId, entity.code, period),
+            params: { ...progress, daysLeft },
+          });
+        } else if (daysLeft === 0) {
+          drafts.push({ ...about, kind: "due", key: noticeKey("due", userId, entity.code, period), params: progress });
+        } else if (daysLeft < 0) {
+          drafts.push({
+            ...about,
+            kind: "overdue",
+            key: noticeKey("overdue", userId, entity.code, period),
+            params: { ...progress, daysLate: -daysLeft },
+          });
+        }
+      }
+      if (-daysLeft >= settings.escalateDays) {
+        for (const userId of analysts) {
+          drafts.push({
+            userId,
+            entityCode: entity.code,
+            period,
+            kind: "escalation",
+            key: noticeKey("escalation", userId, entity.code, period),
+            params: { ...progress, daysLate: -daysLeft },
+          });
+        }
+      }
+    }
+  }
+  const waiting = reviewRound(db, now, settings.dueDay).queue;
+  if (waiting.length > 0) {
+    const date = dayInDubai(now);
+    for (const userId of analysts) {
+      drafts.push({
+        userId,
+        entityCode: null,
+        period: null,
+        kind: "digest",
+        key: noticeKey("digest", userId, date),
+        params: { date, waiting: waiting.map((w) => ({ entity: w.entity, period: w.period, count: w.count })) },
+      });
+    }
+  }
+  return drafts;
+}
