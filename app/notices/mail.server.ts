@@ -18,6 +18,8 @@ export interface NoticeText {
   subject: string;
   /** Paragraphs of plain text, in order; a list's items each in its own. */
   lines: string[];
+  /** Someone's own words quoted after the lines (a returned figure's comment), in whatever language they wrote. */
+  quote?: string;
   /** The sentence before the link. */
   act: string;
   /** The page it links to, from the site's root (e.g. /figures/DM/2026-10). */
@@ -71,7 +73,8 @@ export function noticeText(db: Db, notice: Notice, locale: Locale): NoticeText {
       const values = { ...base, kpi: kpi ? f.name(kpi) : p.kpi };
       return {
         subject: w("notice.returned.subject", values),
-        lines: [w("notice.returned.body", values), `“${p.comment}”`],
+        lines: [w("notice.returned.body", values)],
+        quote: p.comment,
         act: w("notice.returned.act"),
         path,
       };
@@ -107,7 +110,9 @@ export function noticeText(db: Db, notice: Notice, locale: Locale): NoticeText {
         if (p.met.length > 0) lines.push(f.list(p.met.map(entityName)));
         lines.push(w("notice.locked.missed", { count: p.missed.length }));
         for (const m of p.missed) {
-          lines.push(w("notice.locked.missedLine", { entity: entityName(m.entity), actual: value(m.actual), target: value(m.target) }));
+          // 94.96% below a 95% target would read "95% against 95%": then the figure as entered.
+          const shown = value(m.actual) === value(m.target) && m.actual !== null ? `${value(m.actual)} (${f.number(m.actual, 2)})` : value(m.actual);
+          lines.push(w("notice.locked.missedLine", { entity: entityName(m.entity), actual: shown, target: value(m.target) }));
         }
         if (p.moves.length > 0) {
           lines.push(w("notice.locked.moves"));
@@ -150,15 +155,21 @@ export function noticeMail(
   const link = `${appUrl}${text.path}`;
   const preferences = `${appUrl}/notices/preferences`;
   const dir = direction(to.locale);
-  const plain = [...text.lines, "", text.act, link, "", "—", footer, preferences].join("\n");
-  const align = dir === "rtl" ? "right" : "left";
+  const quoted = text.quote === undefined ? [] : [`“${text.quote}”`];
+  const plain = [...text.lines, ...quoted, "", text.act, link, "", "—", footer, preferences].join("\n");
   const html = `<!doctype html>
 <html lang="${to.locale}" dir="${dir}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(text.subject)}</title></head>
-<body style="margin:0;padding:24px;background:#f4f6f8;font-family:'Noto Sans Arabic','Segoe UI',Tahoma,Arial,sans-serif;color:#1b2631;direction:${dir};text-align:${align}">
+<body style="margin:0;padding:24px;background:#f4f6f8;font-family:'Noto Sans Arabic','Segoe UI',Tahoma,Arial,sans-serif;color:#1b2631;direction:${dir};text-align:start">
 <div style="max-width:600px;margin:0 auto;background:#ffffff;border:1px solid #d5dbe1;border-radius:6px;padding:24px">
 <h1 style="font-size:20px;line-height:1.4;margin:0 0 16px">${escape(text.subject)}</h1>
 ${text.lines.map((line) => `<p style="font-size:15px;line-height:1.6;margin:0 0 12px">${escape(line)}</p>`).join("\n")}
+${
+  // The quote takes its own direction: an English comment in an Arabic mail reads left to right.
+  text.quote === undefined
+    ? ""
+    : `<blockquote dir="auto" style="font-size:15px;line-height:1.6;margin:0 0 12px;padding:8px 12px;border-inline-start:4px solid #d5dbe1;background:#f8f9fa">${escape(text.quote)}</blockquote>`
+}
 <p style="font-size:15px;line-height:1.6;margin:20px 0 8px">${escape(text.act)}</p>
 <p style="margin:0 0 20px"><a href="${escape(link)}" style="display:inline-block;background:#0b5394;color:#ffffff;text-decoration:none;padding:10px 18px;border-radius:4px;font-size:15px">${escape(link)}</a></p>
 <hr style="border:none;border-top:1px solid #d5dbe1;margin:20px 0">

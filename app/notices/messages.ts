@@ -28,7 +28,7 @@ export const en = {
   "notice.locked.subject": "{month} is locked: {kpi} {actual} against a target of {target}",
   "notice.locked.subject.none": "{month} is locked",
   "notice.locked.body": "The figures for {month} are final.",
-  "notice.locked.city": "City-wide, {kpi} is {actual} against a target of {target}: {status}.",
+  "notice.locked.city": "City-wide, {kpi}: {actual} against a target of {target} ({status}).",
   "notice.locked.met":
     "{count, plural, =0 {No entity met its own target.} one {# entity met its own target:} other {# entities met their own targets:}}",
   "notice.locked.missed":
@@ -77,7 +77,7 @@ export const ar: Record<NoticeMessageId, string> = {
   "notice.locked.subject": "أُقفل شهر {month}: {kpi} {actual} مقابل مستهدف {target}",
   "notice.locked.subject.none": "أُقفل شهر {month}",
   "notice.locked.body": "أصبحت أرقام شهر {month} نهائية.",
-  "notice.locked.city": "على مستوى المدينة، بلغ {kpi} {actual} مقابل مستهدف {target}: {status}.",
+  "notice.locked.city": "على مستوى المدينة، {kpi}: {actual} مقابل مستهدف {target} ({status}).",
   "notice.locked.met":
     "{count, plural, =0 {لم تبلغ أي جهة مستهدفها.} one {بلغت جهة واحدة مستهدفها:} two {بلغت جهتان مستهدفيهما:} few {بلغت # جهات مستهدفاتها:} other {بلغت # جهة مستهدفاتها:}}",
   "notice.locked.missed":

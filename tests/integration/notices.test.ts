@@ -102,7 +102,7 @@ describe("the demo's returned figure", () => {
     expect(notices.map((n) => [n.kind, n.period, n.entityCode])).toEqual([["returned", "2026-09", "DHA"]]);
     const text = noticeText(db, { ...notices[0], params: JSON.parse(notices[0].params) } as never, "en");
     expect(text.subject).toBe("Returned: Transactions through e-/smart channels for September 2026");
-    expect(text.lines[1]).toContain("The denominator looks like last year's total");
+    expect(text.quote).toBe("The denominator looks like last year's total: please check it against the transactions system.");
     expect(text.path).toBe("/figures/DHA/2026-09");
   });
 });
@@ -322,7 +322,9 @@ describe("notices an event writes", () => {
     const mail = mailServer.received.slice(before).find((r) => r.to.includes("executive@example.com"))!.mail;
     expect(mail.subject).toMatch(/^August 2026 is locked: .+ \d+(\.\d)?% against a target of \d+%$/);
     expect(mail.text).toContain("The figures for August 2026 are final.");
-    expect(mail.text).toMatch(/City-wide, .+ is \d+(\.\d)?% against a target of \d+%/);
+    expect(mail.text).toMatch(/City-wide, .+: \d+(\.\d)?% against a target of \d+% \(Met\)\./);
+    // Dubai Police's 94.96% is below its 95%: the figure as entered, not "95% against 95%".
+    expect(mail.text).toMatch(/Dubai Police: 95% \(94\.9\d\) against 95%/);
     expect(mail.text).toContain("https://kpi.example.gov/?period=2026-08");
   });
 });
