@@ -12,7 +12,7 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 // Named from one folder down, so that it holds both for this file and for the server bundled
 // into build/start.js (`npm run build`), which carries this module inside it.
-export const MIGRATIONS_DIR = fileURLToPath(new URL("../db/migrations", import.meta.url));
+export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "db", "migrations");
 
 /** Opens (creating when missing) and migrates the SQLite file at `file`. */
 export function openDatabase(file: string): Db {
