@@ -31,6 +31,7 @@ import { databaseFacts } from "./models/kpis.server";
 import { useNonce } from "./utils/nonce";
 import styles from "./styles/app.css?url";
 import { db } from "./utils/db.server";
+import { unreadCount } from "./notices/outbox.server";
 import { TIME_ZONE } from "./figures/month";
 
 export const links: LinksFunction = () => [
@@ -67,6 +68,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canLock: can(user, "periods:lock"),
       canExport: can(user, "reports:export"),
       canUseTokens: can(user, "tokens:manage"),
+      canReadOutbox: can(user, "outbox:read"),
+      unread: user ? unreadCount(db(), user.id) : 0,
     },
     csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined,
   );
@@ -89,6 +92,16 @@ function LanguageSwitch({ locale }: { locale: Locale }) {
     >
       {t("lang.other")}
     </a>
+  );
+}
+
+/** The way to one's notices, with how many are unread: in words for a screen reader. */
+function NoticesLink({ unread }: { unread: number }) {
+  const t = useT();
+  return (
+    <NavLink to="/notices" className="notices-link" aria-label={unread > 0 ? t("notices.nav.unread", { count: unread }) : undefined}>
+      {unread > 0 ? t("notices.nav.count", { count: unread }) : t("notices.nav")}
+    </NavLink>
   );
 }
 
@@ -126,6 +139,7 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
             {root?.canUseTokens ? <NavLink to="/settings/tokens">{t("nav.tokens")}</NavLink> : null}
             {root?.canLock ? <NavLink to="/periods">{t("nav.periods")}</NavLink> : null}
             {root?.canManageUsers ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
+            {root?.canReadOutbox ? <NavLink to="/outbox">{t("outbox.nav")}</NavLink> : null}
           </nav>
         ) : (
           <span className="app-nav" />
@@ -134,6 +148,7 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
         {user ? (
           <form method="post" action="/logout" className="sign-out">
             <span className="signed-in-as">{t("nav.signedInAs", { name: user.name, role: t(`role.${user.role}`) })}</span>
+            <NoticesLink unread={root?.unread ?? 0} />
             <Link to="/settings/password" className="password-link">
               {t("nav.password")}
             </Link>

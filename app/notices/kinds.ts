@@ -1,6 +1,6 @@
 // What each kind of notice carries beyond its kind, person, entity and month, and the page it
 // links to. Shared by the mail, the inbox and the outbox: one notice, the same words everywhere.
-import type { NoticeKind } from "../../db/schema";
+import type { NoticeKind, Role } from "../../db/schema";
 
 export type { NoticeKind };
 export { NOTICE_KINDS } from "../../db/schema";
@@ -62,3 +62,11 @@ export function noticePath(notice: Pick<Notice, "kind" | "entityCode" | "period"
       return `/?${month}`;
   }
 }
+
+/** The kinds each role receives (what its preferences page offers): the rules send no others to it. */
+export const KINDS_BY_ROLE: Record<Role, readonly NoticeKind[]> = {
+  "focal-point": ["reminder", "due", "overdue", "returned"],
+  analyst: ["digest", "escalation"],
+  executive: ["locked"],
+  admin: [],
+};

@@ -89,6 +89,9 @@ const RULES: Record<string, RouteRule> = {
   "figures._index.tsx": { url: "/figures", get: signedIn(200), post: "no action" },
   // Each role's home; an executive's home is the overview.
   "round.tsx": { url: "/round", get: signedIn(200, { executive: 302 }), post: "no action" },
+  "notices._index.tsx": { url: "/notices", get: signedIn(200), post: signedIn(200), form: { intent: "read-all" } },
+  "notices.preferences.tsx": { url: "/notices/preferences", get: signedIn(200), post: signedIn(200), form: { locale: "en" } },
+  "outbox.tsx": { url: "/outbox", get: adminOnly(200), post: "no action" },
   "figures.open.ts": {
     url: "/figures/open?period=2021-01",
     get: signedIn(403, { focalSame: 302, focalOther: 302 }),
