@@ -15,6 +15,10 @@ import { importFiguresCsv } from "../app/models/figures.server";
 import { activeEntityCodes, reportFor } from "../app/models/report.server";
 import { syncDefinitions, type Changes } from "../app/models/sync.server";
 import { parseEnv } from "../app/utils/env.server";
+import type { ComplianceReport } from "../app/compliance/types";
+import { recomputeEdition, reportChanges, verifyEditions, type RowChange } from "../app/models/editions.server";
+import { lockPeriod, reopenPeriod } from "../app/models/entry.server";
+import { editionsOf } from "../app/models/published.server";
 import { periodOf } from "../app/figures/month";
 
 export interface Io {
@@ -30,8 +34,17 @@ Commands:
   check                 validate the definitions folder (KPI_DEFINITIONS_DIR)
   sync                  load the definitions folder into the database
   import FILE.csv       import monthly figures (all or nothing)
-  report --period YYYY-MM [--format json|csv]
-                        print the compliance report for a month (default json)
+  report --period YYYY-MM [--format json|csv] [--recompute]
+                        print the compliance report for a month (default json): a published
+                        (locked) month's latest edition, another month computed now;
+                        --recompute: the published month with today's definitions, and the
+                        rows that differ from its edition (on stderr)
+  verify                recompute every published edition from its stored definitions and
+                        figures; exit 1 with a line per difference
+  period lock --period YYYY-MM [--reason TEXT]
+                        lock a month and publish its next edition
+  period reopen --period YYYY-MM --reason TEXT
+                        reopen a locked month (its editions stay)
   user add --email ADDRESS --role admin|executive|analyst|focal-point
            [--name NAME] [--entity CODE]
                         create an account; the password is KPI_USER_PASSWORD if set,
@@ -122,7 +135,11 @@ export function runKpi(args: string[], io: Io): number {
       return 0;
     }
     case "report": {
-      const options = parseOptions(rest, ["--period", "--format"]);
+      const recompute = rest.includes("--recompute");
+      const options = parseOptions(
+        rest.filter((a) => a !== "--recompute"),
+        ["--period", "--format"],
+      );
       if (!options.ok) {
         io.err(`${options.error}\n\n${USAGE}`);
         return 2;
@@ -139,12 +156,70 @@ export function runKpi(args: string[], io: Io): number {
         io.err(`kpi report --format takes json or csv, got "${format}"\n\n${USAGE}`);
         return 2;
       }
-      const report = reportFor(db, period);
-      io.out(
-        format === "json"
-          ? JSON.stringify(reportJson(report), null, 2)
-          : reportCsv(report).trimEnd(),
-      );
+      const print = (report: ComplianceReport) =>
+        io.out(format === "json" ? JSON.stringify(reportJson(report), null, 2) : reportCsv(report).trimEnd());
+      if (!recompute) {
+        // A published month prints its latest edition; another is computed now (provisional).
+        print(reportFor(db, period));
+        return 0;
+      }
+      const recomputed = recomputeEdition(db, period);
+      if (!recomputed) {
+        io.err(`${period} is not published: its report is provisional, computed from today's definitions already`);
+        print(reportFor(db, period));
+        return 0;
+      }
+      print(recomputed.report);
+      const changes = reportChanges(reportFor(db, period), recomputed.report);
+      io.err(`${changes.length} row(s) differ from edition ${recomputed.edition} with today's definitions`);
+      for (const c of changes) io.err(`  ${describeChange(c)}`);
+      return 0;
+    }
+    case "verify": {
+      if (rest.length > 0) {
+        io.err(`kpi verify takes no arguments\n\n${USAGE}`);
+        return 2;
+      }
+      const { editions, problems } = verifyEditions(db);
+      if (problems.length === 0) {
+        io.out(`ok: ${editions} edition(s) recomputed from their stored definitions and figures, all as published`);
+        return 0;
+      }
+      io.err(`${problems.length} difference(s) in ${editions} edition(s):`);
+      for (const p of problems) io.err(`  ${p}`);
+      return 1;
+    }
+    case "period": {
+      const [action, ...args] = rest;
+      const options = parseOptions(args, ["--period", "--reason"]);
+      if ((action !== "lock" && action !== "reopen") || !options.ok) {
+        io.err(`${options.ok ? `kpi period takes lock or reopen` : options.error}\n\n${USAGE}`);
+        return 2;
+      }
+      const period = options.values["--period"];
+      const reason = options.values["--reason"]?.trim() ?? "";
+      if (period === undefined || !PERIOD_PATTERN.test(period)) {
+        io.err(`kpi period ${action} needs --period as YYYY-MM\n\n${USAGE}`);
+        return 2;
+      }
+      if (action === "reopen" && reason === "") {
+        io.err(`kpi period reopen needs --reason: the reason is published with the next edition`);
+        return 2;
+      }
+      if (action === "lock") {
+        if (!lockPeriod(db, period, "cli", io.now, reason || null)) {
+          io.err(`${period} is already locked`);
+          return 1;
+        }
+        const edition = editionsOf(db, period).at(-1)!;
+        io.out(`locked ${period}: published edition ${edition.number}`);
+        return 0;
+      }
+      if (!reopenPeriod(db, period, reason, "cli", io.now)) {
+        io.err(`${period} is not locked`);
+        return 1;
+      }
+      io.out(`reopened ${period}: its published edition stays; locking it again publishes the next`);
       return 0;
     }
     case "user": {
@@ -194,6 +269,11 @@ export function runKpi(args: string[], io: Io): number {
 }
 
 /** `--name value` or `--name=value` pairs; anything else is a usage error. */
+function describeChange(c: RowChange): string {
+  const side = (x: RowChange["before"]) => (x ? `${x.actual ?? "no figure"} (${x.status})` : "absent");
+  return `${c.kpi} ${c.entity ?? "city"}: ${side(c.before)} -> ${side(c.after)}`;
+}
+
 function parseOptions(
   args: string[],
   known: string[],

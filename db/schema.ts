@@ -519,3 +519,40 @@ export const noticePreferences = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.kind] })],
 );
+
+/**
+ * The definitions a published edition was computed with (the entities and the engine's KPIs, as
+ * canonical JSON), stored once per distinct content under its sha256. Append-only.
+ */
+export const definitionSets = sqliteTable("definition_sets", {
+  hash: text("hash").primaryKey(),
+  body: text("body").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+/**
+ * A month's published results: written when the month is locked, one more each time it is locked
+ * again after a reopening. Append-only, enforced by triggers (migration 0010), as figure history is.
+ */
+export const editions = sqliteTable(
+  "editions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    period: text("period").notNull(),
+    /** 1 for the first publication of the month, 2 after a reopening and a new lock, ... */
+    number: integer("number").notNull(),
+    publishedAt: text("published_at").notNull(),
+    publishedBy: text("published_by").notNull(),
+    /** The reason given when the month was reopened before this edition. */
+    reason: text("reason"),
+    definitionsHash: text("definitions_hash")
+      .notNull()
+      .references(() => definitionSets.hash),
+    /** The approved figures the report read, as JSON [id, version, entity, kpi, period, value, numerator, denominator]. */
+    figures: text("figures").notNull(),
+    figuresHash: text("figures_hash").notNull(),
+    /** The contract's JSON report of the month (canonical JSON). */
+    report: text("report").notNull(),
+  },
+  (t) => [uniqueIndex("editions_period_number").on(t.period, t.number)],
+);

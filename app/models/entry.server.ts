@@ -27,6 +27,7 @@ import { appendHistory, loadFigureRules, writeFigure, type Figure } from "./figu
 import { listEntities } from "./kpis.server";
 import { engineKpis, selectRows } from "./report.server";
 import { cachedForFigures } from "./definitions-cache.server";
+import { publishEdition } from "./editions.server";
 import { lockedNotices, returnedNotices } from "../notices/events.server";
 import { queueNotices } from "../notices/outbox.server";
 
@@ -362,13 +363,23 @@ function recordOnMonth(tx: Tx, period: string, move: "lock" | "reopen", comment:
   }
 }
 
-export function lockPeriod(db: Db, period: string, actor: string, now: Date): boolean {
+export function lockPeriod(db: Db, period: string, actor: string, now: Date, reason: string | null = null): boolean {
   return db.transaction((tx) => {
     if (isLocked(tx, period)) return false;
     const at = now.toISOString();
     tx.insert(s.periodLocks).values({ period, lockedBy: actor, lockedAt: at }).run();
-    const event = tx.insert(s.periodEvents).values({ period, action: "lock", actor, at }).run();
+    const event = tx.insert(s.periodEvents).values({ period, action: "lock", reason, actor, at }).run();
     recordOnMonth(tx, period, "lock", null, actor, at);
+    // The month as published, computed on the connection itself (inside this transaction): the
+    // edition and the lock land together. A month reopened before carries that reason on.
+    const reopened = tx
+      .select({ reason: s.periodEvents.reason })
+      .from(s.periodEvents)
+      .where(and(eq(s.periodEvents.period, period), eq(s.periodEvents.action, "reopen")))
+      .orderBy(desc(s.periodEvents.id))
+      .limit(1)
+      .get();
+    publishEdition(db, period, actor, at, reopened?.reason ?? null);
     queueNotices(tx, lockedNotices(db, period, Number(event.lastInsertRowid)), now);
     return true;
   });

@@ -7,6 +7,7 @@ import { computeReport, computeSeries, periodsRead } from "../compliance/engine"
 import type { ComplianceReport, EngineFigure, EngineKpi } from "../compliance/types";
 import { cachedForDefinitions, cachedForFigures } from "./definitions-cache.server";
 import { listKpis } from "./kpis.server";
+import { editionReport } from "./published.server";
 
 /** Entities in force, in register order. */
 export function activeEntityCodes(db: Db): string[] {
@@ -150,6 +151,12 @@ export function approvedFiguresBetween(
 
 /** The compliance report for one month, from the database; optionally for one KPI only. */
 export function reportFor(db: Db, period: string, filter: { kpi?: string } = {}): ComplianceReport {
+  // A published month is what was published: its latest edition, whatever changed since.
+  const published = editionReport(db, period);
+  if (published) {
+    const { report } = published;
+    return filter.kpi ? { ...report, rows: report.rows.filter((r) => r.kpi === filter.kpi) } : report;
+  }
   // The same month is asked for by the pages, the API and the exports: computed once per
   // version of the figures and definitions.
   return cachedForFigures(db, `report:${period}:${filter.kpi ?? ""}`, () =>

@@ -17,6 +17,7 @@ import { listEntities, listKpis, type Named } from "./kpis.server";
 import { figuresOf, submissionStates, submissionsOf } from "./entry.server";
 import { timeliness } from "../compliance/timeliness";
 import { cachedForFigures } from "./definitions-cache.server";
+import { editionReport } from "./published.server";
 import { cellKey, heatmapRows, type HeatmapCell } from "../compliance/heatmap";
 import {
   activeEntityCodes,
@@ -312,16 +313,22 @@ function computeEntityScorecard(db: Db, entityCode: string, period: string, roun
   const figures = approvedFiguresIn(db, [...new Set([...months, addMonths(period, -12)])], {
     entity: entityCode,
   });
-  const report = computeReport({
-    period,
-    entities: [entityCode],
-    kpis: kpis.map((k) => ({ ...k, reporters: [entityCode] })),
-    figures,
-  });
+  // A published month shows its edition's rows; another is computed from this entity's figures.
+  const published = editionReport(db, period)?.report;
+  const report = published
+    ? { rows: published.rows.filter((r) => r.entity === entityCode), entities: published.entities.filter((e) => e.code === entityCode) }
+    : computeReport({
+        period,
+        entities: [entityCode],
+        kpis: kpis.map((k) => ({ ...k, reporters: [entityCode] })),
+        figures,
+      });
   const byKpi = new Map<string, typeof figures>();
   for (const f of figures) byKpi.set(f.kpi, [...(byKpi.get(f.kpi) ?? []), f]);
   const rows = report.rows
-    .filter((r) => r.entity === entityCode)
+    // An edition's KPI that the entity no longer reports (definitions changed since) has no
+    // definition to draw it with here; the edition itself still holds it.
+    .filter((r) => r.entity === entityCode && kpis.some((k) => k.code === r.kpi))
     .map((row) => {
       const kpi = kpis.find((k) => k.code === row.kpi)!;
       const byPeriod = new Map(

@@ -1,8 +1,11 @@
-// GET /api/v1/report?period=YYYY-MM: the contract's JSON report (§3) for a token's owner. The
-// same computation as the pages and `kpi report`; only what the owner may read is left in.
-import { methodNotAllowed, requireApiUser, apiJson, apiLoader, monthParam } from "~/auth/api.server";
+// GET /api/v1/report?period=YYYY-MM[&edition=N]: the contract's JSON report (§3) for a token's
+// owner. The same computation as the pages and `kpi report`: a published month's latest edition
+// (or edition N), another month computed now and marked provisional; only what the owner may
+// read is left in.
+import { methodNotAllowed, requireApiUser, apiError, apiJson, apiLoader, monthParam, queryParam } from "~/auth/api.server";
 import { can, type Actor } from "~/auth/permissions";
 import { reportJson } from "~/compliance/report-format";
+import { editionReport } from "~/models/published.server";
 import { reportFor } from "~/models/report.server";
 import { db } from "~/utils/db.server";
 
@@ -23,8 +26,18 @@ function visibleReport(report: ReportJson, actor: Actor): ReportJson {
 
 export const loader = apiLoader((request) => {
   const user = requireApiUser(request);
-  const period = monthParam(new URL(request.url).searchParams, "period", true);
-  return apiJson(visibleReport(reportJson(reportFor(db(), period)), user));
+  const params = new URL(request.url).searchParams;
+  const period = monthParam(params, "period", true);
+  const asked = queryParam(params, "edition");
+  if (asked !== null) {
+    if (!/^[1-9]\d{0,5}$/.test(asked)) throw apiError(400, `The parameter "edition" must be an edition's number, such as 1.`);
+    const found = editionReport(db(), period, Number(asked));
+    if (!found) throw apiError(404, `${period} has no edition ${asked}: see /api/v1/editions?period=${period}.`);
+    return apiJson({ ...visibleReport(reportJson(found.report), user), edition: found.edition });
+  }
+  const published = editionReport(db(), period);
+  // `edition` is an addition to the contract's object: null while the month is provisional.
+  return apiJson({ ...visibleReport(reportJson(reportFor(db(), period)), user), edition: published?.edition ?? null });
 });
 
 /** POST, PUT, PATCH, DELETE: the read API only reads. */

@@ -1,0 +1,88 @@
+// Which months are published, and their editions as readers get them: the report of a published
+// month is read from its latest edition, never recomputed (editions.server.ts writes them).
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { Db } from "../../db/index";
+import * as s from "../../db/schema";
+import type { ComplianceReport } from "../compliance/types";
+
+/** What is known of an edition without its (large) report and figures. */
+const infoColumns = {
+  id: s.editions.id,
+  period: s.editions.period,
+  number: s.editions.number,
+  publishedAt: s.editions.publishedAt,
+  publishedBy: s.editions.publishedBy,
+  reason: s.editions.reason,
+};
+
+/** The latest edition of a month, without its report and figures. */
+export function latestEditionRow(db: Db, period: string) {
+  return db.select(infoColumns).from(s.editions).where(eq(s.editions.period, period)).orderBy(desc(s.editions.number)).limit(1).get();
+}
+
+export interface EditionInfo {
+  period: string;
+  number: number;
+  publishedAt: string;
+  publishedBy: string;
+  /** Why the month was reopened before this edition; null for the first. */
+  reason: string | null;
+}
+
+const info = (row: EditionInfo): EditionInfo => ({
+  period: row.period,
+  number: row.number,
+  publishedAt: row.publishedAt,
+  publishedBy: row.publishedBy,
+  reason: row.reason,
+});
+
+/** A month's editions, the first first. */
+export function editionsOf(db: Db, period: string): EditionInfo[] {
+  return db
+    .select(infoColumns)
+    .from(s.editions)
+    .where(eq(s.editions.period, period))
+    .orderBy(asc(s.editions.number))
+    .all()
+    .map(info);
+}
+
+/** The months with an edition, each with its latest: which months are published, and since when. */
+export function publishedMonths(db: Db): Map<string, EditionInfo> {
+  const rows = db
+    .select({
+      period: s.editions.period,
+      number: s.editions.number,
+      publishedAt: s.editions.publishedAt,
+      publishedBy: s.editions.publishedBy,
+      reason: s.editions.reason,
+    })
+    .from(s.editions)
+    .orderBy(asc(s.editions.period), asc(s.editions.number))
+    .all();
+  return new Map(rows.map((r) => [r.period, r]));
+}
+
+/** The report of an edition (the latest when `number` is not given), parsed once per edition. */
+export function editionReport(db: Db, period: string, number?: number): { edition: EditionInfo; report: ComplianceReport } | null {
+  const row =
+    number === undefined
+      ? latestEditionRow(db, period)
+      : db.select(infoColumns).from(s.editions).where(and(eq(s.editions.period, period), eq(s.editions.number, number))).get();
+  if (!row) return null;
+  let parsed = parsedReports.get(db);
+  if (!parsed) parsedReports.set(db, (parsed = new Map()));
+  let report = parsed.get(row.id);
+  if (!report) {
+    const text = db.select({ report: s.editions.report }).from(s.editions).where(eq(s.editions.id, row.id)).get()!.report;
+    report = JSON.parse(text) as ComplianceReport;
+    parsed.set(row.id, report);
+    // Editions never change: kept for the connection's life, a few at a time.
+    if (parsed.size > 32) parsed.delete(parsed.keys().next().value as number);
+  }
+  return { edition: info(row), report };
+}
+
+const parsedReports = new WeakMap<Db, Map<number, ComplianceReport>>();
+
