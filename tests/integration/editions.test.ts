@@ -8,7 +8,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDatabase, type Db } from "../../db/index";
 import * as s from "../../db/schema";
-import { lockPeriod, reopenPeriod } from "~/models/entry.server";
+import { lockPeriod } from "~/models/entry.server";
 import { reportChanges } from "~/models/editions.server";
 import { editionReport, editionsOf } from "~/models/published.server";
 import { loadDemoData } from "../../seeds/demo";
