@@ -160,7 +160,15 @@ describe("kpi check", () => {
       file,
       "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
     ).map((t) => t.name);
-    expect(triggers).toEqual(["figure_history_no_delete", "figure_history_no_update"]);
+    // The append-only tables: figure history, published editions and their definitions.
+    expect(triggers).toEqual([
+      "definition_sets_no_delete",
+      "definition_sets_no_update",
+      "editions_no_delete",
+      "editions_no_update",
+      "figure_history_no_delete",
+      "figure_history_no_update",
+    ]);
     // check validates only: nothing is loaded.
     expect(countOf(file, "kpis")).toBe(0);
   });

@@ -29,6 +29,8 @@ import { createUser, setUserDisabled, setUserPassword, type User } from "~/model
 import { db } from "~/utils/db.server";
 import * as figuresRoute from "./api.v1.figures";
 import * as reportRoute from "./api.v1.report";
+import * as editionsRoute from "./api.v1.editions";
+import { lockPeriod } from "~/models/entry.server";
 import { action as tokensAction, loader as tokensLoader } from "./settings.tokens";
 import { settle, type Outcome } from "../../tests/helpers/route";
 import { csrfFor } from "../../tests/helpers/csrf";
@@ -309,7 +311,8 @@ describe("GET /api/v1/report", () => {
     expect(outcome.status).toBe(200);
     expect(outcome.headers.get("Content-Type")).toBe("application/json; charset=utf-8");
     expect(outcome.headers.get("Cache-Control")).toBe("no-store");
-    const expected = JSON.parse(JSON.stringify(reportJson(reportFor(db(), PERIOD))));
+    // And `edition`: null while the month is provisional (not locked, nothing published).
+    const expected = JSON.parse(JSON.stringify({ ...reportJson(reportFor(db(), PERIOD)), edition: null }));
     expect(outcome.body).toEqual(expected);
     const body = outcome.body as ReportBody;
     // Not a vacuous equality: the report has figures of the three entities and city rows.
@@ -711,5 +714,36 @@ describe("the API tokens page", () => {
     const outcome = await post({ intent: "create", name }, { session: sessions.analyst });
     expect(outcome.status).toBe(200);
     expect((outcome.body as { created: { name: string } }).created.name).toBe(name);
+  });
+});
+
+describe("published editions through the API", () => {
+  it("lists none while the month is provisional, then edition 1 once it is locked, and serves each edition's report", async () => {
+    const empty = await api(editionsRoute.loader, `/api/v1/editions?period=${PERIOD}`, { token: tokens.analyst });
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual({ period: PERIOD, editions: [] });
+
+    expect(lockPeriod(db(), PERIOD, "admin@example.com", new Date("2019-01-12T08:00:00Z"))).toBe(true);
+    const listed = await api(editionsRoute.loader, `/api/v1/editions?period=${PERIOD}`, { token: tokens.analyst });
+    expect(listed.body).toEqual({
+      period: PERIOD,
+      editions: [
+        { period: PERIOD, number: 1, publishedAt: "2019-01-12T08:00:00.000Z", publishedBy: "admin@example.com", reason: null, report: `/api/v1/report?period=${PERIOD}&edition=1` },
+      ],
+    });
+    const latest = await api(reportLoader, `/api/v1/report?period=${PERIOD}`, { token: tokens.admin });
+    const first = await api(reportLoader, `/api/v1/report?period=${PERIOD}&edition=1`, { token: tokens.admin });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual(latest.body);
+    expect((first.body as { edition: { number: number } }).edition.number).toBe(1);
+  });
+
+  it("answers an edition that is not a number with 400 and one that does not exist with 404, in JSON", async () => {
+    expectApiError(await api(reportLoader, `/api/v1/report?period=${PERIOD}&edition=abc`, { token: tokens.admin }), 400);
+    expectApiError(await api(reportLoader, `/api/v1/report?period=${PERIOD}&edition=0`, { token: tokens.admin }), 400);
+    expectApiError(await api(reportLoader, `/api/v1/report?period=${PERIOD}&edition=99999999`, { token: tokens.admin }), 400);
+    expectApiError(await api(reportLoader, `/api/v1/report?period=${PERIOD}&edition=7`, { token: tokens.admin }), 404);
+    expectApiError(await api(editionsRoute.loader, `/api/v1/editions?period=9999-12`, { token: tokens.admin }), 400);
+    expectApiError(await api(editionsRoute.loader, `/api/v1/editions?period=${PERIOD}`), 401);
   });
 });

@@ -132,6 +132,7 @@ const RULES: Record<string, RouteRule> = {
   // The read API answers tokens, not sessions: 401 for every cookie.
   // The read API answers other methods 405, and unknown addresses a JSON 404, signed in or not.
   "api.v1.report.ts": { url: "/api/v1/report?period=2020-12", get: all(401), post: all(405) },
+  "api.v1.editions.ts": { url: "/api/v1/editions?period=2020-12", get: all(401), post: all(405) },
   // Figures may be sent (POST) with a focal point's token: a session cookie, even with a CSRF token, is a 401.
   "api.v1.figures.ts": { url: "/api/v1/figures?entity=RTA", get: all(401), post: all(401) },
   "api.v1.$.ts": { url: "/api/v1/nope", params: { "*": "nope" }, get: all(404), post: all(404) },
