@@ -9,7 +9,7 @@ import * as s from "../db/schema";
 import { loadDefinitions } from "../app/definitions/load.server";
 import { formatDefinitionError } from "../app/definitions/validate";
 import { checkFigure, describeProblem, type CheckedFigure } from "../app/figures/rules";
-import { reviewFigure } from "../app/models/entry.server";
+import { lockPeriod, reviewFigure } from "../app/models/entry.server";
 import { loadFigureRules, saveFigures, writeFigure } from "../app/models/figures.server";
 import { syncDefinitions } from "../app/models/sync.server";
 import { addMonths, momentInDubai, periodOf } from "../app/figures/month";
@@ -33,7 +33,7 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
   const generated = generateDemoFigures(result.definitions, { to });
   const round = lastMonth > DEFAULT_TO ? new Set([addMonths(lastMonth, -1), lastMonth]) : new Set<string>();
 
-  return db.transaction((tx) => {
+  const loaded = db.transaction((tx) => {
     const rules = loadFigureRules(tx, periodOf(now));
     const figures: CheckedFigure[] = generated.map((g) => {
       const checked = checkFigure(
@@ -75,7 +75,15 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
       .run();
     return { figures: figures.length - inRound.length + played };
   });
+  // The law's deadline month, locked and published as the office would have in January 2019
+  // (after the transaction above: publishing reads through the connection's caches).
+  const published = new Date(DEMO_PUBLISHED.at);
+  if (now > published) lockPeriod(db, DEMO_PUBLISHED.period, "admin@example.com", published);
+  return loaded;
 }
+
+/** The month the demo publishes, and when: December 2018, the month the 80% target fell due. */
+export const DEMO_PUBLISHED = { period: "2018-12", at: "2019-01-12T06:00:00.000Z" } as const;
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 

@@ -11,7 +11,7 @@ import * as s from "../../db/schema";
 import { lockPeriod } from "~/models/entry.server";
 import { reportChanges } from "~/models/editions.server";
 import { editionReport, editionsOf } from "~/models/published.server";
-import { loadDemoData } from "../../seeds/demo";
+import { DEMO_PUBLISHED, loadDemoData } from "../../seeds/demo";
 import { runKpi } from "../../cli/run";
 
 const NOW = new Date("2026-11-30T10:00:00Z");
@@ -51,30 +51,28 @@ afterAll(() => {
 describe("publishing December 2018", () => {
   let published: string;
 
-  it("is provisional before it is locked", () => {
-    expect(editionsOf(db, MONTH)).toEqual([]);
-    expect(editionReport(db, MONTH)).toBeNull();
-  });
-
-  it("locking publishes edition 1: its report, its definitions by hash, its figures with their versions", () => {
-    const before = kpi(["report", "--period", MONTH]).out;
-    const locked = kpi(["period", "lock", "--period", MONTH]);
-    expect(locked).toMatchObject({ code: 0, out: "locked 2018-12: published edition 1" });
+  it("the demo published it on 12 January 2019 as edition 1: its report, its definitions by hash, its figures with their versions", () => {
     expect(editionsOf(db, MONTH)).toEqual([
-      { period: MONTH, number: 1, publishedAt: NOW.toISOString(), publishedBy: "cli", reason: null },
+      { period: MONTH, number: 1, publishedAt: DEMO_PUBLISHED.at, publishedBy: "admin@example.com", reason: null },
     ]);
     const row = db.select().from(s.editions).where(eq(s.editions.period, MONTH)).get()!;
     const figures = JSON.parse(row.figures) as unknown[][];
-    // The thirteen months the report reads, approved: 21 entities × 14 KPIs a month, less those not reported.
+    // The thirteen months the report reads (December 2017 to December 2018), approved.
     expect(figures.length).toBe(db.select().from(s.figures).all().filter((f) => f.status === "approved" && f.period >= "2017-12" && f.period <= MONTH).length);
+    expect(figures.length).toBeGreaterThan(2000);
     expect(db.select().from(s.definitionSets).where(eq(s.definitionSets.hash, row.definitionsHash)).all()).toHaveLength(1);
-    // What the report command printed before the lock is what the edition holds.
+    // What the report command prints is the edition, and it is what the engine computes from the same figures now.
     published = kpi(["report", "--period", MONTH]).out;
-    expect(published).toBe(before);
+    expect(JSON.parse(published)).toEqual(JSON.parse(row.report));
     const smartCity = (JSON.parse(published) as { rows: Array<{ kpi: string; entity: string | null; actual: number }> }).rows.find(
       (r) => r.kpi === "SMART_ADOPTION" && r.entity === null,
     )!;
     expect(smartCity.actual).toBeCloseTo(89.7, 1);
+    // A month not locked is provisional; locking it from the command line publishes its edition 1.
+    expect(editionReport(db, "2019-06")).toBeNull();
+    expect(kpi(["period", "lock", "--period", "2019-06", "--reason", "the June round is complete"])).toMatchObject({ code: 0, out: "locked 2019-06: published edition 1" });
+    expect(kpi(["period", "lock", "--period", "2019-06"])).toMatchObject({ code: 1, err: "2019-06 is already locked" });
+    expect(editionReport(db, "2019-06")!.edition).toMatchObject({ number: 1, publishedBy: "cli", publishedAt: NOW.toISOString() });
   });
 
   it("an edition cannot be updated or deleted", () => {
