@@ -304,6 +304,8 @@ export function entityScorecardFor(
   );
 }
 
+const pickKpi = ({ code, nameEn, nameAr, unit }: ReturnType<typeof listKpis>[number]) => ({ code, nameEn, nameAr, unit });
+
 function computeEntityScorecard(db: Db, entityCode: string, period: string, round: RoundOptions) {
   const entity = listEntities(db).find((e) => e.code === entityCode);
   if (!entity) return null;
@@ -336,7 +338,9 @@ function computeEntityScorecard(db: Db, entityCode: string, period: string, roun
       );
       return {
         row,
-        kpi: catalogue.find((k) => k.code === row.kpi)!,
+        // What the scorecard shows of the KPI: its name and unit. The whole definition (every
+        // target, both descriptions) was two thirds of the page's data at 100 entities.
+        kpi: pickKpi(catalogue.find((k) => k.code === row.kpi)!),
         sparkline: months.map((m) => byPeriod.get(m) ?? null),
       };
     });
