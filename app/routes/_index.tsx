@@ -5,6 +5,7 @@ import { requirePermission } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { explainRow } from "~/compliance/explain";
 import { ComplianceTable } from "~/components/compliance-table";
+import { EditionNote } from "~/components/edition-note";
 import { useFormat } from "~/components/format";
 import { ExportLinks } from "~/components/export-links";
 import { Heatmap } from "~/components/heatmap";
@@ -14,6 +15,7 @@ import { PrintHeader } from "~/components/print-header";
 import { StatusBadge } from "~/components/status";
 import { TrendChart } from "~/components/trend-chart";
 import { STRATEGY_KINDS } from "~/compliance/strategy-kinds";
+import { editionsOf } from "~/models/published.server";
 import { overviewFor } from "~/models/scorecards.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -32,7 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const openable = overview.league.map((e) => e.code);
   // The page draws the heatmap from its rows; the keyed cells are for the exports.
   const { kpis, rows } = overview.heatmap;
-  return { ...overview, heatmap: { kpis, rows }, first, last, openable, printedAt: new Date().toISOString() };
+  const edition = editionsOf(db(), period).at(-1) ?? null;
+  return { ...overview, heatmap: { kpis, rows }, edition, first, last, openable, printedAt: new Date().toISOString() };
 }
 
 export default function Overview() {
@@ -60,6 +63,7 @@ export default function Overview() {
         <div>
           <h1>{t("overview.title")}</h1>
           <p className="lead">{t("overview.intro", { month })}</p>
+          <EditionNote edition={data.edition} period={data.period} />
         </div>
         <MonthPicker period={data.period} first={data.first} last={data.last} />
       </div>

@@ -2,12 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/guard.server";
 import { explainRow } from "~/compliance/explain";
+import { EditionNote } from "~/components/edition-note";
 import { useFormat } from "~/components/format";
 import { ExportLinks } from "~/components/export-links";
 import { MonthPicker } from "~/components/month-picker";
 import { PrintHeader } from "~/components/print-header";
 import { ScorecardTable } from "~/components/scorecard-table";
 import { listEntities } from "~/models/kpis.server";
+import { editionsOf } from "~/models/published.server";
 import { entityScorecardFor } from "~/models/scorecards.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -29,11 +31,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const scorecard = entityScorecardFor(db(), code, period, { dueDay: env().FIGURES_DUE_DAY, now: new Date() });
   if (!scorecard) throw new Response("Entity not found", { status: 404 });
   const parent = listEntities(db()).find((e) => e.code === scorecard.entity.parentCode) ?? null;
-  return { scorecard, parent, first, last, printedAt: new Date().toISOString() };
+  const edition = editionsOf(db(), period).at(-1) ?? null;
+  return { scorecard, parent, edition, first, last, printedAt: new Date().toISOString() };
 }
 
 export default function EntityScorecard() {
-  const { scorecard, parent, first, last, printedAt } = useLoaderData<typeof loader>();
+  const { scorecard, parent, edition, first, last, printedAt } = useLoaderData<typeof loader>();
   const f = useFormat();
   const { t } = f;
   const entity = f.name(scorecard.entity);
@@ -55,6 +58,7 @@ export default function EntityScorecard() {
               </>
             ) : null}
           </p>
+          <EditionNote edition={edition} period={scorecard.period} />
           {scorecard.entity.sample ? <p className="notice">{t("entity.sampleNote")}</p> : null}
         </div>
         <MonthPicker period={scorecard.period} first={first} last={last} />

@@ -5,6 +5,7 @@ import { useFormat } from "~/components/format";
 import { useT } from "~/i18n/use-t";
 import { can } from "~/auth/permissions";
 import { explainRow } from "~/compliance/explain";
+import { EditionNote } from "~/components/edition-note";
 import { ExportLinks } from "~/components/export-links";
 import { MonthPicker } from "~/components/month-picker";
 import { MultiSeriesChart } from "~/components/multi-series-chart";
@@ -12,6 +13,7 @@ import { PrintHeader } from "~/components/print-header";
 import { ScorecardTable } from "~/components/scorecard-table";
 import { TrendChart } from "~/components/trend-chart";
 import { getKpi, type Named } from "~/models/kpis.server";
+import { editionsOf } from "~/models/published.server";
 import { kpiPageFor } from "~/models/scorecards.server";
 import { periodFromRequest } from "~/utils/period-param.server";
 import { db } from "~/utils/db.server";
@@ -33,11 +35,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const visible = (entity: string) => can(user, "entity:read", entity);
   const page = kpi.retiredAt ? null : kpiPageFor(db(), kpi.code, period, first, visible);
   const openable = (page?.entities ?? []).map((e) => e.code);
-  return { kpi, page, period, first, last, openable, printedAt: new Date().toISOString() };
+  const edition = editionsOf(db(), period).at(-1) ?? null;
+  return { kpi, page, period, edition, first, last, openable, printedAt: new Date().toISOString() };
 }
 
 export default function KpiDefinitionPage() {
-  const { kpi, page, period, first, last, openable, printedAt } = useLoaderData<typeof loader>();
+  const { kpi, page, period, edition, first, last, openable, printedAt } = useLoaderData<typeof loader>();
   const t = useT();
   const f = useFormat();
   const names = (items: Named[]) =>
@@ -59,6 +62,7 @@ export default function KpiDefinitionPage() {
       ) : null}
       {description ? <p className="lead">{description}</p> : null}
       <PrintHeader period={period} printedAt={printedAt} filters={f.name(kpi)} />
+      {page ? <EditionNote edition={edition} period={period} /> : null}
 
       {page ? (
         <section aria-labelledby="series">

@@ -62,6 +62,9 @@ const RULES: Record<string, RouteRule> = {
   },
   "$.tsx": { url: "/no/such/page", params: { "*": "no/such/page" }, get: signedIn(404), post: signedIn(404) },
   "kpis._index.tsx": { url: "/kpis", get: signedIn(200), post: "no action" },
+  // A month's published editions and what changed between them: every signed-in role (a focal
+  // point's rows are filtered, checked in editions-pages.test.ts).
+  "editions.tsx": { url: "/editions?period=2018-12", get: signedIn(200), post: "no action" },
   "kpis.$code.tsx": { url: "/kpis/SMART_ADOPTION", params: { code: "SMART_ADOPTION" }, get: signedIn(200), post: "no action" },
   // Public: the language switch must work on the sign-in page.
   "locale.ts": { url: "/locale?lang=ar&to=%2Fkpis", get: all(302), post: "no action" },
