@@ -25,6 +25,8 @@ export interface About {
   by: string;
   at: string;
   definitionsVersion: string | null;
+  /** "Published 12 January 2019 · edition 1", or that the month is provisional. */
+  edition: string;
 }
 
 /**
@@ -49,6 +51,7 @@ export function tablesXlsxStream(tables: Table[], about: About, f: Formatter): R
     const facts: Array<[string, string]> = [
       [f.t("export.what"), about.title],
       [f.t("figures.col.month"), about.period],
+      [f.t("export.edition"), about.edition],
       [f.t("export.filters"), about.filters || f.t("value.none")],
       [f.t("export.by"), about.by],
       [f.t("export.at"), f.dateTime(about.at)],

@@ -71,6 +71,15 @@ describe("exports of a page", () => {
     }
   });
 
+  it("a published month's XLSX says which edition it is", async () => {
+    const response = await get(exportLoader, "/export?view=entity&code=DM&format=xlsx&period=2018-12");
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    const [about] = workbook.worksheets;
+    expect(about.getCell("A3").value).toBe("Edition");
+    expect(about.getCell("B3").value).toBe("Published 12 January 2019 · edition 1");
+  });
+
   it("an entity's XLSX has an About sheet, a frozen header and the report's numbers; right to left in Arabic", async () => {
     const response = await get(exportLoader, "/export?view=entity&code=DM&format=xlsx&period=2020-12", "ar");
     const workbook = new ExcelJS.Workbook();
@@ -79,7 +88,9 @@ describe("exports of a page", () => {
     expect(about.name).toBe("حول");
     expect(about.getCell("A2").value).toBe("الشهر");
     expect(about.getCell("B2").value).toBe("2020-12");
-    expect(about.getCell("B4").value).toBe("analyst@example.com");
+    expect(about.getCell("A3").value).toBe("الإصدار");
+    expect(about.getCell("B3").value).toBe("نتائج أولية: قد تتغير هذه النتائج إلى أن يُقفل الشهر وتُنشر نتائجه.");
+    expect(about.getCell("B5").value).toBe("analyst@example.com");
     expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1, rightToLeft: true });
     const headers = (sheet.getRow(1).values as unknown[]).slice(1);
     expect(headers).toContain("الفعلي");

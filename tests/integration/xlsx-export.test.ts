@@ -140,17 +140,19 @@ describe("a page's XLSX", () => {
         expect([about.getColumn(1).width, about.getColumn(2).width]).toEqual([28, 60]);
         expect(about.getColumn(1).font).toMatchObject({ bold: true });
         const facts = (about.getSheetValues() as unknown[][]).slice(1).map((r) => r.slice(1));
-        expect(facts).toHaveLength(6);
+        expect(facts).toHaveLength(7);
         expect(facts.map((r) => r[0])).toEqual(
-          ["export.what", "figures.col.month", "export.filters", "export.by", "export.at", "export.version"].map((id) => f.t(id)),
+          ["export.what", "figures.col.month", "export.edition", "export.filters", "export.by", "export.at", "export.version"].map((id) => f.t(id)),
         );
         expect(facts[0][1]).toBe(expected.title);
         expect(facts[1][1]).toBe(PERIOD);
-        expect(facts[2][1]).toBe(expected.filters || f.t("value.none"));
-        expect(facts[3][1]).toBe("analyst@example.com");
-        expect(typeof facts[4][1]).toBe("string");
-        expect(facts[5][1]).toBe(definitionsVersion ?? f.t("value.none"));
-        for (let r = 1; r <= 6; r++) {
+        // December 2020 is not locked in the demo: provisional, as its page says.
+        expect(facts[2][1]).toBe(f.t("edition.provisional"));
+        expect(facts[3][1]).toBe(expected.filters || f.t("value.none"));
+        expect(facts[4][1]).toBe("analyst@example.com");
+        expect(typeof facts[5][1]).toBe("string");
+        expect(facts[6][1]).toBe(definitionsVersion ?? f.t("value.none"));
+        for (let r = 1; r <= 7; r++) {
           expect(about.getCell(r, 1).font).toMatchObject({ bold: true });
           expect(about.getCell(r, 2).font?.bold).toBeFalsy();
         }
@@ -181,7 +183,7 @@ describe("a page's XLSX", () => {
       ],
     };
     const at = "2026-11-24T08:00:00.000Z";
-    const about = { title: "Title", period: "2020-12", filters: "", by: "someone@example.com", at, definitionsVersion: null };
+    const about = { title: "Title", period: "2020-12", filters: "", by: "someone@example.com", at, definitionsVersion: null, edition: "Provisional" };
     const bytes = await tablesXlsx([table], about, f as never);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
@@ -192,6 +194,7 @@ describe("a page's XLSX", () => {
     expect((info.getSheetValues() as unknown[][]).slice(1).map((r) => r.slice(1))).toEqual([
       [f.t("export.what"), "Title"],
       [f.t("figures.col.month"), "2020-12"],
+      [f.t("export.edition"), "Provisional"],
       [f.t("export.filters"), f.t("value.none")],
       [f.t("export.by"), "someone@example.com"],
       [f.t("export.at"), f.dateTime(at)],
