@@ -6,8 +6,16 @@ import { can, type Permission } from "./permissions";
 import { sessionUser, type SessionUser } from "./session.server";
 
 export function currentUser(request: Request): SessionUser | null {
-  return sessionUser(db(), request, new Date());
+  // A page asks in its root loader and its own: one look-up per request. Only for reads, where
+  // nothing in between can sign the person in or out.
+  if (request.method !== "GET" && request.method !== "HEAD") return sessionUser(db(), request, new Date());
+  if (usersOfRequests.has(request)) return usersOfRequests.get(request)!;
+  const user = sessionUser(db(), request, new Date());
+  usersOfRequests.set(request, user);
+  return user;
 }
+
+const usersOfRequests = new WeakMap<Request, SessionUser | null>();
 
 /** Where a sign-in should return to: a path on this site, never another host. */
 /** Where a person lands after signing in: the city overview for an executive, the round for the rest. */

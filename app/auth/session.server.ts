@@ -6,6 +6,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { Role } from "../../db/schema";
+import { statement } from "../utils/statements.server";
 import { readCookie, serializeCookie } from "./cookies.server";
 
 export const SESSION_COOKIE = "sid";
@@ -46,19 +47,41 @@ export function clearSessionCookie(request: Request): string {
   return serializeCookie(SESSION_COOKIE, "", request, { maxAgeSeconds: 0 });
 }
 
+/** Every request's first question: whose open session is this (sessions and users as the schema names them). */
+const SESSION_LOOKUP = `SELECT s.last_seen_at, s.expires_at, u.id, u.email, u.name, u.role, u.entity_code,
+    u.must_change_password, u.disabled_at
+  FROM sessions s JOIN users u ON u.id = s.user_id
+  WHERE s.id = ? AND s.ended_at IS NULL`;
+
+interface SessionRow {
+  last_seen_at: string;
+  expires_at: string;
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  entity_code: string | null;
+  must_change_password: number;
+  disabled_at: string | null;
+}
+
 /** The signed-in user of a request, or null when there is none or the session has lapsed. */
 export function sessionUser(db: Db, request: Request, now: Date): SessionUser | null {
   const token = readCookie(request, SESSION_COOKIE);
   if (!token) return null;
   const id = hashToken(token);
-  const found = db
-    .select({ session: s.sessions, user: s.users })
-    .from(s.sessions)
-    .innerJoin(s.users, eq(s.users.id, s.sessions.userId))
-    .where(and(eq(s.sessions.id, id), isNull(s.sessions.endedAt)))
-    .get();
+  const found = statement(db, SESSION_LOOKUP).get(id) as SessionRow | undefined;
   if (!found) return null;
-  const { session, user } = found;
+  const session = { lastSeenAt: found.last_seen_at, expiresAt: found.expires_at };
+  const user = {
+    id: found.id,
+    email: found.email,
+    name: found.name,
+    role: found.role,
+    entityCode: found.entity_code,
+    mustChangePassword: found.must_change_password === 1,
+    disabledAt: found.disabled_at,
+  };
   const idleSince = new Date(session.lastSeenAt);
   const lapsed =
     user.disabledAt !== null ||

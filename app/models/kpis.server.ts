@@ -4,6 +4,7 @@ import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { Target } from "../compliance/targets";
 import { cachedForDefinitions } from "./definitions-cache.server";
+import { statement } from "../utils/statements.server";
 
 export interface Named {
   code: string;
@@ -205,7 +206,8 @@ export function listPillars(db: Db): Named[] {
 
 /** Whether the database holds generated demo data, and the definitions' version. */
 export function databaseFacts(db: Db): { demo: boolean; definitionsVersion: string | null } {
-  const rows = db.select().from(s.meta).all();
+  // Asked by every page (the demo banner): prepared once.
+  const rows = statement(db, "SELECT key, value FROM meta WHERE key IN ('demo_data', 'definitions_version')").all() as Array<{ key: string; value: string }>;
   const value = (key: string) => rows.find((r) => r.key === key)?.value ?? null;
   return { demo: value("demo_data") === "true", definitionsVersion: value("definitions_version") };
 }

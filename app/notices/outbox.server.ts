@@ -5,6 +5,7 @@ import { and, count, desc, eq, inArray, isNull, lt } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { MailState, NoticeKind } from "../../db/schema";
+import { statement } from "../utils/statements.server";
 import type { Notice, NoticeParams } from "./kinds";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -101,14 +102,10 @@ export function inboxOf(db: Db, userId: number, { limit = 50, before }: { limit?
   return { notices: rows.slice(0, limit).map(toNotice), more: rows.length > limit };
 }
 
+/** The header's count, asked on every page: a statement prepared once. */
 export function unreadCount(db: Db, userId: number): number {
-  return (
-    db
-      .select({ n: count() })
-      .from(s.notices)
-      .where(and(eq(s.notices.userId, userId), isNull(s.notices.readAt)))
-      .get()?.n ?? 0
-  );
+  const row = statement(db, "SELECT count(*) AS n FROM notices WHERE user_id = ? AND read_at IS NULL").get(userId) as { n: number };
+  return row.n;
 }
 
 /** Marks one of the person's notices read (ids of other people's notices change nothing), or all. */
