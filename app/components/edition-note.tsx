@@ -1,12 +1,12 @@
 import { Link } from "@remix-run/react";
-import type { EditionInfo } from "../models/published.server";
+import type { PublicEdition } from "../models/published.server";
 import { useFormat } from "./format";
 
 /**
  * Whether the month a page shows is published (and in which edition) or still provisional, by
  * its title and on paper: a reader must never mistake results that may change for published ones.
  */
-export function EditionNote({ edition, period }: { edition: EditionInfo | null; period: string }) {
+export function EditionNote({ edition, period }: { edition: PublicEdition | null; period: string }) {
   const f = useFormat();
   if (!edition) {
     return (

@@ -2,7 +2,7 @@
 // month, and the history of every figure. Which moves a figure may make is app/figures/states.ts;
 // every change appends to figure_history through appendHistory (figures.server.ts).
 import { startOfMinute } from "date-fns";
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { FigureStatus } from "../../db/schema";
@@ -28,6 +28,7 @@ import { listEntities } from "./kpis.server";
 import { engineKpis, selectRows } from "./report.server";
 import { cachedForFigures } from "./definitions-cache.server";
 import { publishEdition } from "./editions.server";
+import { latestEditionRow } from "./published.server";
 import { lockedNotices, returnedNotices } from "../notices/events.server";
 import { queueNotices } from "../notices/outbox.server";
 
@@ -371,15 +372,19 @@ export function lockPeriod(db: Db, period: string, actor: string, now: Date, rea
     const event = tx.insert(s.periodEvents).values({ period, action: "lock", reason, actor, at }).run();
     recordOnMonth(tx, period, "lock", null, actor, at);
     // The month as published, computed on the connection itself (inside this transaction): the
-    // edition and the lock land together. A month reopened before carries that reason on.
-    const reopened = tx
-      .select({ reason: s.periodEvents.reason })
-      .from(s.periodEvents)
-      .where(and(eq(s.periodEvents.period, period), eq(s.periodEvents.action, "reopen")))
-      .orderBy(desc(s.periodEvents.id))
-      .limit(1)
-      .get();
-    publishEdition(db, period, actor, at, reopened?.reason ?? null);
+    // edition and the lock land together. Its reason: the one given now, or else why the month
+    // was reopened since its last edition (none for a first edition).
+    const previous = latestEditionRow(db, period);
+    const reopened = previous
+      ? tx
+          .select({ reason: s.periodEvents.reason })
+          .from(s.periodEvents)
+          .where(and(eq(s.periodEvents.period, period), eq(s.periodEvents.action, "reopen"), gt(s.periodEvents.at, previous.publishedAt)))
+          .orderBy(desc(s.periodEvents.id))
+          .limit(1)
+          .get()
+      : undefined;
+    publishEdition(db, period, actor, at, reason ?? reopened?.reason ?? null);
     queueNotices(tx, lockedNotices(db, period, Number(event.lastInsertRowid)), now);
     return true;
   });

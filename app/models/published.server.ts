@@ -29,6 +29,17 @@ export interface EditionInfo {
   reason: string | null;
 }
 
+/** What every reader may know of an edition: not who published it (an administrator's address). */
+export type PublicEdition = Omit<EditionInfo, "publishedBy">;
+
+export const publicEdition = ({ period, number, publishedAt, reason }: EditionInfo): PublicEdition => ({ period, number, publishedAt, reason });
+
+/** The latest edition of a month as every reader may see it; null while it is provisional. */
+export function latestPublicEdition(db: Db, period: string): PublicEdition | null {
+  const row = latestEditionRow(db, period);
+  return row ? publicEdition(row) : null;
+}
+
 const info = (row: EditionInfo): EditionInfo => ({
   period: row.period,
   number: row.number,
@@ -73,16 +84,18 @@ export function editionReport(db: Db, period: string, number?: number): { editio
   if (!row) return null;
   let parsed = parsedReports.get(db);
   if (!parsed) parsedReports.set(db, (parsed = new Map()));
-  let report = parsed.get(row.id);
+  // By month and number as well as id: an id a rolled-back lock used can be given again.
+  const key = `${row.id}|${row.period}|${row.number}`;
+  let report = parsed.get(key);
   if (!report) {
     const text = db.select({ report: s.editions.report }).from(s.editions).where(eq(s.editions.id, row.id)).get()!.report;
     report = JSON.parse(text) as ComplianceReport;
-    parsed.set(row.id, report);
+    parsed.set(key, report);
     // Editions never change: kept for the connection's life, a few at a time.
-    if (parsed.size > 32) parsed.delete(parsed.keys().next().value as number);
+    if (parsed.size > 32) parsed.delete(parsed.keys().next().value as string);
   }
   return { edition: info(row), report };
 }
 
-const parsedReports = new WeakMap<Db, Map<number, ComplianceReport>>();
+const parsedReports = new WeakMap<Db, Map<string, ComplianceReport>>();
 

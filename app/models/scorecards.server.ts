@@ -84,8 +84,24 @@ export function statusReportFor(
 }
 
 function computeStatusReport(db: Db, period: string, kpis: EngineKpi[]): ComplianceReport {
-  const entities = activeEntityCodes(db);
   const all = kpis.length === engineKpis(db).length;
+  // A published month: its edition's statuses, and for a subset of KPIs (a strategy page) the
+  // entities' roll-ups over that subset's published rows.
+  const published = editionReport(db, period)?.report;
+  if (published) {
+    if (all) return published;
+    const codes = new Set(kpis.map((k) => k.code));
+    const weights = new Map(kpis.map((k) => [k.code, k.weight]));
+    const rows = published.rows.filter((r) => codes.has(r.kpi));
+    const byEntity = new Map<string, ReportRow[]>();
+    for (const r of rows) if (r.entity !== null) byEntity.set(r.entity, [...(byEntity.get(r.entity) ?? []), r]);
+    return {
+      ...published,
+      rows,
+      entities: published.entities.map((e) => rollUp(e.code, byEntity.get(e.code) ?? [], (k) => weights.get(k) ?? 1)),
+    };
+  }
+  const entities = activeEntityCodes(db);
   const figures = all
     ? approvedFiguresIn(db, [period])
     : kpis.flatMap((k) => approvedFiguresIn(db, [period], { kpi: k.code }));
@@ -316,8 +332,10 @@ function computeEntityScorecard(db: Db, entityCode: string, period: string, roun
     entity: entityCode,
   });
   // A published month shows its edition's rows; another is computed from this entity's figures.
+  // An entity added after the month was published is not in its edition: computed, as provisional.
   const published = editionReport(db, period)?.report;
-  const report = published
+  const inEdition = published?.entities.some((e) => e.code === entityCode) ?? false;
+  const report = published && inEdition
     ? { rows: published.rows.filter((r) => r.entity === entityCode), entities: published.entities.filter((e) => e.code === entityCode) }
     : computeReport({
         period,

@@ -42,8 +42,11 @@ export interface DeliveryResult {
   held: number;
 }
 
-/** Notices claimed at a time: few enough to send well within a claim's five minutes. */
-const BATCH = 10;
+/**
+ * Notices claimed at a time: few enough to send within a claim's five minutes even when every
+ * one waits out the transport's timeouts (10 + 10 + 30 s each).
+ */
+const BATCH = 5;
 
 /** E-mails every pending notice that is due, until none is left that may be sent now. */
 export async function sendPending(

@@ -15,7 +15,7 @@ import { PrintHeader } from "~/components/print-header";
 import { StatusBadge } from "~/components/status";
 import { TrendChart } from "~/components/trend-chart";
 import { STRATEGY_KINDS } from "~/compliance/strategy-kinds";
-import { editionsOf } from "~/models/published.server";
+import { latestPublicEdition } from "~/models/published.server";
 import { overviewFor } from "~/models/scorecards.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const openable = overview.league.map((e) => e.code);
   // The page draws the heatmap from its rows; the keyed cells are for the exports.
   const { kpis, rows } = overview.heatmap;
-  const edition = editionsOf(db(), period).at(-1) ?? null;
+  const edition = latestPublicEdition(db(), period);
   return { ...overview, heatmap: { kpis, rows }, edition, first, last, openable, printedAt: new Date().toISOString() };
 }
 

@@ -728,7 +728,7 @@ describe("published editions through the API", () => {
     expect(listed.body).toEqual({
       period: PERIOD,
       editions: [
-        { period: PERIOD, number: 1, publishedAt: "2019-01-12T08:00:00.000Z", publishedBy: "admin@example.com", reason: null, report: `/api/v1/report?period=${PERIOD}&edition=1` },
+        { period: PERIOD, number: 1, publishedAt: "2019-01-12T08:00:00.000Z", reason: null, report: `/api/v1/report?period=${PERIOD}&edition=1` },
       ],
     });
     const latest = await api(reportLoader, `/api/v1/report?period=${PERIOD}`, { token: tokens.admin });

@@ -5,7 +5,7 @@
 import { methodNotAllowed, requireApiUser, apiError, apiJson, apiLoader, monthParam, queryParam } from "~/auth/api.server";
 import { can, type Actor } from "~/auth/permissions";
 import { reportJson } from "~/compliance/report-format";
-import { editionReport } from "~/models/published.server";
+import { editionReport, publicEdition } from "~/models/published.server";
 import { reportFor } from "~/models/report.server";
 import { db } from "~/utils/db.server";
 
@@ -33,11 +33,11 @@ export const loader = apiLoader((request) => {
     if (!/^[1-9]\d{0,5}$/.test(asked)) throw apiError(400, `The parameter "edition" must be an edition's number, such as 1.`);
     const found = editionReport(db(), period, Number(asked));
     if (!found) throw apiError(404, `${period} has no edition ${asked}: see /api/v1/editions?period=${period}.`);
-    return apiJson({ ...visibleReport(reportJson(found.report), user), edition: found.edition });
+    return apiJson({ ...visibleReport(reportJson(found.report), user), edition: publicEdition(found.edition) });
   }
   const published = editionReport(db(), period);
   // `edition` is an addition to the contract's object: null while the month is provisional.
-  return apiJson({ ...visibleReport(reportJson(reportFor(db(), period)), user), edition: published?.edition ?? null });
+  return apiJson({ ...visibleReport(reportJson(reportFor(db(), period)), user), edition: published ? publicEdition(published.edition) : null });
 });
 
 /** POST, PUT, PATCH, DELETE: the read API only reads. */

@@ -9,7 +9,7 @@ import { MonthPicker } from "~/components/month-picker";
 import { PrintHeader } from "~/components/print-header";
 import { ScorecardTable } from "~/components/scorecard-table";
 import { listEntities } from "~/models/kpis.server";
-import { editionsOf } from "~/models/published.server";
+import { latestPublicEdition } from "~/models/published.server";
 import { entityScorecardFor } from "~/models/scorecards.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const scorecard = entityScorecardFor(db(), code, period, { dueDay: env().FIGURES_DUE_DAY, now: new Date() });
   if (!scorecard) throw new Response("Entity not found", { status: 404 });
   const parent = listEntities(db()).find((e) => e.code === scorecard.entity.parentCode) ?? null;
-  const edition = editionsOf(db(), period).at(-1) ?? null;
+  const edition = latestPublicEdition(db(), period);
   return { scorecard, parent, edition, first, last, printedAt: new Date().toISOString() };
 }
 

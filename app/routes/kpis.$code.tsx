@@ -13,7 +13,7 @@ import { PrintHeader } from "~/components/print-header";
 import { ScorecardTable } from "~/components/scorecard-table";
 import { TrendChart } from "~/components/trend-chart";
 import { getKpi, type Named } from "~/models/kpis.server";
-import { editionsOf } from "~/models/published.server";
+import { latestPublicEdition } from "~/models/published.server";
 import { kpiPageFor } from "~/models/scorecards.server";
 import { periodFromRequest } from "~/utils/period-param.server";
 import { db } from "~/utils/db.server";
@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const visible = (entity: string) => can(user, "entity:read", entity);
   const page = kpi.retiredAt ? null : kpiPageFor(db(), kpi.code, period, first, visible);
   const openable = (page?.entities ?? []).map((e) => e.code);
-  const edition = editionsOf(db(), period).at(-1) ?? null;
+  const edition = latestPublicEdition(db(), period);
   return { kpi, page, period, edition, first, last, openable, printedAt: new Date().toISOString() };
 }
 

@@ -10,6 +10,7 @@ import { getDatabase, type Db } from "../../db/index";
 import * as s from "../../db/schema";
 import { lockPeriod } from "~/models/entry.server";
 import { reportChanges } from "~/models/editions.server";
+import { entityScorecardFor, statusReportFor } from "~/models/scorecards.server";
 import { editionReport, editionsOf } from "~/models/published.server";
 import { DEMO_PUBLISHED, loadDemoData } from "../../seeds/demo";
 import { runKpi } from "../../cli/run";
@@ -72,7 +73,8 @@ describe("publishing December 2018", () => {
     expect(editionReport(db, "2019-06")).toBeNull();
     expect(kpi(["period", "lock", "--period", "2019-06", "--reason", "the June round is complete"])).toMatchObject({ code: 0, out: "locked 2019-06: published edition 1" });
     expect(kpi(["period", "lock", "--period", "2019-06"])).toMatchObject({ code: 1, err: "2019-06 is already locked" });
-    expect(editionReport(db, "2019-06")!.edition).toMatchObject({ number: 1, publishedBy: "cli", publishedAt: NOW.toISOString() });
+    // The reason given when locking is the edition's.
+    expect(editionReport(db, "2019-06")!.edition).toMatchObject({ number: 1, publishedBy: "cli", publishedAt: NOW.toISOString(), reason: "the June round is complete" });
   });
 
   it("an edition cannot be updated or deleted", () => {
@@ -97,6 +99,23 @@ describe("publishing December 2018", () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((l) => l.startsWith("  SMART_ADOPTION "))).toBe(true);
     expect(kpi(["verify"])).toMatchObject({ code: 0 });
+    // The overview's statuses (league, heatmap) are the edition's too, not today's recomputation.
+    const edition = editionReport(db, MONTH)!.report;
+    const statuses = statusReportFor(db, MONTH);
+    const status = (r: { rows: Array<{ kpi: string; entity: string | null; status: string }> }, entity: string) =>
+      r.rows.find((x) => x.kpi === "SMART_ADOPTION" && x.entity === entity)!.status;
+    for (const entity of ["RTA", "DM", "CDA", "IACAD"]) expect(status(statuses, entity)).toBe(status(edition, entity));
+    expect(statuses.entities).toEqual(edition.entities);
+  });
+
+  it("an entity added after the month was published still has a scorecard for it, computed", () => {
+    db.insert(s.entities).values({ code: "NEWCO", nameEn: "New company", nameAr: "شركة جديدة", position: 99, syncedAt: NOW.toISOString() }).run();
+    db.insert(s.kpiReporters).values({ kpiCode: "SMART_ADOPTION", entityCode: "NEWCO" }).run();
+    const card = entityScorecardFor(db, "NEWCO", MONTH, { dueDay: 10, now: NOW });
+    expect(card).not.toBeNull();
+    expect(card!.compliance).toMatchObject({ code: "NEWCO", assessed: expect.any(Number) });
+    db.delete(s.kpiReporters).where(eq(s.kpiReporters.entityCode, "NEWCO")).run();
+    db.delete(s.entities).where(eq(s.entities.code, "NEWCO")).run();
   });
 
   it("reopening, changing a figure and locking again publishes edition 2, and the difference names the changed rows", () => {
