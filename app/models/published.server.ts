@@ -59,22 +59,6 @@ export function editionsOf(db: Db, period: string): EditionInfo[] {
     .map(info);
 }
 
-/** The months with an edition, each with its latest: which months are published, and since when. */
-export function publishedMonths(db: Db): Map<string, EditionInfo> {
-  const rows = db
-    .select({
-      period: s.editions.period,
-      number: s.editions.number,
-      publishedAt: s.editions.publishedAt,
-      publishedBy: s.editions.publishedBy,
-      reason: s.editions.reason,
-    })
-    .from(s.editions)
-    .orderBy(asc(s.editions.period), asc(s.editions.number))
-    .all();
-  return new Map(rows.map((r) => [r.period, r]));
-}
-
 /** The report of an edition (the latest when `number` is not given), parsed once per edition. */
 export function editionReport(db: Db, period: string, number?: number): { edition: EditionInfo; report: ComplianceReport } | null {
   const row =

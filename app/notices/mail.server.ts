@@ -10,7 +10,7 @@ import { catalogues, type MessageId } from "../i18n/messages";
 import { listEntities, listKpis } from "../models/kpis.server";
 import { engineKpis } from "../models/report.server";
 import { TIME_ZONE } from "../figures/month";
-import { noticePath, type Notice, type NoticeParams } from "./kinds";
+import { noticePath, type MonthProgress, type Notice, type NoticeParams } from "./kinds";
 import * as words from "./messages";
 import type { NoticeMessageId } from "./messages";
 
@@ -50,23 +50,21 @@ export function noticeText(db: Db, notice: Notice, locale: Locale): NoticeText {
   const month = notice.period ? f.period(notice.period) : "";
   const path = noticePath(notice);
   const base = { entity: entityName(notice.entityCode), month };
+  /** A notice about an entity's month and how far it is: its subject and body, worded alike. */
+  const monthText = (
+    kind: "reminder" | "due" | "overdue" | "escalation",
+    p: MonthProgress & { daysLeft?: number; daysLate?: number },
+    act: NoticeMessageId,
+  ): NoticeText => {
+    const values = { ...base, days: p.daysLeft ?? p.daysLate ?? 0, due: f.date(p.due), sent: p.sent, expected: p.expected };
+    return { subject: w(`notice.${kind}.subject`, values), lines: [w(`notice.${kind}.body`, values)], act: w(act), path };
+  };
 
   switch (notice.kind) {
-    case "reminder": {
-      const p = notice.params as NoticeParams["reminder"];
-      const values = { ...base, days: p.daysLeft, due: f.date(p.due), sent: p.sent, expected: p.expected };
-      return { subject: w("notice.reminder.subject", values), lines: [w("notice.reminder.body", values)], act: w("notice.act"), path };
-    }
-    case "due": {
-      const p = notice.params as NoticeParams["due"];
-      const values = { ...base, due: f.date(p.due), sent: p.sent, expected: p.expected };
-      return { subject: w("notice.due.subject", values), lines: [w("notice.due.body", values)], act: w("notice.act"), path };
-    }
-    case "overdue": {
-      const p = notice.params as NoticeParams["overdue"];
-      const values = { ...base, days: p.daysLate, due: f.date(p.due), sent: p.sent, expected: p.expected };
-      return { subject: w("notice.overdue.subject", values), lines: [w("notice.overdue.body", values)], act: w("notice.act"), path };
-    }
+    case "reminder":
+    case "due":
+    case "overdue":
+      return monthText(notice.kind, notice.params as NoticeParams["reminder"] & NoticeParams["overdue"], "notice.act");
     case "returned": {
       const p = notice.params as NoticeParams["returned"];
       const kpi = listKpis(db).find((k) => k.code === p.kpi);
@@ -91,11 +89,8 @@ export function noticeText(db: Db, notice: Notice, locale: Locale): NoticeText {
         path,
       };
     }
-    case "escalation": {
-      const p = notice.params as NoticeParams["escalation"];
-      const values = { ...base, days: p.daysLate, due: f.date(p.due), sent: p.sent, expected: p.expected };
-      return { subject: w("notice.escalation.subject", values), lines: [w("notice.escalation.body", values)], act: w("notice.escalation.act"), path };
-    }
+    case "escalation":
+      return monthText("escalation", notice.params as NoticeParams["escalation"], "notice.escalation.act");
     case "locked": {
       const p = notice.params as NoticeParams["locked"];
       const h = p.headline;

@@ -11,7 +11,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../db/index";
 import * as s from "../../db/schema";
-import { runNotices, sendPending } from "~/notices/deliver.server";
+import { mailTransport, runNotices, sendPending } from "~/notices/deliver.server";
 import { CLAIM_MINUTES, claimDue, inboxOf, recordDelivery, savePreferences } from "~/notices/outbox.server";
 import { noticeText } from "~/notices/mail.server";
 import { lockPeriod, reviewFigure } from "~/models/entry.server";
@@ -265,7 +265,6 @@ describe("a sender that dies mid-send", () => {
     // Process A claims the five, sends two of them, and is killed before the third.
     const claimed = claimDue(db, "process-a", at, 5);
     expect(claimed).toHaveLength(5);
-    const { mailTransport } = await import("~/notices/deliver.server");
     const transport = mailTransport(mailServer.url);
     for (const notice of claimed.slice(0, 2)) {
       await transport.sendMail({ from: "kpi@example.gov", to: notice.to.email, subject: notice.key, text: "." });
