@@ -160,14 +160,19 @@ describe("kpi check", () => {
       file,
       "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
     ).map((t) => t.name);
-    // The append-only tables: figure history, published editions and their definitions.
+    // The append-only tables: figure history, published editions and their definitions,
+    // commentary and plans' events.
     expect(triggers).toEqual([
+      "commentary_no_delete",
+      "commentary_no_update",
       "definition_sets_no_delete",
       "definition_sets_no_update",
       "editions_no_delete",
       "editions_no_update",
       "figure_history_no_delete",
       "figure_history_no_update",
+      "plan_events_no_delete",
+      "plan_events_no_update",
     ]);
     // check validates only: nothing is loaded.
     expect(countOf(file, "kpis")).toBe(0);

@@ -556,3 +556,112 @@ export const editions = sqliteTable(
   },
   (t) => [uniqueIndex("editions_period_number").on(t.period, t.number)],
 );
+
+/** What commentary is about: one KPI of one entity, an entity's month, or the city's month. */
+export const COMMENTARY_SUBJECTS = ["kpi", "entity", "city"] as const;
+export type CommentarySubject = (typeof COMMENTARY_SUBJECTS)[number];
+/** A focal point's commentary waits for an analyst, as figures do; an analyst's own is approved as written. */
+export const COMMENTARY_STATES = ["submitted", "approved", "returned"] as const;
+export type CommentaryState = (typeof COMMENTARY_STATES)[number];
+
+/**
+ * Words beside the numbers: for an entity's KPI and month an analysis (why it moved) and a
+ * recommendation; an entity's summary of its month; the month's executive summary. Every version
+ * is a row (append-only, migration 0011): the newest row of a subject is its current state, the
+ * rest its history.
+ */
+export const commentary = sqliteTable(
+  "commentary",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    subject: text("subject", { enum: COMMENTARY_SUBJECTS }).notNull(),
+    /** "city" for the executive summary, so one unique key serves all three subjects. */
+    entityCode: text("entity_code").notNull(),
+    /** "" unless the subject is a KPI. */
+    kpiCode: text("kpi_code").notNull(),
+    period: text("period").notNull(),
+    analysis: text("analysis").notNull(),
+    recommendation: text("recommendation").notNull().default(""),
+    /** The language it was written in: the other language shows it with a note saying so. */
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    state: text("state", { enum: COMMENTARY_STATES }).notNull(),
+    author: text("author").notNull(),
+    writtenAt: text("written_at").notNull(),
+    reviewer: text("reviewer"),
+    reviewedAt: text("reviewed_at"),
+    reviewNote: text("review_note"),
+  },
+  (t) => [index("commentary_subject").on(t.entityCode, t.period, t.kpiCode, t.subject, t.id)],
+);
+
+/** A corrective action plan's life: owed (no row yet), then these. */
+export const PLAN_STATES = ["submitted", "accepted", "returned", "closed"] as const;
+export type PlanState = (typeof PLAN_STATES)[number];
+export const ACTION_STATES = ["planned", "in-progress", "done", "dropped"] as const;
+export type ActionState = (typeof ACTION_STATES)[number];
+
+/**
+ * What an entity will do about a KPI that is off track or has missed its final target: opened
+ * for the month it was found, answered by the focal point, accepted or returned by an analyst,
+ * closed by an analyst once the KPI is back on track. One open plan per entity and KPI.
+ */
+export const plans = sqliteTable(
+  "plans",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    entityCode: text("entity_code")
+      .notNull()
+      .references(() => entities.code),
+    kpiCode: text("kpi_code")
+      .notNull()
+      .references(() => kpis.code),
+    /** The month the KPI was found off track. */
+    period: text("period").notNull(),
+    /** When the plan was owed: the month's figures due date plus PLAN_DUE_DAYS. */
+    dueAt: text("due_at").notNull(),
+    state: text("state", { enum: PLAN_STATES }).notNull(),
+    summary: text("summary").notNull(),
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    /** Optimistic lock: each change sends the version it read. */
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [index("plans_entity_kpi").on(t.entityCode, t.kpiCode, t.state)],
+);
+
+export const planActions = sqliteTable(
+  "plan_actions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: integer("plan_id")
+      .notNull()
+      .references(() => plans.id),
+    title: text("title").notNull(),
+    owner: text("owner").notNull(),
+    /** The month it is due by. */
+    dueMonth: text("due_month").notNull(),
+    state: text("state", { enum: ACTION_STATES }).notNull(),
+    progress: text("progress").notNull().default(""),
+  },
+  (t) => [index("plan_actions_plan").on(t.planId)],
+);
+
+/** Every change to a plan, with the plan and its actions as they were after it (append-only). */
+export const planEvents = sqliteTable(
+  "plan_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    planId: integer("plan_id")
+      .notNull()
+      .references(() => plans.id),
+    action: text("action", { enum: ["submit", "accept", "return", "update", "close"] }).notNull(),
+    actor: text("actor").notNull(),
+    at: text("at").notNull(),
+    note: text("note"),
+    /** The plan and its actions after the change (JSON). */
+    snapshot: text("snapshot").notNull(),
+  },
+  (t) => [index("plan_events_plan").on(t.planId, t.id)],
+);

@@ -13,6 +13,7 @@ import { lockPeriod, reviewFigure } from "../app/models/entry.server";
 import { loadFigureRules, saveFigures, writeFigure } from "../app/models/figures.server";
 import { syncDefinitions } from "../app/models/sync.server";
 import { addMonths, momentInDubai, periodOf } from "../app/figures/month";
+import { seedFollowUp } from "./follow-up";
 import { DEFAULT_TO, generateDemoFigures } from "./generate";
 
 const text = (n: number | null | undefined) =>
@@ -79,6 +80,8 @@ export function loadDemoData(db: Db, definitionsDir: string, now: Date): { figur
   // (after the transaction above: publishing reads through the connection's caches).
   const published = new Date(DEMO_PUBLISHED.at);
   if (now > published) lockPeriod(db, DEMO_PUBLISHED.period, "admin@example.com", published);
+  // Commentary and corrective action plans for that month and for the month before last.
+  seedFollowUp(db, { published: DEMO_PUBLISHED.period, recent: lastMonth > DEFAULT_TO ? addMonths(lastMonth, -1) : null }, now);
   return loaded;
 }
 

@@ -15,6 +15,11 @@ const PERMISSIONS: Permission[] = [
   "periods:lock",
   "notices:read",
   "outbox:read",
+  "commentary:write",
+  "commentary:review",
+  "summary:write",
+  "plans:write",
+  "plans:review",
 ];
 
 const OWN = "RTA";
@@ -48,6 +53,11 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "periods:lock": all,
     "notices:read": all,
     "outbox:read": all,
+    "commentary:write": no,
+    "commentary:review": no,
+    "summary:write": no,
+    "plans:write": no,
+    "plans:review": no,
   },
   executive: {
     "catalogue:read": all,
@@ -62,6 +72,11 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "periods:lock": no,
     "notices:read": all,
     "outbox:read": no,
+    "commentary:write": no,
+    "commentary:review": no,
+    "summary:write": no,
+    "plans:write": no,
+    "plans:review": no,
   },
   analyst: {
     "catalogue:read": all,
@@ -76,6 +91,11 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "periods:lock": no,
     "notices:read": all,
     "outbox:read": no,
+    "commentary:write": no,
+    "commentary:review": all,
+    "summary:write": all,
+    "plans:write": no,
+    "plans:review": all,
   },
   "focal-point": {
     "catalogue:read": all,
@@ -90,6 +110,11 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "periods:lock": no,
     "notices:read": all,
     "outbox:read": no,
+    "commentary:write": ownOnly,
+    "commentary:review": no,
+    "summary:write": no,
+    "plans:write": ownOnly,
+    "plans:review": no,
   },
 };
 

@@ -31,7 +31,17 @@ export type Permission =
   /** One's own notices and notice preferences. */
   | "notices:read"
   /** Every notice's e-mail: the Outbox. */
-  | "outbox:read";
+  | "outbox:read"
+  /** An entity's analysis, recommendations and summary of a month (resource: the entity code). */
+  | "commentary:write"
+  /** Approving or returning an entity's commentary. */
+  | "commentary:review"
+  /** The month's executive summary. */
+  | "summary:write"
+  /** An entity's corrective action plans (resource: the entity code). */
+  | "plans:write"
+  /** Accepting, returning and closing plans. */
+  | "plans:review";
 
 const everyone: Role[] = ["admin", "executive", "analyst", "focal-point"];
 
@@ -49,10 +59,16 @@ const byRole: Record<Permission, Role[]> = {
   "periods:lock": ["admin"],
   "notices:read": everyone,
   "outbox:read": ["admin"],
+  // Commentary and plans are the entity's to write, the office's analysts' to review.
+  "commentary:write": ["focal-point"],
+  "commentary:review": ["analyst"],
+  "summary:write": ["analyst"],
+  "plans:write": ["focal-point"],
+  "plans:review": ["analyst"],
 };
 
 /** Permissions whose resource is an entity: a focal point holds them for their own entity only. */
-const entityScoped = new Set<Permission>(["entity:read", "figures:enter"]);
+const entityScoped = new Set<Permission>(["entity:read", "figures:enter", "commentary:write", "plans:write"]);
 
 export function can(actor: Actor | null, permission: Permission, entityCode?: string): boolean {
   if (!actor) return false;

@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
 import type { ReportRow } from "../compliance/types";
 import type { Unit } from "../definitions/schema";
 import { Sparkline } from "./sparkline";
@@ -17,6 +18,8 @@ export interface ScorecardLine {
   explanation: string;
   /** Where the figure's history is, when it has one. */
   historyHref?: string | null;
+  /** Under the status: the KPI's corrective action plan, or the plan owed (a scorecard). */
+  followUp?: ReactNode;
 }
 
 /**
@@ -81,6 +84,7 @@ export function ScorecardTable({ caption, lines, months }: { caption: string; li
               </td>
               <td data-status={line.row.status}>
                 <StatusBadge status={line.row.status} />
+                {line.followUp ? <div className="followup-note">{line.followUp}</div> : null}
               </td>
               {withSparkline ? (
                 <td>

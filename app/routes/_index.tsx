@@ -15,10 +15,14 @@ import { PrintHeader } from "~/components/print-header";
 import { StatusBadge } from "~/components/status";
 import { TrendChart } from "~/components/trend-chart";
 import { STRATEGY_KINDS } from "~/compliance/strategy-kinds";
+import { ExecutiveSummary, FollowUpSummary } from "~/components/follow-up-summary";
+import { toCommentaryView } from "~/components/commentary";
+import { CITY, commentaryOf, keyOf } from "~/models/commentary.server";
+import { followUpOverview } from "~/models/plans.server";
 import { latestPublicEdition } from "~/models/published.server";
 import { overviewFor } from "~/models/scorecards.server";
 import { db } from "~/utils/db.server";
-import { env } from "~/utils/env.server";
+import { env, planSettings } from "~/utils/env.server";
 import { pageTitle } from "~/utils/meta";
 import { periodFromRequest } from "~/utils/period-param.server";
 
@@ -35,7 +39,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // The page draws the heatmap from its rows; the keyed cells are for the exports.
   const { kpis, rows } = overview.heatmap;
   const edition = latestPublicEdition(db(), period);
-  return { ...overview, heatmap: { kpis, rows }, edition, first, last, openable, printedAt: new Date().toISOString() };
+  const now = new Date();
+  const summary = commentaryOf(db(), period, [CITY]).get(keyOf({ subject: "city", entityCode: CITY, kpiCode: "" }));
+  const followUp = followUpOverview(db(), period, planSettings(env()), now, visible);
+  return {
+    ...overview,
+    heatmap: { kpis, rows },
+    edition,
+    first,
+    last,
+    openable,
+    summary: toCommentaryView(summary?.current ?? null, summary?.versions ?? 0),
+    canWriteSummary: can(user, "summary:write"),
+    followUp,
+    printedAt: now.toISOString(),
+  };
 }
 
 export default function Overview() {
@@ -70,6 +88,8 @@ export default function Overview() {
       <ExportLinks query={{ view: "overview", period: data.period }} printPath={`/?period=${data.period}`} />
 
       {!data.hasFigures ? <p className="empty-state">{t("overview.empty", { month })}</p> : null}
+
+      <ExecutiveSummary summary={data.summary} period={data.period} canWrite={data.canWriteSummary} />
 
       {headline && row ? (
         <section className="headline card" aria-labelledby="headline-title">
@@ -126,6 +146,13 @@ export default function Overview() {
           />
         </section>
       ) : null}
+
+      <FollowUpSummary
+        data={data.followUp}
+        period={data.period}
+        entityName={(code) => entityName(code)}
+        kpiName={kpiName}
+      />
 
       <section aria-labelledby="league-title">
         <h2 id="league-title">{t("overview.league")}</h2>

@@ -9,10 +9,14 @@ import { MonthPicker } from "~/components/month-picker";
 import { PrintHeader } from "~/components/print-header";
 import { ScorecardTable } from "~/components/scorecard-table";
 import { listEntities } from "~/models/kpis.server";
+import { Commentary, toCommentaryView } from "~/components/commentary";
+import { PlanState } from "~/components/plan-state";
+import { commentaryOf, keyOf, seesDrafts, shownTo } from "~/models/commentary.server";
+import { followUpsFor } from "~/models/plans.server";
 import { latestPublicEdition } from "~/models/published.server";
 import { entityScorecardFor } from "~/models/scorecards.server";
 import { db } from "~/utils/db.server";
-import { env } from "~/utils/env.server";
+import { env, planSettings } from "~/utils/env.server";
 import { pageTitle } from "~/utils/meta";
 import { periodFromRequest } from "~/utils/period-param.server";
 
@@ -26,17 +30,27 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const code = params.code ?? "";
   // Asked first: a focal point learns nothing, not even whether another entity exists.
-  requirePermission(request, "entity:read", code);
+  const user = requirePermission(request, "entity:read", code);
   const { period, first, last } = periodFromRequest(request, db());
   const scorecard = entityScorecardFor(db(), code, period, { dueDay: env().FIGURES_DUE_DAY, now: new Date() });
   if (!scorecard) throw new Response("Entity not found", { status: 404 });
   const parent = listEntities(db()).find((e) => e.code === scorecard.entity.parentCode) ?? null;
   const edition = latestPublicEdition(db(), period);
-  return { scorecard, parent, edition, first, last, printedAt: new Date().toISOString() };
+  const now = new Date();
+  // The month's follow-up beside the numbers: the entity's summary, each KPI's plan or the plan owed.
+  const notes = commentaryOf(db(), period, [code]).get(keyOf({ subject: "entity", entityCode: code, kpiCode: "" }));
+  const summary = toCommentaryView(shownTo(notes, seesDrafts(user, code)), notes?.versions ?? 0);
+  const plans = Object.fromEntries(
+    followUpsFor(db(), period, planSettings(env()), now, code).map((f) => [
+      f.kpi,
+      { planId: f.plan?.id ?? null, state: f.plan?.state ?? null, overdue: f.overdue, dueAt: f.dueAt },
+    ]),
+  );
+  return { scorecard, parent, edition, first, last, summary, plans, printedAt: now.toISOString() };
 }
 
 export default function EntityScorecard() {
-  const { scorecard, parent, edition, first, last, printedAt } = useLoaderData<typeof loader>();
+  const { scorecard, parent, edition, first, last, summary, plans, printedAt } = useLoaderData<typeof loader>();
   const f = useFormat();
   const { t } = f;
   const entity = f.name(scorecard.entity);
@@ -92,6 +106,14 @@ export default function EntityScorecard() {
 
       {!scorecard.hasFigures ? <p className="empty-state">{t("entity.empty", { entity, month })}</p> : null}
 
+      <section className="entity-summary" aria-labelledby="entity-summary-title">
+        <h2 id="entity-summary-title">{t("followUp.summaryTitle")}</h2>
+        {summary ? <Commentary item={summary} /> : <p className="muted">{t("followUp.noSummary")}</p>}
+        <p className="print-hide">
+          <Link to={`/follow-up/${scorecard.entity.code}/${scorecard.period}`}>{t("entity.followUpLink")}</Link>
+        </p>
+      </section>
+
       <ScorecardTable
         caption={t("entity.caption", { entity })}
         months={scorecard.months}
@@ -104,6 +126,17 @@ export default function EntityScorecard() {
           sparkline,
           explanation: explainRow(row, { unit: kpi.unit, period: scorecard.period, f }),
           historyHref: scorecard.figureIds[kpi.code] ? `/history/${scorecard.figureIds[kpi.code]}` : null,
+          followUp: plans[kpi.code] ? (
+            plans[kpi.code].planId !== null && plans[kpi.code].state ? (
+              <Link to={`/plans/${plans[kpi.code].planId}`}>
+                <PlanState state={plans[kpi.code].state!} />
+              </Link>
+            ) : (
+              <span className={plans[kpi.code].overdue ? "plan-owed plan-overdue" : "plan-owed"}>
+                {t(plans[kpi.code].overdue ? "plan.overdueSince" : "plan.owedBy", { date: f.date(plans[kpi.code].dueAt) })}
+              </span>
+            )
+          ) : null,
         }))}
       />
       <p className="print-hide">

@@ -23,6 +23,8 @@ const envSchema = z.object({
   LOGIN_SLOWDOWN_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(0).max(10_000).default(250),
   /** Figures for month M are due on this day of month M+1 (Dubai time, end of the day). */
   FIGURES_DUE_DAY: z.coerce.number({ error: "expected a day of the month" }).int().min(1).max(28).default(10),
+  /** Days an entity has, after a month's figures are due, to send a plan for a KPI off track that month. */
+  PLAN_DUE_DAYS: z.coerce.number({ error: "expected a number of days" }).int().min(1).max(120).default(15),
   /** A figure that moves more than this share against last month needs a justification. */
   FIGURE_JUMP_SHARE: z.coerce.number({ error: "expected a share such as 0.25" }).gt(0).max(10).default(0.25),
   /** The largest figures file a browser may upload, in bytes. */
@@ -121,3 +123,6 @@ export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
 }
+
+/** How plans fall due (app/models/plans.server.ts), from the environment. */
+export const planSettings = (e: Pick<Env, "FIGURES_DUE_DAY" | "PLAN_DUE_DAYS">) => ({ dueDay: e.FIGURES_DUE_DAY, planDueDays: e.PLAN_DUE_DAYS });

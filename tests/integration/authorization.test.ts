@@ -154,6 +154,33 @@ const RULES: Record<string, RouteRule> = {
     post: signedIn(400),
     form: { current: "not-the-password", next: "a-new-long-password", confirm: "a-new-long-password" },
   },
+  // An entity's commentary and plans: read by whoever reads its scorecard, written by its own
+  // focal points only (RTA's off-track November 2020 is imported below).
+  "follow-up.$entity.$period.tsx": {
+    url: "/follow-up/RTA/2020-11",
+    params: { entity: "RTA", period: "2020-11" },
+    get: signedIn(200, { focalOther: 403 }),
+    post: signedIn(403, { focalSame: 200 }),
+    form: { intent: "comment", subject: "entity", kpi: "", analysis: "Written by {persona}", recommendation: "", language: "en", basedOn: "" },
+  },
+  // Opening a plan where one is owed: the entity's focal points only.
+  "plans.$id.tsx": {
+    url: "/plans/new?entity=RTA&kpi=SMART_ADOPTION&period=2020-11",
+    params: { id: "new" },
+    get: signedIn(403, { focalSame: 200 }),
+    post: signedIn(403, { focalSame: 302 }),
+    form: {
+      intent: "send",
+      summary: "Plan by {persona}",
+      language: "en",
+      "action.0.id": "",
+      "action.0.title": "Restore the e-service",
+      "action.0.owner": "Digital services",
+      "action.0.dueMonth": "2021-01",
+      "action.0.state": "planned",
+      "action.0.progress": "",
+    },
+  },
   "export.ts": { url: "/export?view=overview&format=csv&period=2020-12", get: signedIn(403, { admin: 200, analyst: 200 }), post: "no action" },
   // Last: signing out ends each persona's session.
   "logout.ts": { url: "/logout", get: all(302), post: all(302) },
@@ -229,13 +256,13 @@ beforeAll(async () => {
   };
   targetUserId = users.executive.id;
   const { importFiguresCsv } = await import("../../app/models/figures.server");
-  const imported = importFiguresCsv(db, "entity,kpi,period,value,numerator,denominator,comment\nRTA,SMART_ADOPTION,2020-12,,930,1000,\n", {
+  const imported = importFiguresCsv(db, "entity,kpi,period,value,numerator,denominator,comment\nRTA,SMART_ADOPTION,2020-12,,930,1000,\nRTA,SMART_ADOPTION,2020-11,,500,1000,\n", {
     actor: "test",
     now,
     currentPeriod: "2026-11",
   });
   if (!imported.ok) throw new Error("import");
-  figureId = (sqlite.prepare("SELECT id FROM figures").all() as Array<{ id: number }>)[0].id;
+  figureId = (sqlite.prepare("SELECT id FROM figures WHERE period = '2020-12'").all() as Array<{ id: number }>)[0].id;
   const session = (id: number) => `sid=${createSession(db, id, now).token}`;
   freshAdminCookie = () => session(users.admin.id);
   cookies = {
