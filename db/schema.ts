@@ -458,6 +458,8 @@ export const NOTICE_KINDS = [
   "digest",
   /** An entity is ESCALATE_DAYS or more overdue: to the analysts. */
   "escalation",
+  /** KPIs of an entity's month need corrective action plans not yet sent: owed, then overdue. */
+  "plan-due",
   /** A month was locked: its summary, to the executives. */
   "locked",
 ] as const;

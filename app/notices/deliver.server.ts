@@ -18,8 +18,8 @@ export const SENDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
 
 export type MailSettings = Pick<Env, "SMTP_URL" | "MAIL_FROM" | "APP_URL">;
 
-export function roundSettings(env: Pick<Env, "FIGURES_DUE_DAY" | "REMIND_DAYS" | "ESCALATE_DAYS">): RoundSettings {
-  return { dueDay: env.FIGURES_DUE_DAY, remindDays: env.REMIND_DAYS, escalateDays: env.ESCALATE_DAYS };
+export function roundSettings(env: Pick<Env, "FIGURES_DUE_DAY" | "REMIND_DAYS" | "ESCALATE_DAYS" | "PLAN_DUE_DAYS">): RoundSettings {
+  return { dueDay: env.FIGURES_DUE_DAY, remindDays: env.REMIND_DAYS, escalateDays: env.ESCALATE_DAYS, planDueDays: env.PLAN_DUE_DAYS };
 }
 
 /**
@@ -121,7 +121,7 @@ export interface RunResult extends DeliveryResult {
  */
 export async function runNotices(
   db: Db,
-  env: Pick<Env, "FIGURES_DUE_DAY" | "REMIND_DAYS" | "ESCALATE_DAYS"> & MailSettings,
+  env: Pick<Env, "FIGURES_DUE_DAY" | "REMIND_DAYS" | "ESCALATE_DAYS" | "PLAN_DUE_DAYS"> & MailSettings,
   options: { now: Date; dryRun?: boolean; transport?: Transporter; sender?: string },
 ): Promise<RunResult> {
   const drafts = clockNotices(db, options.now, roundSettings(env));

@@ -22,6 +22,7 @@ export interface NoticeParams {
   /** Dubai's date of the digest; what waits, by entity and month, oldest submission first. */
   digest: { date: string; waiting: Array<{ entity: string; period: string; count: number }> };
   locked: LockedSummary;
+  "plan-due": { due: string; overdue: boolean; kpis: string[] };
 }
 
 /** A locked month at a glance, as it stood when it was locked. */
@@ -60,12 +61,14 @@ export function noticePath(notice: Pick<Notice, "kind" | "entityCode" | "period"
       return `/review?entity=${encodeURIComponent(notice.entityCode ?? "")}&${month}`;
     case "locked":
       return `/?${month}`;
+    case "plan-due":
+      return `/follow-up/${encodeURIComponent(notice.entityCode ?? "")}/${notice.period ?? ""}`;
   }
 }
 
 /** The kinds each role receives (what its preferences page offers): the rules send no others to it. */
 export const KINDS_BY_ROLE: Record<Role, readonly NoticeKind[]> = {
-  "focal-point": ["reminder", "due", "overdue", "returned"],
+  "focal-point": ["reminder", "due", "overdue", "returned", "plan-due"],
   analyst: ["digest", "escalation"],
   executive: ["locked"],
   admin: [],

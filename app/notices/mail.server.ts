@@ -91,6 +91,17 @@ export function noticeText(db: Db, notice: Notice, locale: Locale): NoticeText {
     }
     case "escalation":
       return monthText("escalation", notice.params as NoticeParams["escalation"], "notice.escalation.act");
+    case "plan-due": {
+      const p = notice.params as NoticeParams["plan-due"];
+      const kpis = new Map(listKpis(db).map((k) => [k.code, k]));
+      const values = { ...base, count: p.kpis.length, due: f.date(p.due) };
+      return {
+        subject: w(p.overdue ? "notice.plan-due.subject.overdue" : "notice.plan-due.subject", values),
+        lines: [w("notice.plan-due.body", values), ...p.kpis.map((code) => (kpis.get(code) ? f.name(kpis.get(code)!) : code))],
+        act: w("notice.plan-due.act"),
+        path,
+      };
+    }
     case "locked": {
       const p = notice.params as NoticeParams["locked"];
       const h = p.headline;

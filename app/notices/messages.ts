@@ -37,6 +37,10 @@ export const en = {
   "notice.locked.moves": "Largest moves on the month before:",
   "notice.locked.moveLine": "{entity}: {from} to {to}",
   "notice.locked.act": "The month's results:",
+  "notice.plan-due.subject": "{count, plural, one {A plan is} other {# plans are}} owed by {entity} for {month}, due {due}",
+  "notice.plan-due.subject.overdue": "Overdue: {count, plural, one {a plan} other {# plans}} owed by {entity} for {month}",
+  "notice.plan-due.body": "These KPIs were off track or short of their final target in {month}, and the office has no plan for them yet. Plans were due on {due}:",
+  "notice.plan-due.act": "Write the plans on the month's commentary and plans page:",
   "notice.noFigure": "no figure",
   "notice.footer":
     "You receive this from the KPI compliance dashboard as {role}. Choose which notices reach you by e-mail, and their language:",
@@ -86,6 +90,10 @@ export const ar: Record<NoticeMessageId, string> = {
   "notice.locked.moves": "أكبر التغيرات عن الشهر السابق:",
   "notice.locked.moveLine": "{entity}: من {from} إلى {to}",
   "notice.locked.act": "نتائج الشهر:",
+  "notice.plan-due.subject": "{count, plural, one {خطة مستحقة} two {خطتان مستحقتان} few {# خطط مستحقة} other {# خطة مستحقة}} على {entity} لشهر {month}، موعدها {due}",
+  "notice.plan-due.subject.overdue": "متأخرة: {count, plural, one {خطة} two {خطتان} few {# خطط} other {# خطة}} على {entity} لشهر {month}",
+  "notice.plan-due.body": "كانت هذه المؤشرات متأخرة أو دون مستهدفها النهائي في {month}، ولا خطة لها لدى المكتب بعد. كان موعد الخطط {due}:",
+  "notice.plan-due.act": "اكتب الخطط في صفحة تعليقات الشهر وخططه:",
   "notice.noFigure": "لا رقم",
   "notice.footer":
     "تصلك هذه الرسالة من لوحة الامتثال لمؤشرات الأداء بصفتك {role}. اختر الإشعارات التي تصلك بالبريد الإلكتروني ولغتها:",

@@ -7,6 +7,7 @@ import { addMonths, dayInDubai, daysUntilInDubai, dueMoment } from "../figures/m
 import { lockedPeriods, submissionStates } from "../models/entry.server";
 import { monthToReport, reviewRound, ROUND_MONTHS } from "../models/round.server";
 import { activeUsers } from "./events.server";
+import { followUpsFor } from "../models/plans.server";
 import { noticeKey, type NoticeDraft } from "./outbox.server";
 
 export interface RoundSettings {
@@ -16,6 +17,8 @@ export interface RoundSettings {
   remindDays: number[];
   /** Days overdue from which analysts are told. */
   escalateDays: number;
+  /** Days after a month's figures are due by which its plans are owed. */
+  planDueDays: number;
 }
 
 /**
@@ -78,6 +81,7 @@ export function clockNotices(db: Db, now: Date, settings: RoundSettings): Notice
       }
     }
   }
+  drafts.push(...planNotices(db, now, settings, current));
   const waiting = reviewRound(db, now, settings.dueDay).queue;
   if (waiting.length > 0) {
     const date = dayInDubai(now);
@@ -89,6 +93,38 @@ export function clockNotices(db: Db, now: Date, settings: RoundSettings): Notice
         kind: "digest",
         key: noticeKey("digest", userId, date),
         params: { date, waiting: waiting.map((w) => ({ entity: w.entity, period: w.period, count: w.count })) },
+      });
+    }
+  }
+  return drafts;
+}
+
+/**
+ * Plans owed: for the latest month whose figures are due, each entity with KPIs needing a plan and
+ * none sent (none, or one returned) has its focal points told once when the plans are owed and
+ * once more when they are overdue. One month only: an older month's KPI still off track is owed a
+ * plan again in the latest one, so older months would only repeat it.
+ */
+function planNotices(db: Db, now: Date, settings: RoundSettings, current: string): NoticeDraft[] {
+  // Statuses count once the figures are due: before that the month is still being entered.
+  const period = now.toISOString() > dueMoment(current, settings.dueDay) ? current : addMonths(current, -1);
+  const owed = new Map<string, { due: string; overdue: boolean; kpis: string[] }>();
+  for (const f of followUpsFor(db, period, { dueDay: settings.dueDay, planDueDays: settings.planDueDays }, now)) {
+    if (f.plan && f.plan.state !== "returned") continue;
+    const entry = owed.get(f.entity) ?? { due: f.dueAt, overdue: now.toISOString() > f.dueAt, kpis: [] };
+    entry.kpis.push(f.kpi);
+    owed.set(f.entity, entry);
+  }
+  const drafts: NoticeDraft[] = [];
+  for (const [entity, params] of owed) {
+    for (const userId of activeUsers(db, "focal-point", entity)) {
+      drafts.push({
+        userId,
+        entityCode: entity,
+        period,
+        kind: "plan-due",
+        key: noticeKey("plan-due", params.overdue ? "overdue" : "owed", userId, entity, period),
+        params,
       });
     }
   }

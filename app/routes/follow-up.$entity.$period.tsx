@@ -222,7 +222,7 @@ function CommentForm({
         </p>
       ) : null}
       <label htmlFor={`${id}-analysis`}>{t(subject === "kpi" ? "followUp.analysis" : subject === "city" ? "followUp.citySummary" : "followUp.summary")}</label>
-      <textarea
+      <textarea dir="auto"
         id={`${id}-analysis`}
         name="analysis"
         rows={3}
@@ -233,7 +233,7 @@ function CommentForm({
       {subject === "kpi" ? (
         <>
           <label htmlFor={`${id}-recommendation`}>{t("followUp.recommendation")}</label>
-          <textarea
+          <textarea dir="auto"
             id={`${id}-recommendation`}
             name="recommendation"
             rows={2}
@@ -263,7 +263,7 @@ function ReviewForm({ item, result }: { item: CommentaryView; result: ActionData
         </p>
       ) : null}
       <label htmlFor={`note-${item.id}`}>{t("followUp.reviewNote")}</label>
-      <input id={`note-${item.id}`} name="note" maxLength={COMMENTARY_MAX} defaultValue={mine?.values?.note ?? ""} />
+      <input dir="auto" id={`note-${item.id}`} name="note" maxLength={COMMENTARY_MAX} defaultValue={mine?.values?.note ?? ""} />
       <button type="submit" name="decision" value="approve">
         {t("followUp.approve")}
       </button>

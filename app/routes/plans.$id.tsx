@@ -24,6 +24,7 @@ import {
   sendPlan,
   type ActionInput,
 } from "~/models/plans.server";
+import { statusReportFor } from "~/models/scorecards.server";
 import { db } from "~/utils/db.server";
 import { readForm, refusePeriod } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
@@ -56,7 +57,8 @@ function resolve(request: Request, id: string) {
   if (!/^\d{1,12}$/.test(id)) throw notFound();
   const found = planById(db(), Number(id));
   if (!found || !can(user, "entity:read", found.plan.entityCode)) throw notFound();
-  return { user, entity: found.plan.entityCode, kpi: found.plan.kpiCode, period: found.plan.period, found, status: null, dueAt: found.plan.dueAt };
+  const row = statusReportFor(db(), found.plan.period).rows.find((r) => r.entity === found.plan.entityCode && r.kpi === found.plan.kpiCode);
+  return { user, entity: found.plan.entityCode, kpi: found.plan.kpiCode, period: found.plan.period, found, status: row?.status ?? null, dueAt: found.plan.dueAt };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -238,7 +240,7 @@ export default function PlanPage() {
           <input type="hidden" name="version" value={page.plan?.version ?? ""} />
           <input type="hidden" name="language" value={f.locale} />
           <label htmlFor="summary">{t("plan.summary")}</label>
-          <textarea id="summary" name="summary" rows={3} maxLength={PLAN_TEXT_MAX} defaultValue={result?.values?.summary ?? page.plan?.summary ?? ""} />
+          <textarea dir="auto" id="summary" name="summary" rows={3} maxLength={PLAN_TEXT_MAX} defaultValue={result?.values?.summary ?? page.plan?.summary ?? ""} />
           <table className="data-table plan-actions">
             <caption>{t("plan.actions")}</caption>
             <thead>
@@ -255,10 +257,10 @@ export default function PlanPage() {
                 <tr key={i} aria-invalid={result?.row === i || undefined}>
                   <td>
                     <input type="hidden" name={`action.${i}.id`} value={row.id} />
-                    <input name={`action.${i}.title`} aria-label={`${t("plan.action.title")} ${i + 1}`} maxLength={ACTION_TEXT_MAX} defaultValue={row.title} />
+                    <input dir="auto" name={`action.${i}.title`} aria-label={`${t("plan.action.title")} ${i + 1}`} maxLength={ACTION_TEXT_MAX} defaultValue={row.title} />
                   </td>
                   <td>
-                    <input name={`action.${i}.owner`} aria-label={`${t("plan.action.owner")} ${i + 1}`} maxLength={ACTION_TEXT_MAX} defaultValue={row.owner} />
+                    <input dir="auto" name={`action.${i}.owner`} aria-label={`${t("plan.action.owner")} ${i + 1}`} maxLength={ACTION_TEXT_MAX} defaultValue={row.owner} />
                   </td>
                   <td>
                     <input type="month" name={`action.${i}.dueMonth`} aria-label={`${t("plan.action.dueMonth")} ${i + 1}`} defaultValue={row.dueMonth} />
@@ -273,7 +275,7 @@ export default function PlanPage() {
                     </select>
                   </td>
                   <td>
-                    <input name={`action.${i}.progress`} aria-label={`${t("plan.action.progress")} ${i + 1}`} maxLength={ACTION_TEXT_MAX} defaultValue={row.progress} />
+                    <input dir="auto" name={`action.${i}.progress`} aria-label={`${t("plan.action.progress")} ${i + 1}`} maxLength={ACTION_TEXT_MAX} defaultValue={row.progress} />
                   </td>
                 </tr>
               ))}
@@ -303,14 +305,14 @@ export default function PlanPage() {
             <tbody>
               {page.actions.map((a) => (
                 <tr key={a.id} className={a.dueMonth < page.thisMonth && (a.state === "planned" || a.state === "in-progress") ? "action-overdue" : undefined}>
-                  <td>{a.title}</td>
-                  <td>{a.owner}</td>
+                  <td dir="auto">{a.title}</td>
+                  <td dir="auto">{a.owner}</td>
                   <td>{f.period(a.dueMonth)}</td>
                   <td>
                     {t(`plan.actionState.${a.state}`)}
                     {a.dueMonth < page.thisMonth && (a.state === "planned" || a.state === "in-progress") ? ` ${t("plan.actionOverdue")}` : null}
                   </td>
-                  <td>{a.progress}</td>
+                  <td dir="auto">{a.progress}</td>
                 </tr>
               ))}
             </tbody>
@@ -324,7 +326,7 @@ export default function PlanPage() {
           <input type="hidden" name="intent" value="review" />
           <input type="hidden" name="version" value={page.plan.version} />
           <label htmlFor="note">{t("plan.reviewNote")}</label>
-          <textarea id="note" name="note" rows={2} maxLength={PLAN_TEXT_MAX} defaultValue={result?.values?.note ?? ""} />
+          <textarea dir="auto" id="note" name="note" rows={2} maxLength={PLAN_TEXT_MAX} defaultValue={result?.values?.note ?? ""} />
           <div className="button-row">
             {page.plan.state === "submitted" ? (
               <>

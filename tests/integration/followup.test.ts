@@ -509,3 +509,38 @@ describe("corrective action plans", () => {
     expect(db.select().from(s.plans).all().length).toBe(1);
   });
 });
+
+describe("plan-due notices", () => {
+  it("tell an entity's focal points once when its plans are owed and once when they are overdue, naming the KPIs", async () => {
+    const { createUser } = await import("~/models/users.server");
+    const { clockNotices } = await import("~/notices/rules.server");
+    const made = new Date("2019-01-01T00:00:00Z");
+    const focal = createUser(db, { email: "focal.bbb@example.com", name: "BBB", role: "focal-point", entityCode: "BBB", passwordHash: "x" }, "test", made);
+    const settings = { dueDay: 10, remindDays: [5, 1], escalateDays: 5, planDueDays: 15 };
+    const planDue = (now: string) => clockNotices(db, new Date(now), settings).filter((d) => d.kind === "plan-due");
+    // Before December's figures are due (10 January, end of day in Dubai) nothing is owed yet.
+    expect(planDue("2019-01-10T19:00:00Z")).toEqual([]);
+    // After: BBB's ADOPTION (76% against a final 80%) has no plan; AAA's plan was accepted (and
+    // AAA has no account here), so only BBB's focal point hears, about that one KPI.
+    const owed = planDue("2019-01-12T06:00:00Z");
+    expect(owed.map((d) => [d.userId, d.entityCode, d.period, d.params])).toEqual([
+      [focal.id, "BBB", "2018-12", { due: "2019-01-25T19:59:59.999Z", overdue: false, kpis: ["ADOPTION"] }],
+    ]);
+    // Past the plan's due moment: a second notice with its own key, marked overdue.
+    const late = planDue("2019-01-26T06:00:00Z");
+    expect(late.map((d) => d.params)).toEqual([{ due: "2019-01-25T19:59:59.999Z", overdue: true, kpis: ["ADOPTION"] }]);
+    expect(late[0].key).not.toBe(owed[0].key);
+
+    // Its words, in both languages, and the page it sends the reader to.
+    const { noticeText } = await import("~/notices/mail.server");
+    const notice = { id: 1, kind: "plan-due" as const, entityCode: "BBB", period: "2018-12", params: late[0].params as never, createdAt: "", readAt: null };
+    const en = noticeText(db, notice, "en");
+    expect(en.subject).toBe("Overdue: a plan owed by BBB for December 2018");
+    expect(en.lines).toEqual([
+      "These KPIs were off track or short of their final target in December 2018, and the office has no plan for them yet. Plans were due on 25 January 2019:",
+      "Adoption",
+    ]);
+    expect(en.path).toBe("/follow-up/BBB/2018-12");
+    expect(noticeText(db, notice, "ar").subject).toBe("متأخرة: خطة على BBB بالعربية لشهر ديسمبر 2018");
+  });
+});

@@ -72,6 +72,7 @@ function mailEnv({ smtp = true }: { smtp?: boolean } = {}) {
     FIGURES_DUE_DAY: 10,
     REMIND_DAYS: [5, 1],
     ESCALATE_DAYS: 5,
+    PLAN_DUE_DAYS: 15,
   };
 }
 
