@@ -216,12 +216,18 @@ async function printWith(owner: SharedBrowser, job: PrintRequest, signal: AbortS
       const page = await context.newPage();
       await page.goto(job.url, { waitUntil: "networkidle" });
       await page.emulateMedia({ media: "print" });
-      // A chart below the first screen draws only when the page turns to print (ChartBox in
-      // components/trend-chart.tsx): wait for every chart, but never hold a print for one.
+      // A chart below the first screen draws only when the page turns to print, and every chart
+      // is drawn again at the print width (ChartBox in components/trend-chart.tsx): wait for
+      // every chart, but never hold a print for one.
       await page
-        .waitForFunction(() => document.querySelector(".chart-box .chart-placeholder") === null, undefined, {
-          timeout: 5_000,
-        })
+        .waitForFunction(
+          () =>
+            [...document.querySelectorAll(".chart-box")].every(
+              (box) => box.querySelector('[data-drawn-for="print"] .recharts-wrapper > svg') !== null,
+            ),
+          undefined,
+          { timeout: 5_000 },
+        )
         .catch(() => undefined);
       await page.evaluate(() => document.fonts.ready);
       return await page.pdf({ format: "A4", landscape: true, printBackground: true, preferCSSPageSize: true });
