@@ -68,6 +68,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canReview: can(user, "figures:review"),
       canLock: can(user, "periods:lock"),
       canExport: can(user, "reports:export"),
+      canPrint: can(user, "reports:print"),
       canUseTokens: can(user, "tokens:manage"),
       canReadOutbox: can(user, "outbox:read"),
       unread: user ? unreadCount(db(), user.id) : 0,

@@ -54,6 +54,11 @@ export function printablePath(raw: string | null): string | null {
   return search === "" ? pathname : `${pathname}?${search}`;
 }
 
+/** The entity whose scorecard a printable path is, or null for a city-wide page. */
+export function printedEntity(path: string): string | null {
+  return /^\/entities\/([^/?]+)/.exec(path)?.[1] ?? null;
+}
+
 /** Whether a printing page may load `url`: only our own origin, and never an export. */
 export function printMayLoad(url: string, origin: string): boolean {
   let parsed: URL;
