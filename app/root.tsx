@@ -27,6 +27,7 @@ import { currentUser } from "./auth/guard.server";
 import { can } from "./auth/permissions";
 import { csrfToken } from "./auth/csrf.server";
 import { CsrfInput } from "./components/csrf-input";
+import { installPrintListeners } from "./components/printing";
 import { databaseFacts } from "./models/kpis.server";
 import { useNonce } from "./utils/nonce";
 import styles from "./styles/app.css?url";
@@ -67,6 +68,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canReview: can(user, "figures:review"),
       canLock: can(user, "periods:lock"),
       canExport: can(user, "reports:export"),
+      canPrint: can(user, "reports:print"),
       canUseTokens: can(user, "tokens:manage"),
       canReadOutbox: can(user, "outbox:read"),
       unread: user ? unreadCount(db(), user.id) : 0,
@@ -208,6 +210,8 @@ export default function App() {
   // Marks the page as interactive: browser tests wait for it before typing into live fields.
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
+    // Every page opens its folded parts for print, with or without a chart on it.
+    installPrintListeners();
     // The PDF button's fallback where the server has no Chromium: print from the browser.
     if (new URLSearchParams(window.location.search).get("print") === "1") window.print();
   }, []);

@@ -22,6 +22,8 @@ export type Permission =
   | "figures:review"
   /** Downloads and the report builder. */
   | "reports:export"
+  /** A PDF of a page one may read (`/export/pdf`), printed as oneself: no data beyond the page. */
+  | "reports:print"
   /** Personal access tokens for the API, acting with their owner's permissions. */
   | "tokens:manage"
   /** Accounts, definitions, locking periods. */
@@ -52,6 +54,8 @@ const byRole: Record<Permission, Role[]> = {
   "figures:enter": ["focal-point"],
   "figures:review": ["analyst"],
   "reports:export": ["analyst", "admin"],
+  // Everyone who reads pages: a PDF shows what its reader sees, no more (0016-printing.md).
+  "reports:print": everyone,
   // Those who read the API for reports, and focal points, whose systems send figures through it.
   "tokens:manage": ["analyst", "admin", "focal-point"],
   "users:manage": ["admin"],

@@ -37,10 +37,15 @@ export function lineStyle(index: number) {
  * A line chart of months: the grid, the month axis, the value axis, tooltip and legend that
  * every chart here shares. Right to left in Arabic by the axes themselves (the month axis
  * reversed, the value axis on the right), never by mirroring the drawing.
+ *
+ * On screen it follows its box (ResponsiveContainer); in print (`fixed`) it is drawn at exactly
+ * `width`, which the print stylesheet gives its box: the box is not measured again while a
+ * browser lays out the printed page.
  */
 export function MonthLineChart({
   rows,
   width = 640,
+  fixed = false,
   height,
   unit,
   children,
@@ -48,6 +53,8 @@ export function MonthLineChart({
   rows: object[];
   /** The box's width when known, so the chart is laid out at its size at once, not at a guess. */
   width?: number;
+  /** Drawn at `width` itself, not following the box (print). */
+  fixed?: boolean;
   height: number;
   unit: Unit;
   children: ReactNode;
@@ -56,28 +63,31 @@ export function MonthLineChart({
   const monthShort = useMonthShort();
   const rtl = f.locale === "ar";
   const valueOf = (v: unknown) => f.value(unit, typeof v === "number" ? v : null);
+  const parts = (
+    <>
+      <CartesianGrid stroke={CHART_COLOURS.grid} vertical={false} />
+      <XAxis dataKey="period" tickFormatter={(p: string) => monthShort(p)} reversed={rtl} />
+      <YAxis orientation={rtl ? "right" : "left"} tickFormatter={valueOf} width="auto" />
+      <Tooltip
+        labelFormatter={(p) => f.period(String(p))}
+        formatter={valueOf}
+        contentStyle={{ direction: rtl ? "rtl" : "ltr", textAlign: "start" }}
+      />
+      <Legend iconType="plainline" itemSorter={null} wrapperStyle={{ direction: rtl ? "rtl" : "ltr" }} />
+      {children}
+    </>
+  );
+  const chart = { data: rows, accessibilityLayer: false, margin: { top: 8, right: 16, bottom: 0, left: 16 } };
+  if (fixed) {
+    return (
+      <LineChart {...chart} width={width} height={height}>
+        {parts}
+      </LineChart>
+    );
+  }
   return (
     <ResponsiveContainer width="100%" height={height} initialDimension={{ width, height }}>
-      <LineChart
-        data={rows}
-        accessibilityLayer={false}
-        margin={{ top: 8, right: 16, bottom: 0, left: 16 }}
-      >
-        <CartesianGrid stroke={CHART_COLOURS.grid} vertical={false} />
-        <XAxis dataKey="period" tickFormatter={(p: string) => monthShort(p)} reversed={rtl} />
-        <YAxis orientation={rtl ? "right" : "left"} tickFormatter={valueOf} width="auto" />
-        <Tooltip
-          labelFormatter={(p) => f.period(String(p))}
-          formatter={valueOf}
-          contentStyle={{ direction: rtl ? "rtl" : "ltr", textAlign: "start" }}
-        />
-        <Legend
-          iconType="plainline"
-          itemSorter={null}
-          wrapperStyle={{ direction: rtl ? "rtl" : "ltr" }}
-        />
-        {children}
-      </LineChart>
+      <LineChart {...chart}>{parts}</LineChart>
     </ResponsiveContainer>
   );
 }
@@ -86,19 +96,21 @@ export function MonthLineChart({
 export function TrendDrawing({
   rows,
   width,
+  fixed,
   height,
   unit,
   hasForecast,
 }: {
   rows: object[];
   width?: number;
+  fixed?: boolean;
   height: number;
   unit: Unit;
   hasForecast: boolean;
 }) {
   const t = useT();
   return (
-    <MonthLineChart rows={rows} width={width} height={height} unit={unit}>
+    <MonthLineChart rows={rows} width={width} fixed={fixed} height={height} unit={unit}>
       <Line
         isAnimationActive={false}
         dataKey="actual"
@@ -137,19 +149,21 @@ export function TrendDrawing({
 export function MultiSeriesDrawing({
   rows,
   width,
+  fixed,
   height,
   unit,
   lines,
 }: {
   rows: object[];
   width?: number;
+  fixed?: boolean;
   height: number;
   unit: Unit;
   lines: Array<Pick<SeriesLine, "key" | "label">>;
 }) {
   const t = useT();
   return (
-    <MonthLineChart rows={rows} width={width} height={height} unit={unit}>
+    <MonthLineChart rows={rows} width={width} fixed={fixed} height={height} unit={unit}>
       {lines.map((line, l) => (
         <Line
           isAnimationActive={false}

@@ -56,8 +56,8 @@ export function MultiSeriesChart({
   return (
     <div className="chart">
       <ChartBox label={summary} height={height}>
-        {(width) => (
-          <MultiSeriesDrawing rows={rows} width={width} height={height} unit={unit} lines={lines} />
+        {(width, fixed) => (
+          <MultiSeriesDrawing rows={rows} width={width} fixed={fixed} height={height} unit={unit} lines={lines} />
         )}
       </ChartBox>
       <ChartDataDetails>

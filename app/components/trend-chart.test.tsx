@@ -8,6 +8,7 @@ import { IntlProvider } from "react-intl";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { intlLocale, messagesFor, type Locale } from "~/i18n/locale";
 import { TIME_ZONE } from "~/figures/month";
+import { PRINT_CHART_WIDTH } from "./printing";
 import { TrendChart } from "./trend-chart";
 
 const LRM = "\u200e";
@@ -153,7 +154,10 @@ describe("the trend chart in the browser", () => {
     const ui = chart(locale);
     const container = document.createElement("div");
     container.innerHTML = renderToString(ui);
-    document.body.append(container);
+    // In <main>, as on a page: printing opens the folded parts of the page's main content.
+    const main = document.createElement("main");
+    main.append(container);
+    document.body.append(main);
     expect(container.querySelector(".chart-placeholder")).not.toBeNull();
     // A hydration mismatch would be a console.error, which fails the test (tests/setup.ts).
     await act(async () => {
@@ -196,6 +200,46 @@ describe("the trend chart in the browser", () => {
         expect(x(first)).toBeGreaterThan(x(last));
         expect(valueX).toBeGreaterThan(300);
       }
+    });
+
+    // A chart drawn for the screen was wider than A4 and its box cut off the far end: the last
+    // months in English, the value axis in Arabic. In print it is drawn at the page's width.
+    it(`draws again at the print width when the page is printed, and back after (${locale})`, async () => {
+      const container = await hydrate(locale);
+      const drawing = () => container.querySelector(".recharts-wrapper > svg")!;
+      const details = container.querySelector("details")!;
+      expect(drawing().getAttribute("width")).toBe("600");
+      expect(details.open).toBe(false);
+
+      act(() => {
+        window.dispatchEvent(new Event("beforeprint"));
+      });
+      // Synchronously: a browser lays the printed page out as soon as beforeprint returns.
+      expect(container.querySelector(".chart-canvas")).toHaveAttribute("data-drawn-for", "print");
+      expect(drawing().getAttribute("width")).toBe(String(PRINT_CHART_WIDTH));
+      expect(details.open).toBe(true);
+      const ticks = [...container.querySelectorAll("text.recharts-cartesian-axis-tick-value")];
+      const labels = ticks.map((t) => t.textContent);
+      expect(labels).toContain(locale === "en" ? "Jun 18" : "يونيو 18");
+      expect(labels).toContain(locale === "en" ? "75%" : pct("75"));
+      for (const tick of ticks) {
+        expect(Number(tick.getAttribute("x"))).toBeGreaterThanOrEqual(0);
+        expect(Number(tick.getAttribute("x"))).toBeLessThanOrEqual(PRINT_CHART_WIDTH);
+      }
+      const valueX = Number(
+        container
+          .querySelector(`text.recharts-cartesian-axis-tick-value[orientation="${locale === "en" ? "left" : "right"}"]`)!
+          .getAttribute("x"),
+      );
+      if (locale === "ar") expect(valueX).toBeGreaterThan(PRINT_CHART_WIDTH / 2);
+      else expect(valueX).toBeLessThan(PRINT_CHART_WIDTH / 2);
+
+      act(() => {
+        window.dispatchEvent(new Event("afterprint"));
+      });
+      expect(container.querySelector(".chart-canvas")).toHaveAttribute("data-drawn-for", "screen");
+      await waitFor(() => expect(drawing().getAttribute("width")).toBe("600"));
+      expect(details.open).toBe(false);
     });
   }
 });

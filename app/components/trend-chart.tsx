@@ -1,8 +1,9 @@
-import { lazy, Suspense, useEffect, useRef, useState, type ReactNode, type RefObject } from "react";
+import { lazy, Suspense, useEffect, useRef, useState, type CSSProperties, type ReactNode, type RefObject } from "react";
 import type { Unit } from "../definitions/schema";
 import { useT } from "../i18n/use-t";
 import { useHydrated } from "./client-only";
 import { useFormat } from "./format";
+import { PREPARE_PRINT_EVENT, PRINT_CHART_WIDTH, usePrinting } from "./printing";
 
 // recharts lives in its own chunk, fetched once a page with a chart has hydrated and the chart
 // is about to be seen (app/components/chart-drawing.tsx).
@@ -47,7 +48,7 @@ type Drawing = { width?: number } | null;
  * printed: below the first screen it costs nothing until someone scrolls towards it. A chart
  * that mounts after hydration (a client-side navigation) draws at once, as it always did.
  */
-function useDrawing(box: RefObject<HTMLElement>): Drawing {
+function useDrawing(box: RefObject<HTMLElement>, printing: boolean): Drawing {
   const hydrated = useHydrated();
   // Fixed at the first render: false while hydrating the server's page, true on a later mount.
   const [atOnce] = useState(hydrated);
@@ -73,14 +74,17 @@ function useDrawing(box: RefObject<HTMLElement>): Drawing {
     const drawNow = () => draw(element.clientWidth);
     print.addEventListener("change", drawNow);
     window.addEventListener("beforeprint", drawNow);
+    window.addEventListener(PREPARE_PRINT_EVENT, drawNow);
     return () => {
       observer.disconnect();
       print.removeEventListener("change", drawNow);
       window.removeEventListener("beforeprint", drawNow);
+      window.removeEventListener(PREPARE_PRINT_EVENT, drawNow);
     };
   }, [box, atOnce, seen]);
   if (!hydrated) return null;
-  return atOnce ? {} : seen;
+  // In print every chart draws, at the print width (ChartBox), whether or not it was seen.
+  return atOnce || printing ? (seen ?? {}) : seen;
 }
 
 /**
@@ -90,6 +94,9 @@ function useDrawing(box: RefObject<HTMLElement>): Drawing {
  * (useDrawing) and while the chart's code (a lazy component, from chart-drawing.tsx) loads. The
  * chart itself is laid out left to right, because recharts places tooltips wrongly under
  * `direction: rtl`; right-to-left order comes from the axes instead.
+ *
+ * In print the chart is drawn again at a fixed width that fits the page (PRINT_CHART_WIDTH), not
+ * the screen's: a screen's chart is wider than A4 and its box cut off its far end.
  */
 export function ChartBox({
   label,
@@ -98,19 +105,25 @@ export function ChartBox({
 }: {
   label: string;
   height: number;
-  /** The drawing, given the box's width when known: recharts then lays it out once, not twice. */
-  children: (width: number | undefined) => ReactNode;
+  /**
+   * The drawing, given the box's width when known (recharts then lays it out once, not twice),
+   * and whether that width is fixed (print) rather than a start for a responsive chart.
+   */
+  children: (width: number | undefined, fixed: boolean) => ReactNode;
 }) {
   const t = useT();
   const box = useRef<HTMLDivElement>(null);
-  const drawing = useDrawing(box);
+  const printing = usePrinting();
+  const drawing = useDrawing(box, printing);
   const placeholder = <p className="chart-placeholder">{t("chart.placeholder")}</p>;
+  // The print stylesheet sizes the box to the width the chart is drawn at in print.
+  const style = { blockSize: height, "--chart-print-width": `${PRINT_CHART_WIDTH}px` } as CSSProperties;
   return (
-    <div ref={box} className="chart-box" role="img" aria-label={label} style={{ blockSize: height }}>
+    <div ref={box} className="chart-box" role="img" aria-label={label} style={style}>
       {drawing ? (
         <Suspense fallback={placeholder}>
-          <div dir="ltr" className="chart-canvas">
-            {children(drawing.width)}
+          <div dir="ltr" className="chart-canvas" data-drawn-for={printing ? "print" : "screen"}>
+            {printing ? children(PRINT_CHART_WIDTH, true) : children(drawing.width, false)}
           </div>
         </Suspense>
       ) : (
@@ -122,31 +135,13 @@ export function ChartBox({
 
 /**
  * The chart's figures as a table, folded away on screen but in the server HTML, so it works
- * without JavaScript, for screen readers and in print (opened for printing).
+ * without JavaScript, for screen readers and in print (opened for printing: printing.ts, and
+ * the print stylesheet).
  */
 export function ChartDataDetails({ children }: { children: ReactNode }) {
   const t = useT();
-  const ref = useRef<HTMLDetailsElement>(null);
-  useEffect(() => {
-    const details = ref.current;
-    if (!details) return;
-    let wasOpen = details.open;
-    const open = () => {
-      wasOpen = details.open;
-      details.open = true;
-    };
-    const restore = () => {
-      details.open = wasOpen;
-    };
-    window.addEventListener("beforeprint", open);
-    window.addEventListener("afterprint", restore);
-    return () => {
-      window.removeEventListener("beforeprint", open);
-      window.removeEventListener("afterprint", restore);
-    };
-  }, []);
   return (
-    <details className="chart-data" ref={ref}>
+    <details className="chart-data">
       <summary>{t("chart.dataTable")}</summary>
       {/* Folded away: hydrated after the rest of the page, in slices (selective hydration). */}
       <Suspense>
@@ -232,10 +227,11 @@ export function TrendChart({
   return (
     <div className="chart">
       <ChartBox label={summary} height={height}>
-        {(width) => (
+        {(width, fixed) => (
           <TrendDrawing
             rows={chartRows}
             width={width}
+            fixed={fixed}
             height={height}
             unit={unit}
             hasForecast={hasForecast}

@@ -54,6 +54,11 @@ export function printablePath(raw: string | null): string | null {
   return search === "" ? pathname : `${pathname}?${search}`;
 }
 
+/** The entity whose scorecard a printable path is, or null for a city-wide page. */
+export function printedEntity(path: string): string | null {
+  return /^\/entities\/([^/?]+)/.exec(path)?.[1] ?? null;
+}
+
 /** Whether a printing page may load `url`: only our own origin, and never an export. */
 export function printMayLoad(url: string, origin: string): boolean {
   let parsed: URL;
@@ -216,12 +221,18 @@ async function printWith(owner: SharedBrowser, job: PrintRequest, signal: AbortS
       const page = await context.newPage();
       await page.goto(job.url, { waitUntil: "networkidle" });
       await page.emulateMedia({ media: "print" });
-      // A chart below the first screen draws only when the page turns to print (ChartBox in
-      // components/trend-chart.tsx): wait for every chart, but never hold a print for one.
+      // A chart below the first screen draws only when the page turns to print, and every chart
+      // is drawn again at the print width (ChartBox in components/trend-chart.tsx): wait for
+      // every chart, but never hold a print for one.
       await page
-        .waitForFunction(() => document.querySelector(".chart-box .chart-placeholder") === null, undefined, {
-          timeout: 5_000,
-        })
+        .waitForFunction(
+          () =>
+            [...document.querySelectorAll(".chart-box")].every(
+              (box) => box.querySelector('[data-drawn-for="print"] .recharts-wrapper > svg') !== null,
+            ),
+          undefined,
+          { timeout: 5_000 },
+        )
         .catch(() => undefined);
       await page.evaluate(() => document.fonts.ready);
       return await page.pdf({ format: "A4", landscape: true, printBackground: true, preferCSSPageSize: true });

@@ -47,6 +47,7 @@ export const en = {
   "export.xlsx": "Download Excel",
   "export.pdf": "Download PDF",
   "export.label": "Take this page away",
+  "export.print": "Print",
   "export.pdf.badPath":
     "This page cannot be printed as a PDF. Use the PDF link on the city overview, a scorecard, a KPI page or a strategy page.",
   "export.pdf.busy": "Other PDFs are being printed right now. Try again in a few seconds.",
@@ -905,6 +906,7 @@ export const ar: Record<MessageId, string> = {
   "export.xlsx": "تنزيل Excel",
   "export.pdf": "تنزيل PDF",
   "export.label": "خذ هذه الصفحة معك",
+  "export.print": "طباعة",
   "export.pdf.badPath":
     "لا يمكن طباعة هذه الصفحة بصيغة PDF. استخدم رابط PDF في النظرة العامة على المدينة أو بطاقة أداء أو صفحة مؤشر أو صفحة استراتيجية.",
   "export.pdf.busy": "تجري الآن طباعة ملفات PDF أخرى. أعد المحاولة بعد بضع ثوانٍ.",

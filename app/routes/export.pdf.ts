@@ -3,7 +3,8 @@ import { readCookie } from "~/auth/cookies.server";
 import { requirePermission } from "~/auth/guard.server";
 import { CSRF_COOKIE } from "~/auth/csrf.server";
 import { SESSION_COOKIE } from "~/auth/session.server";
-import { BUSY_RETRY_AFTER_SECONDS, chromiumPath, pdfQueue, printablePath } from "~/exports/pdf.server";
+import { can } from "~/auth/permissions";
+import { BUSY_RETRY_AFTER_SECONDS, chromiumPath, pdfQueue, printablePath, printedEntity } from "~/exports/pdf.server";
 import { LOCALE_COOKIE, resolveLocale } from "~/i18n/locale.server";
 import { messagesFor } from "~/i18n/locale";
 import type { MessageId } from "~/i18n/messages";
@@ -14,7 +15,9 @@ import { env } from "~/utils/env.server";
  * Chromium on the server, the same print view opens in the browser to print from there.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  requirePermission(request, "reports:export");
+  // Everyone who reads pages may print them, executives too; the CSV and Excel exports stay
+  // with "reports:export" (docs/decisions/0016-printing.md).
+  const user = requirePermission(request, "reports:print");
   const locale = resolveLocale(request);
   // Opened by a plain link, so the answer is read as a page: a sentence in the person's language.
   const refuse = (status: number, id: MessageId, headers: Record<string, string> = {}) =>
@@ -25,6 +28,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
   const target = printablePath(new URL(request.url).searchParams.get("path"));
   if (!target) throw refuse(400, "export.pdf.badPath");
+  // The print shows what its reader may read, and is asked for as them; a scorecard they may not
+  // read is refused here rather than printed as a page that says so.
+  const entity = printedEntity(target);
+  if (entity !== null && !can(user, "entity:read", entity)) throw refuse(403, "error.403.body");
   if (!chromiumPath()) return redirect(`${target}${target.includes("?") ? "&" : "?"}print=1`);
 
   const cookies = [SESSION_COOKIE, LOCALE_COOKIE, CSRF_COOKIE]

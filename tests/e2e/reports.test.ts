@@ -53,12 +53,23 @@ describe("reports for analysts", () => {
     await context.close();
   });
 
-  it("an executive is not offered exports and cannot fetch them", async () => {
+  it("an executive may print a page as PDF, but is not offered the data exports and cannot fetch them", async () => {
     const { context, page } = await newPage(browser, "en-US");
     await signIn(page, baseURL, "executive@example.com");
-    await page.goto(`${baseURL}/?period=2018-12`);
-    expect(await page.getByRole("link", { name: "Download CSV" }).count()).toBe(0);
+    for (const path of ["/?period=2018-12", "/entities/RTA?period=2018-12", "/kpis/SMART_ADOPTION?period=2018-12"]) {
+      await page.goto(`${baseURL}${path}`);
+      await page.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
+      expect(await page.getByRole("link", { name: "Download PDF" }).getAttribute("href")).toBe(`/export/pdf?${new URLSearchParams({ path })}`);
+      expect(await page.getByRole("button", { name: "Print", exact: true }).count()).toBe(1);
+      expect(await page.getByRole("link", { name: "Download CSV" }).count()).toBe(0);
+      expect(await page.getByRole("link", { name: "Download Excel" }).count()).toBe(0);
+    }
+    expect(await page.getByRole("link", { name: "Reports" }).count()).toBe(0);
     expect((await page.request.get(`${baseURL}/export?view=overview&format=csv`)).status()).toBe(403);
+    expect((await page.request.get(`${baseURL}/export?view=overview&format=xlsx&period=2018-12`)).status()).toBe(403);
+    const pdf = await page.request.get(`${baseURL}/export/pdf?${new URLSearchParams({ path: "/?period=2018-12" })}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
     await context.close();
   });
 });

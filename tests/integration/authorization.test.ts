@@ -127,9 +127,11 @@ const RULES: Record<string, RouteRule> = {
     get: signedIn(200, { focalOther: 403 }),
     post: "no action",
   },
-  // Printing needs the server's own port: here only the refusals are checked (anonymous, 403s);
-  // a bad path answers 400 before any browser starts.
-  "export.pdf.ts": { url: "/export/pdf?path=https%3A%2F%2Fevil.example", get: signedIn(403, { admin: 400, analyst: 400 }), post: "no action" },
+  // Printing needs the server's own port: here only the refusals are checked. Every role may
+  // print what it reads (executives and focal points too: "reports:print"), so a bad path is a
+  // 400 for all, before any browser starts; another entity's scorecard is a 403 for a focal
+  // point (tests/integration/pdf-export.test.ts).
+  "export.pdf.ts": { url: "/export/pdf?path=https%3A%2F%2Fevil.example", get: signedIn(400), post: "no action" },
   "reports._index.tsx": { url: "/reports?from=2020-11&to=2020-12", get: signedIn(403, { admin: 200, analyst: 200 }), post: "no action" },
   "reports.download.ts": { url: "/reports/download?from=2020-12&to=2020-12", get: signedIn(403, { admin: 200, analyst: 200 }), post: "no action" },
   // The read API answers tokens, not sessions: 401 for every cookie.

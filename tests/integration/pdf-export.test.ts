@@ -87,12 +87,19 @@ import { loader } from "~/routes/export.pdf";
 import { settle, type Outcome } from "../helpers/route";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const sessions = {} as Record<"analyst" | "executive", string>;
+const sessions = {} as Record<"analyst" | "executive" | "focal-point", string>;
 
 beforeAll(() => {
   const passwordHash = hashPasswordSync("a long enough password");
-  for (const role of ["analyst", "executive"] as const satisfies readonly Role[]) {
-    const user = createUser(db(), { email: `${role}@example.com`, name: role, role, entityCode: null, passwordHash }, "test", new Date());
+  // RTA's focal point needs RTA in the database (users.entity_code refers to entities).
+  db()
+    .$client.prepare(
+      "INSERT INTO entities (code, name_en, name_ar, position, synced_at) VALUES ('RTA', 'Roads and Transport Authority', 'هيئة الطرق والمواصلات', 1, '2026-01-01')",
+    )
+    .run();
+  for (const role of ["analyst", "executive", "focal-point"] as const satisfies readonly Role[]) {
+    const entityCode = role === "focal-point" ? "RTA" : null;
+    const user = createUser(db(), { email: `${role}@example.com`, name: role, role, entityCode, passwordHash }, "test", new Date());
     sessions[role] = createSession(db(), user.id, new Date()).token;
   }
 });
@@ -162,8 +169,27 @@ describe("/export/pdf: which pages may be printed", () => {
     expect(answer.body).toMatch(/^لا يمكن طباعة هذه الصفحة/);
   });
 
-  it("refuses an executive, whatever the path", async () => {
-    expect((await exportPdf(withPath("/export/pdf?path=/"), { who: "executive" })).status).toBe(403);
+  it("checks the path for an executive and a focal point as for an analyst: they may print too", async () => {
+    expect((await exportPdf(withPath("/export/pdf?path=/"), { who: "executive" })).status).toBe(400);
+    expect((await exportPdf(withPath("/export/pdf?path=/"), { who: "focal-point" })).status).toBe(400);
+  });
+
+  it("refuses a focal point another entity's scorecard before printing anything, in their language", async () => {
+    const seen = stub.requests.length;
+    const answer = await exportPdf(withPath("/entities/DEWA?period=2018-12"), { who: "focal-point" });
+    expect(answer.status).toBe(403);
+    expect(answer.body).toBe("You do not have permission to see or change this.");
+    const arabic = await exportPdf(withPath("/entities/DEWA?period=2018-12"), { who: "focal-point", lang: "ar" });
+    expect(arabic.status).toBe(403);
+    expect(arabic.body).toBe("ليست لديك صلاحية لعرض هذا المحتوى أو تغييره.");
+    expect(stub.requests.length).toBe(seen);
+  });
+
+  it("without Chromium, sends an executive and a focal point to the print view of what they read", async () => {
+    const executive = await withoutChromium(() => exportPdf(withPath("/?period=2018-12"), { who: "executive" }));
+    expect([executive.status, executive.location]).toEqual([302, "/?period=2018-12&print=1"]);
+    const focal = await withoutChromium(() => exportPdf(withPath("/entities/RTA?period=2018-12"), { who: "focal-point" }));
+    expect([focal.status, focal.location]).toEqual([302, "/entities/RTA?period=2018-12&print=1"]);
   });
 
   const printable: Array<[string, string]> = [
@@ -214,6 +240,23 @@ describe.skipIf(!existsSync(CHROMIUM))("/export/pdf: printing through one shared
     expect(asked.map((r) => r.url)).toEqual(Array<string>(total - 1).fill("/entities/RTA?period=2018-12"));
     expect(asked.every((r) => r.cookie.includes(`sid=${sessions.analyst}`))).toBe(true);
     expect(stub.otherRequests).toEqual([]);
+  }, 60_000);
+
+  it("prints for an executive and for a focal point their own scorecard, each with their own session", async () => {
+    const seen = stub.requests.length;
+    for (const [who, path] of [
+      ["executive", "/?period=2018-12"],
+      ["focal-point", "/entities/RTA?period=2018-12"],
+    ] as const) {
+      const answer = await exportPdf(withPath(path), { who });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get("Content-Type")).toBe("application/pdf");
+      expect(String(answer.body).startsWith("%PDF-")).toBe(true);
+    }
+    const asked = stub.requests.slice(seen);
+    expect(asked.map((r) => r.url)).toEqual(["/?period=2018-12", "/entities/RTA?period=2018-12"]);
+    expect(asked[0].cookie).toContain(`sid=${sessions.executive}`);
+    expect(asked[1].cookie).toContain(`sid=${sessions["focal-point"]}`);
   }, 60_000);
 
   it("prints twice in a row with the browser it already has", async () => {
