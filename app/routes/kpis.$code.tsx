@@ -11,6 +11,8 @@ import { MonthPicker } from "~/components/month-picker";
 import { MultiSeriesChart } from "~/components/multi-series-chart";
 import { PrintHeader } from "~/components/print-header";
 import { ScorecardTable } from "~/components/scorecard-table";
+import { Commentary, toCommentaryView } from "~/components/commentary";
+import { commentaryOf, keyOf, seesDrafts, shownTo } from "~/models/commentary.server";
 import { TrendChart } from "~/components/trend-chart";
 import { getKpi, type Named } from "~/models/kpis.server";
 import { latestPublicEdition } from "~/models/published.server";
@@ -36,11 +38,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = kpi.retiredAt ? null : kpiPageFor(db(), kpi.code, period, first, visible);
   const openable = (page?.entities ?? []).map((e) => e.code);
   const edition = latestPublicEdition(db(), period);
-  return { kpi, page, period, edition, first, last, openable, printedAt: new Date().toISOString() };
+  // What the entities wrote about this KPI in the month: approved words, and the reader's own
+  // entity's (or, for the office, every entity's) still in review.
+  const notes = commentaryOf(db(), period, openable);
+  const commentary = openable.flatMap((entity) => {
+    const found = notes.get(keyOf({ subject: "kpi", entityCode: entity, kpiCode: kpi.code }));
+    const item = toCommentaryView(shownTo(found, seesDrafts(user, entity)), found?.versions ?? 0);
+    return item ? [{ entity, item }] : [];
+  });
+  return { kpi, page, period, edition, first, last, openable, commentary, printedAt: new Date().toISOString() };
 }
 
 export default function KpiDefinitionPage() {
-  const { kpi, page, period, edition, first, last, openable, printedAt } = useLoaderData<typeof loader>();
+  const { kpi, page, period, edition, first, last, openable, commentary, printedAt } = useLoaderData<typeof loader>();
   const t = useT();
   const f = useFormat();
   const names = (items: Named[]) =>
@@ -98,6 +108,19 @@ export default function KpiDefinitionPage() {
               };
             })}
           />
+          {commentary.length > 0 ? (
+            <>
+              <h2>{t("kpi.commentary", { month: f.period(period) })}</h2>
+              {commentary.map(({ entity, item }) => (
+                <div key={entity} className="kpi-commentary">
+                  <h3>
+                    <Link to={`/follow-up/${entity}/${period}`}>{f.name(page.entities.find((e) => e.code === entity) ?? { nameEn: entity, nameAr: entity })}</Link>
+                  </h3>
+                  <Commentary item={item} labels={{ analysis: t("followUp.analysisLabel"), recommendation: t("followUp.recommendationLabel") }} />
+                </div>
+              ))}
+            </>
+          ) : null}
         </section>
       ) : null}
 
