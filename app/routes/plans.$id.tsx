@@ -221,6 +221,11 @@ export default function PlanPage() {
           {page.closable ? ` ${t("plan.closable")}` : null}
         </p>
       ) : null}
+      {page.plan?.state === "returned" && page.events.find((e) => e.action === "return")?.note ? (
+        <p className="notice">
+          {t("plan.returnedNote")} <bdi>{page.events.find((e) => e.action === "return")!.note}</bdi>
+        </p>
+      ) : null}
       {done ? (
         <p className="notice" role="status">
           {t(`plan.done.${done === "accept" || done === "return" || done === "close" ? done : "send"}`)}
@@ -357,7 +362,7 @@ export default function PlanPage() {
                 {e.note ? (
                   <>
                     {": "}
-                    <q>{e.note}</q>
+                    <q dir="auto">{e.note}</q>
                   </>
                 ) : null}
               </li>
