@@ -179,7 +179,7 @@ describe("notice preferences", () => {
   type Prefs = { kinds: string[]; email: string[]; locale: string };
 
   it("offers each role its own kinds", async () => {
-    expect(((await get(prefsLoader, "/notices/preferences", "focal")).body as Prefs).kinds).toEqual(["reminder", "due", "overdue", "returned"]);
+    expect(((await get(prefsLoader, "/notices/preferences", "focal")).body as Prefs).kinds).toEqual(["reminder", "due", "overdue", "returned", "plan-due"]);
     expect(((await get(prefsLoader, "/notices/preferences", "analyst")).body as Prefs).kinds).toEqual(["digest", "escalation"]);
     expect(((await get(prefsLoader, "/notices/preferences", "executive")).body as Prefs).kinds).toEqual(["locked"]);
   });
