@@ -12,6 +12,8 @@ import type { Actor } from "../auth/permissions";
 import { can } from "../auth/permissions";
 import type { ReportRow } from "../compliance/types";
 import { addMonths, dueMoment, periodOf } from "../figures/month";
+import { startOfMinute } from "date-fns";
+import { cachedForFigures } from "./definitions-cache.server";
 import { statusReportFor } from "./scorecards.server";
 
 export type Plan = typeof s.plans.$inferSelect;
@@ -54,11 +56,11 @@ export interface FollowUp {
  * a closed one opened no later than the month and closed after the month's figures were due (it
  * covered that month, which is then followed up, not owed a second plan).
  */
-function plansFor(db: Db, period: string, settings: PlanSettings, entities?: string[]): Map<string, Plan> {
+function plansFor(db: Db, period: string, settings: PlanSettings): Map<string, Plan> {
   const rows = db
     .select()
     .from(s.plans)
-    .where(and(lte(s.plans.period, period), entities ? inArray(s.plans.entityCode, entities) : undefined))
+    .where(lte(s.plans.period, period))
     .orderBy(asc(s.plans.id))
     .all();
   const due = dueMoment(period, settings.dueDay);
@@ -74,9 +76,18 @@ function plansFor(db: Db, period: string, settings: PlanSettings, entities?: str
 
 /** Every entity KPI that needs a plan in `period`, with its open plan if there is one. */
 export function followUpsFor(db: Db, period: string, settings: PlanSettings, now: Date, entity?: string): FollowUp[] {
-  const rows = statusReportFor(db, period).rows.filter((r) => needsPlan(r) && (entity === undefined || r.entity === entity));
+  // Every page of the month asks (the overview for every entity, a scorecard for one): computed
+  // once per figures version, plans version and minute, then filtered.
+  const plansVersion = db.$client.prepare("SELECT IFNULL(max(id), 0) FROM plan_events").pluck().get() as number;
+  const key = `followUps:${period}:${settings.dueDay}:${settings.planDueDays}:${plansVersion}:${startOfMinute(now).toISOString()}`;
+  const all = cachedForFigures(db, key, () => computeFollowUps(db, period, settings, now));
+  return entity === undefined ? all : all.filter((f) => f.entity === entity);
+}
+
+function computeFollowUps(db: Db, period: string, settings: PlanSettings, now: Date): FollowUp[] {
+  const rows = statusReportFor(db, period).rows.filter((r) => needsPlan(r));
   if (rows.length === 0) return [];
-  const open = plansFor(db, period, settings, entity ? [entity] : undefined);
+  const open = plansFor(db, period, settings);
   const dueAt = planDueAt(period, settings);
   return rows.map((r) => {
     const plan = open.get(`${r.entity}|${r.kpi}`) ?? null;
