@@ -20,6 +20,8 @@ const PERMISSIONS: Permission[] = [
   "summary:write",
   "plans:write",
   "plans:review",
+  "briefing:read",
+  "briefing:prepare",
 ];
 
 const OWN = "RTA";
@@ -58,6 +60,8 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "summary:write": no,
     "plans:write": no,
     "plans:review": no,
+    "briefing:read": all,
+    "briefing:prepare": all,
   },
   executive: {
     "catalogue:read": all,
@@ -77,6 +81,8 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "summary:write": no,
     "plans:write": no,
     "plans:review": no,
+    "briefing:read": all,
+    "briefing:prepare": all,
   },
   analyst: {
     "catalogue:read": all,
@@ -96,6 +102,8 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "summary:write": all,
     "plans:write": no,
     "plans:review": all,
+    "briefing:read": all,
+    "briefing:prepare": all,
   },
   "focal-point": {
     "catalogue:read": all,
@@ -115,6 +123,8 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "summary:write": no,
     "plans:write": ownOnly,
     "plans:review": no,
+    "briefing:read": no,
+    "briefing:prepare": no,
   },
 };
 
