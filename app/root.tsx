@@ -71,6 +71,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       canPrint: can(user, "reports:print"),
       canUseTokens: can(user, "tokens:manage"),
       canReadOutbox: can(user, "outbox:read"),
+      canReadBriefing: can(user, "briefing:read"),
       unread: user ? unreadCount(db(), user.id) : 0,
     },
     csrf.setCookie ? { headers: { "Set-Cookie": csrf.setCookie } } : undefined,
@@ -138,6 +139,7 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
             <NavLink to="/figures">{t("nav.figures")}</NavLink>
             {root?.canReview ? <NavLink to="/review">{t("nav.review")}</NavLink> : null}
             {root?.canExport ? <NavLink to="/reports">{t("nav.reports")}</NavLink> : null}
+            {root?.canReadBriefing ? <NavLink to="/briefing">{t("nav.briefing")}</NavLink> : null}
             {root?.canUseTokens ? <NavLink to="/settings/tokens">{t("nav.tokens")}</NavLink> : null}
             {root?.canLock ? <NavLink to="/periods">{t("nav.periods")}</NavLink> : null}
             {root?.canManageUsers ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}

@@ -1,4 +1,5 @@
 import { EnvError } from "../app/utils/env.server";
+import { runBriefing } from "./briefing";
 import { runNotify } from "./notify";
 import { runKpi, type Io } from "./run";
 
@@ -10,8 +11,9 @@ const io: Io = {
   now: new Date(),
 };
 try {
-  // The one command that waits on the network (the mail server).
-  process.exitCode = command === "notify" ? await runNotify(rest, io) : runKpi(process.argv.slice(2), io);
+  // The commands that wait: on the network (the mail server), on Chromium (the briefing book).
+  process.exitCode =
+    command === "notify" ? await runNotify(rest, io) : command === "briefing" ? await runBriefing(rest, io) : runKpi(process.argv.slice(2), io);
 } catch (error) {
   if (error instanceof EnvError) {
     console.error(error.message);

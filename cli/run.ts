@@ -52,6 +52,8 @@ Commands:
   notify [--now ISO] [--dry-run]
                         evaluate the notice rules at that moment, queue and e-mail what is
                         due (--dry-run: print what would be queued, send nothing)
+  briefing --period YYYY-MM --lang en|ar --out FILE.pdf
+                        write the month's briefing book as a PDF (printed by Chromium)
 
 Environment: DATABASE_PATH (the SQLite file), KPI_DEFINITIONS_DIR (the definitions folder).`;
 
@@ -274,7 +276,7 @@ function describeChange(c: RowChange): string {
   return `${c.kpi} ${c.entity ?? "city"}: ${side(c.before)} -> ${side(c.after)}`;
 }
 
-function parseOptions(
+export function parseOptions(
   args: string[],
   known: string[],
 ): { ok: true; values: Record<string, string> } | { ok: false; error: string } {

@@ -3,6 +3,7 @@
 // figures and history that point at a retired KPI or entity stay readable.
 import { sql } from "drizzle-orm";
 import {
+  blob,
   index,
   integer,
   primaryKey,
@@ -666,4 +667,40 @@ export const planEvents = sqliteTable(
     snapshot: text("snapshot").notNull(),
   },
   (t) => [index("plan_events_plan").on(t.planId, t.id)],
+);
+
+/** A briefing book's preparation: waiting for the printer, being printed, ready, or failed. */
+export const BRIEFING_STATES = ["queued", "running", "ready", "failed"] as const;
+export type BriefingState = (typeof BRIEFING_STATES)[number];
+
+/**
+ * The monthly briefing book, one PDF per month and language, prepared in the background
+ * (app/briefing/jobs.server.ts, docs/decisions/0017-briefing-book.md). The PDF is kept here, beside
+ * the row that says what it was built from, so a backup of the database file holds it too; only
+ * the newest ready book of a month and language is kept.
+ */
+export const briefingBooks = sqliteTable(
+  "briefing_books",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    period: text("period").notNull(),
+    language: text("language", { enum: ["en", "ar"] }).notNull(),
+    state: text("state", { enum: BRIEFING_STATES }).notNull(),
+    /** 0 to 100, for the page's progress bar. */
+    progress: integer("progress").notNull().default(0),
+    requestedBy: text("requested_by").notNull(),
+    requestedAt: text("requested_at").notNull(),
+    startedAt: text("started_at"),
+    /** Moved on by the process preparing it: a book whose heartbeat stopped was interrupted. */
+    heartbeatAt: text("heartbeat_at").notNull(),
+    finishedAt: text("finished_at"),
+    /** What the month's data was when the book was built (bookDataVersion): another now means out of date. */
+    dataVersion: text("data_version"),
+    pages: integer("pages"),
+    bytes: integer("bytes"),
+    pdf: blob("pdf", { mode: "buffer" }),
+    /** Why it failed, for the logs and administrators; the page shows a sentence of its own. */
+    error: text("error"),
+  },
+  (t) => [index("briefing_books_month").on(t.period, t.language, t.id)],
 );

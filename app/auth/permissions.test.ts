@@ -21,6 +21,8 @@ const PERMISSIONS: Permission[] = [
   "summary:write",
   "plans:write",
   "plans:review",
+  "briefing:read",
+  "briefing:prepare",
 ];
 
 const OWN = "RTA";
@@ -60,6 +62,8 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "summary:write": no,
     "plans:write": no,
     "plans:review": no,
+    "briefing:read": all,
+    "briefing:prepare": all,
   },
   executive: {
     "catalogue:read": all,
@@ -80,6 +84,8 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "summary:write": no,
     "plans:write": no,
     "plans:review": no,
+    "briefing:read": all,
+    "briefing:prepare": all,
   },
   analyst: {
     "catalogue:read": all,
@@ -100,6 +106,8 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "summary:write": all,
     "plans:write": no,
     "plans:review": all,
+    "briefing:read": all,
+    "briefing:prepare": all,
   },
   "focal-point": {
     "catalogue:read": all,
@@ -120,6 +128,8 @@ const expected: Record<Role, Record<Permission, Answers>> = {
     "summary:write": no,
     "plans:write": ownOnly,
     "plans:review": no,
+    "briefing:read": no,
+    "briefing:prepare": no,
   },
 };
 

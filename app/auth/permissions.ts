@@ -43,7 +43,11 @@ export type Permission =
   /** An entity's corrective action plans (resource: the entity code). */
   | "plans:write"
   /** Accepting, returning and closing plans. */
-  | "plans:review";
+  | "plans:review"
+  /** The monthly briefing book: it names every entity, so the office's readers only. */
+  | "briefing:read"
+  /** Asking for a month's briefing book to be prepared (or prepared again). */
+  | "briefing:prepare";
 
 const everyone: Role[] = ["admin", "executive", "analyst", "focal-point"];
 
@@ -69,6 +73,9 @@ const byRole: Record<Permission, Role[]> = {
   "summary:write": ["analyst"],
   "plans:write": ["focal-point"],
   "plans:review": ["analyst"],
+  // Every entity's scorecard in one PDF: not for a focal point (0008), who reads their own entity only.
+  "briefing:read": ["admin", "executive", "analyst"],
+  "briefing:prepare": ["admin", "executive", "analyst"],
 };
 
 /** Permissions whose resource is an entity: a focal point holds them for their own entity only. */

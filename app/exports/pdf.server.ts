@@ -5,7 +5,7 @@
 // behind a short queue: a browser per request once meant 55 Chromium processes for six PDFs.
 // docs/decisions/0006-pdf-export-queue.md.
 import { existsSync } from "node:fs";
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { STRATEGY_KINDS } from "~/compliance/strategy-kinds";
 import { CHROMIUM_FLAGS } from "./chromium-flags";
 import { PrintQueue, type PrintQueueOptions } from "./pdf-queue.server";
@@ -139,7 +139,7 @@ class SharedBrowser {
 declare global {
   // On globalThis for the reason db/index.ts keeps its connection there: Vite's dev reloads
   // would otherwise leave a Chromium behind with every edit.
-  var __smartCompliancePdf: { browser: SharedBrowser; queue: PrintQueue<PrintRequest, Buffer> } | undefined;
+  var __smartCompliancePdf: { browser: SharedBrowser; queue: PrintQueue<PrintRequest | DocumentPrintRequest, Buffer> } | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -150,6 +150,16 @@ export interface PrintRequest {
   url: string;
   /** The visitor's own cookies: the print shows what they may see, nothing more. */
   cookies: Array<{ name: string; value: string }>;
+  /** For Intl in the page: "ar-AE" or "en-US". */
+  locale: string;
+}
+
+/**
+ * A whole HTML document to print as it is (the briefing book): its styles and fonts are inside it,
+ * so it loads nothing at all. Printed with bookmarks from its headings and as a tagged PDF.
+ */
+export interface DocumentPrintRequest {
+  html: string;
   /** For Intl in the page: "ar-AE" or "en-US". */
   locale: string;
 }
@@ -166,13 +176,16 @@ export const BUSY_RETRY_AFTER_SECONDS = 10;
 function shared() {
   globalThis.__smartCompliancePdf ??= (() => {
     const browser = new SharedBrowser();
-    return { browser, queue: new PrintQueue((job: PrintRequest, signal) => printWith(browser, job, signal), PDF_QUEUE_OPTIONS) };
+    return {
+      browser,
+      queue: new PrintQueue((job: PrintRequest | DocumentPrintRequest, signal) => printWith(browser, job, signal), PDF_QUEUE_OPTIONS),
+    };
   })();
   return globalThis.__smartCompliancePdf;
 }
 
-/** The process's print queue: submit a page, get its PDF, "busy" or "timed-out". */
-export function pdfQueue(): PrintQueue<PrintRequest, Buffer> {
+/** The process's print queue: submit a page (or a whole document), get its PDF, "busy" or "timed-out". */
+export function pdfQueue(): PrintQueue<PrintRequest | DocumentPrintRequest, Buffer> {
   return shared().queue;
 }
 
@@ -190,12 +203,12 @@ export async function closeSharedBrowser(): Promise<void> {
  * Prints `job.url` through the shared browser, outside the queue: for a queue of one's own (the
  * tests give it a shorter timeout); the app goes through pdfQueue().
  */
-export function printPage(job: PrintRequest, signal: AbortSignal): Promise<Buffer> {
+export function printPage(job: PrintRequest | DocumentPrintRequest, signal: AbortSignal): Promise<Buffer> {
   return printWith(shared().browser, job, signal);
 }
 
 /** Prints `job.url` in a context of its own, A4 landscape, once the fonts are ready. */
-async function printWith(owner: SharedBrowser, job: PrintRequest, signal: AbortSignal): Promise<Buffer> {
+async function printWith(owner: SharedBrowser, job: PrintRequest | DocumentPrintRequest, signal: AbortSignal): Promise<Buffer> {
   return owner.use(async (browser) => {
     signal.throwIfAborted();
     const context = await browser.newContext({
@@ -209,6 +222,7 @@ async function printWith(owner: SharedBrowser, job: PrintRequest, signal: AbortS
     signal.addEventListener("abort", stop, { once: true });
     try {
       signal.throwIfAborted();
+      if ("html" in job) return await printDocument(context, job.html);
       const origin = new URL(job.url).origin;
       // A printed page loads its own scripts, styles and fonts, and nothing else: not another
       // host, and never an export, so a print can never start another print.
@@ -241,4 +255,15 @@ async function printWith(owner: SharedBrowser, job: PrintRequest, signal: AbortS
       await context.close().catch(() => undefined);
     }
   });
+}
+
+/** A whole document, A4 as its stylesheet says, with bookmarks from its headings, tagged. */
+async function printDocument(context: BrowserContext, html: string): Promise<Buffer> {
+  // It carries its styles and fonts (data: URLs, which are not requests): anything else is refused.
+  await context.route("**/*", (route) => route.abort("blockedbyclient"));
+  const page = await context.newPage();
+  await page.setContent(html, { waitUntil: "load" });
+  await page.emulateMedia({ media: "print" });
+  await page.evaluate(() => document.fonts.ready);
+  return await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true, outline: true, tagged: true });
 }

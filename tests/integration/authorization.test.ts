@@ -183,6 +183,28 @@ const RULES: Record<string, RouteRule> = {
       "action.0.progress": "",
     },
   },
+  // The briefing book names every entity: the office's readers only, never a focal point. A
+  // request to prepare one is checked here with a language the form never sends (400), so no
+  // printing starts in this test; preparing one is tests/integration/briefing.test.ts.
+  "briefing._index.tsx": {
+    url: "/briefing?period=2020-12",
+    get: signedIn(200, { focalSame: 403, focalOther: 403 }),
+    post: signedIn(403, { admin: 400, executive: 400, analyst: 400 }),
+    form: { intent: "prepare", period: "2020-12", language: "fr" },
+  },
+  "briefing.$period.print.ts": {
+    url: "/briefing/2020-12/print?lang=en",
+    params: { period: "2020-12" },
+    get: signedIn(403, { admin: 200, executive: 200, analyst: 200 }),
+    post: "no action",
+  },
+  // No book of the month has been prepared: 404 for those who may read one.
+  "briefing.$period.download.ts": {
+    url: "/briefing/2020-12/download?lang=ar",
+    params: { period: "2020-12" },
+    get: signedIn(403, { admin: 404, executive: 404, analyst: 404 }),
+    post: "no action",
+  },
   "export.ts": { url: "/export?view=overview&format=csv&period=2020-12", get: signedIn(403, { admin: 200, analyst: 200 }), post: "no action" },
   // Last: signing out ends each persona's session.
   "logout.ts": { url: "/logout", get: all(302), post: all(302) },
