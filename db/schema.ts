@@ -675,7 +675,7 @@ export type BriefingState = (typeof BRIEFING_STATES)[number];
 
 /**
  * The monthly briefing book, one PDF per month and language, prepared in the background
- * (app/briefing/jobs.server.ts, docs/decisions/0017-briefing-book.md). The PDF is kept here, beside
+ * (app/briefing/jobs.server.ts, docs/decisions/0018-briefing-book.md). The PDF is kept here, beside
  * the row that says what it was built from, so a backup of the database file holds it too; only
  * the newest ready book of a month and language is kept.
  */

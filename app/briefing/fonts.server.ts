@@ -7,7 +7,7 @@
 // dots as marks placed apart from the letter, and text extraction (pdftotext, and with it search
 // and copy in many PDF readers) then breaks nearly every Arabic word in two ("مدين ة" for
 // "مدينة"). DejaVu Sans draws each letter whole, so an Arabic book's words can be found in it.
-// docs/decisions/0017-briefing-book.md.
+// docs/decisions/0018-briefing-book.md.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";

@@ -2,7 +2,7 @@
 // returns at once; the process prepares its books one after another (each printing goes through
 // the one Chromium queue, app/exports/pdf.server.ts) and moves the row on as it goes, so the page
 // can show how far it has got. A second request for the same month and language while one is
-// waiting or printing joins it. docs/decisions/0017-briefing-book.md.
+// waiting or printing joins it. docs/decisions/0018-briefing-book.md.
 import type { Db } from "../../db/index";
 import type { Locale } from "../i18n/locale";
 import {

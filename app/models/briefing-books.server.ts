@@ -1,7 +1,7 @@
 // The briefing books' rows: one per preparation of a month's book in one language. The work of
 // preparing one is app/briefing/jobs.server.ts; here are the queries and the two rules a reader
 // depends on: when a book is out of date, and when a preparation was interrupted.
-// docs/decisions/0017-briefing-book.md.
+// docs/decisions/0018-briefing-book.md.
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";

@@ -330,7 +330,7 @@ export function followUpOverview(
 ): FollowUpOverview {
   const all = followUpsFor(db, period, settings, now).filter((f) => visible(f.entity));
   const open = all
-    .filter((f) => f.plan?.state !== "accepted")
+    .filter((f) => f.plan?.state !== "accepted" && f.plan?.state !== "closed")
     .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.entity.localeCompare(b.entity) || a.kpi.localeCompare(b.kpi));
   const late = overdueActions(db, now).filter((r) => visible(r.plan.entityCode));
   return {

@@ -1,6 +1,6 @@
 // The monthly briefing book: for the month chosen, in each language, whether a book is ready (and
 // still the month as it is), being prepared (and how far it has got), or to be prepared; the
-// download; and the button that asks for one. docs/decisions/0017-briefing-book.md.
+// download; and the button that asks for one. docs/decisions/0018-briefing-book.md.
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
