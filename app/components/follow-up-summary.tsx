@@ -2,7 +2,7 @@ import { Link } from "@remix-run/react";
 import type { Status } from "../compliance/types";
 import { Commentary, type CommentaryView } from "./commentary";
 import { useFormat } from "./format";
-import { PlanState, type PlanStateName } from "./plan-state";
+import { PlanStanding, type PlanStateName } from "./plan-state";
 import { StatusBadge } from "./status";
 
 export interface FollowUpData {
@@ -88,15 +88,7 @@ export function FollowUpSummary({
                           {rows.map((row) => (
                             <li key={row.kpi}>
                               <StatusBadge status={row.status} compact /> {kpiName(row.kpi)}:{" "}
-                              {row.planId !== null && row.planState ? (
-                                <Link to={`/plans/${row.planId}`}>
-                                  <PlanState state={row.planState} />
-                                </Link>
-                              ) : (
-                                <span className={row.overdue ? "plan-owed plan-overdue" : "plan-owed"}>
-                                  {t(row.overdue ? "plan.overdueSince" : "plan.owedBy", { date: f.date(row.dueAt) })}
-                                </span>
-                              )}
+                              <PlanStanding planId={row.planId} state={row.planState} overdue={row.overdue} dueAt={row.dueAt} />
                             </li>
                           ))}
                         </ul>

@@ -1,4 +1,6 @@
+import { Link } from "@remix-run/react";
 import { useT } from "../i18n/use-t";
+import { useFormat } from "./format";
 
 export type PlanStateName = "submitted" | "accepted" | "returned" | "closed";
 
@@ -12,5 +14,53 @@ export function PlanState({ state }: { state: PlanStateName }) {
       <span aria-hidden="true">{SYMBOL[state]} </span>
       {t(`plan.state.${state}`)}
     </span>
+  );
+}
+
+/**
+ * Where a KPI's plan stands, wherever a plan is shown beside a KPI: its state, linked to the plan,
+ * or the plan owed by (overdue since) its due date. `exact` gives the time as well as the day.
+ */
+export function PlanStanding({
+  planId,
+  state,
+  overdue,
+  dueAt,
+  exact = false,
+}: {
+  planId: number | null;
+  state: PlanStateName | null;
+  overdue: boolean;
+  dueAt: string;
+  exact?: boolean;
+}) {
+  const f = useFormat();
+  if (planId !== null && state) {
+    return (
+      <Link to={`/plans/${planId}`}>
+        <PlanState state={state} />
+      </Link>
+    );
+  }
+  return (
+    <span className={overdue ? "plan-owed plan-overdue" : "plan-owed"}>
+      {f.t(overdue ? "plan.overdueSince" : "plan.owedBy", { date: exact ? f.dateTime(dueAt) : f.date(dueAt) })}
+    </span>
+  );
+}
+
+/** The header row of a plan's actions, on the form and on the plan as read. */
+export function PlanActionsHead() {
+  const t = useT();
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{t("plan.action.title")}</th>
+        <th scope="col">{t("plan.action.owner")}</th>
+        <th scope="col">{t("plan.action.dueMonth")}</th>
+        <th scope="col">{t("plan.action.state")}</th>
+        <th scope="col">{t("plan.action.progress")}</th>
+      </tr>
+    </thead>
   );
 }

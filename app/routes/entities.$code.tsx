@@ -10,7 +10,7 @@ import { PrintHeader } from "~/components/print-header";
 import { ScorecardTable } from "~/components/scorecard-table";
 import { listEntities } from "~/models/kpis.server";
 import { Commentary, toCommentaryView } from "~/components/commentary";
-import { PlanState } from "~/components/plan-state";
+import { PlanStanding } from "~/components/plan-state";
 import { commentaryOf, keyOf, seesDrafts, shownTo } from "~/models/commentary.server";
 import { followUpsFor } from "~/models/plans.server";
 import { latestPublicEdition } from "~/models/published.server";
@@ -126,17 +126,7 @@ export default function EntityScorecard() {
           sparkline,
           explanation: explainRow(row, { unit: kpi.unit, period: scorecard.period, f }),
           historyHref: scorecard.figureIds[kpi.code] ? `/history/${scorecard.figureIds[kpi.code]}` : null,
-          followUp: plans[kpi.code] ? (
-            plans[kpi.code].planId !== null && plans[kpi.code].state ? (
-              <Link to={`/plans/${plans[kpi.code].planId}`}>
-                <PlanState state={plans[kpi.code].state!} />
-              </Link>
-            ) : (
-              <span className={plans[kpi.code].overdue ? "plan-owed plan-overdue" : "plan-owed"}>
-                {t(plans[kpi.code].overdue ? "plan.overdueSince" : "plan.owedBy", { date: f.date(plans[kpi.code].dueAt) })}
-              </span>
-            )
-          ) : null,
+          followUp: plans[kpi.code] ? <PlanStanding {...plans[kpi.code]} /> : null,
         }))}
       />
       <p className="print-hide">

@@ -11,7 +11,7 @@ import { can } from "~/auth/permissions";
 import { Commentary, toCommentaryView, type CommentaryView } from "~/components/commentary";
 import { CsrfInput } from "~/components/csrf-input";
 import { useFormat } from "~/components/format";
-import { PlanState } from "~/components/plan-state";
+import { PlanStanding } from "~/components/plan-state";
 import { StatusBadge } from "~/components/status";
 import type { Status } from "~/compliance/types";
 import { parsePeriod, viewBounds } from "~/figures/month";
@@ -329,15 +329,7 @@ export default function FollowUp() {
             </h3>
             {kpi.needsPlan ? (
               <p className="followup-plan">
-                {kpi.plan ? (
-                  <Link to={`/plans/${kpi.plan.id}`}>
-                    <PlanState state={kpi.plan.state} />
-                  </Link>
-                ) : (
-                  <span className={kpi.overdue ? "plan-owed plan-overdue" : "plan-owed"}>
-                    {t(kpi.overdue ? "plan.overdueSince" : "plan.owedBy", { date: f.dateTime(kpi.dueAt!) })}
-                  </span>
-                )}{" "}
+                <PlanStanding planId={kpi.plan?.id ?? null} state={kpi.plan?.state ?? null} overdue={kpi.overdue} dueAt={kpi.dueAt!} exact />{" "}
                 {page.canPlan && !kpi.plan ? (
                   <Link className="button-link" to={`/plans/new?entity=${page.entity.code}&kpi=${kpi.code}&period=${page.period}`}>
                     {t("plan.write")}

@@ -9,7 +9,7 @@ import { requirePermission, requireUser } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { CsrfInput } from "~/components/csrf-input";
 import { useFormat } from "~/components/format";
-import { PlanState } from "~/components/plan-state";
+import { PlanActionsHead, PlanState } from "~/components/plan-state";
 import { StatusBadge } from "~/components/status";
 import { ACTION_STATES, type ActionState } from "../../db/schema";
 import { addMonths, parsePeriod, periodOf, viewBounds } from "~/figures/month";
@@ -248,15 +248,7 @@ export default function PlanPage() {
           <textarea dir="auto" id="summary" name="summary" rows={3} maxLength={PLAN_TEXT_MAX} defaultValue={result?.values?.summary ?? page.plan?.summary ?? ""} />
           <table className="data-table plan-actions">
             <caption>{t("plan.actions")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("plan.action.title")}</th>
-                <th scope="col">{t("plan.action.owner")}</th>
-                <th scope="col">{t("plan.action.dueMonth")}</th>
-                <th scope="col">{t("plan.action.state")}</th>
-                <th scope="col">{t("plan.action.progress")}</th>
-              </tr>
-            </thead>
+            <PlanActionsHead />
             <tbody>
               {rows.map((row, i) => (
                 <tr key={i} aria-invalid={result?.row === i || undefined}>
@@ -298,15 +290,7 @@ export default function PlanPage() {
           </p>
           <table className="data-table plan-actions">
             <caption>{t("plan.actions")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("plan.action.title")}</th>
-                <th scope="col">{t("plan.action.owner")}</th>
-                <th scope="col">{t("plan.action.dueMonth")}</th>
-                <th scope="col">{t("plan.action.state")}</th>
-                <th scope="col">{t("plan.action.progress")}</th>
-              </tr>
-            </thead>
+            <PlanActionsHead />
             <tbody>
               {page.actions.map((a) => (
                 <tr key={a.id} className={a.dueMonth < page.thisMonth && (a.state === "planned" || a.state === "in-progress") ? "action-overdue" : undefined}>
