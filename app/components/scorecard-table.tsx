@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import type { ReportRow } from "../compliance/types";
 import type { Unit } from "../definitions/schema";
 import { Sparkline } from "./sparkline";
-import { StatusBadge } from "./status";
+import { RowStatus, StatusLegend } from "./status";
 import { useFormat } from "./format";
 
 export interface ScorecardLine {
@@ -83,7 +83,7 @@ export function ScorecardTable({ caption, lines, months }: { caption: string; li
                 {line.row.achievement !== null ? f.share(line.row.achievement) : t("value.none")}
               </td>
               <td data-status={line.row.status}>
-                <StatusBadge status={line.row.status} />
+                <RowStatus row={line.row} />
                 {line.followUp ? <div className="followup-note">{line.followUp}</div> : null}
               </td>
               {withSparkline ? (
@@ -115,6 +115,7 @@ export function ScorecardTable({ caption, lines, months }: { caption: string; li
           ))}
         </tbody>
       </table>
+      <StatusLegend />
     </div>
   );
 }

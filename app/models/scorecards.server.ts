@@ -12,6 +12,7 @@ import {
   rollUp,
 } from "../compliance/engine";
 import type { ComplianceReport, EngineKpi, ReportRow, Status } from "../compliance/types";
+import { missedDue } from "../compliance/missed";
 import { addMonths, monthsBetween, periodRange } from "../figures/month";
 import { listEntities, listKpis, type Named } from "./kpis.server";
 import { figuresOf, submissionStates, submissionsOf } from "./entry.server";
@@ -270,6 +271,7 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
     }));
 
   const names = strategyNames(db);
+  const reach = headline ? headlineReach(report.rows, headline.code, visible, listEntities(db)) : null;
   const strategy = Object.fromEntries(
     STRATEGY_KINDS.map((kind) => [
       kind,
@@ -295,6 +297,7 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
           row: headlineRow,
           series,
           forecast,
+          reach,
         }
       : null,
     league,
@@ -304,6 +307,45 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
     kpiNames: Object.fromEntries(
       catalogue.map((k) => [k.code, { nameEn: k.nameEn, nameAr: k.nameAr, unit: k.unit }]),
     ),
+  };
+}
+
+/**
+ * The law's question of the headline KPI in a month: how many entities meet their own target, and
+ * which do not, with their figures (lowest first). Only entities the reader may see are named; the
+ * counts are roll-ups, which every reader sees (decision 0008). Rows without a target in force are
+ * left out of the count: nothing was asked of them that month.
+ */
+function headlineReach(rows: ReportRow[], kpi: string, visible: EntityFilter, entities: ReturnType<typeof listEntities>) {
+  const names = new Map(entities.map((e) => [e.code, e]));
+  const assessed = rows.filter((r) => r.kpi === kpi && r.entity !== null && r.status !== "no-target");
+  const meets = assessed.filter((r) => r.status === "met" || r.status === "on-track");
+  const short = assessed.filter((r) => r.status === "at-risk" || r.status === "off-track");
+  const missing = assessed.filter((r) => r.status === "no-data");
+  const named = (list: ReportRow[]) =>
+    list
+      .filter((r) => visible(r.entity!))
+      .map((r) => {
+        const entity = names.get(r.entity!);
+        return {
+          code: r.entity!,
+          nameEn: entity?.nameEn ?? r.entity!,
+          nameAr: entity?.nameAr ?? r.entity!,
+          actual: r.actual,
+          target: r.target,
+          status: r.status,
+          targetKind: r.targetKind,
+          missed: missedDue(r),
+        };
+      })
+      .sort((a, b) => (a.actual ?? -Infinity) - (b.actual ?? -Infinity) || a.code.localeCompare(b.code));
+  return {
+    assessed: assessed.length,
+    meets: meets.length,
+    short: named(short),
+    shortCount: short.length,
+    missing: named(missing),
+    missingCount: missing.length,
   };
 }
 

@@ -12,7 +12,8 @@ import { Heatmap } from "~/components/heatmap";
 import { LeagueTable } from "~/components/league-table";
 import { MonthPicker } from "~/components/month-picker";
 import { PrintHeader } from "~/components/print-header";
-import { StatusBadge } from "~/components/status";
+import { RowStatus, StatusBadge, StatusLegend } from "~/components/status";
+import { HeadlineReach } from "~/components/headline-reach";
 import { TrendChart } from "~/components/trend-chart";
 import { STRATEGY_KINDS } from "~/compliance/strategy-kinds";
 import { ExecutiveSummary, FollowUpSummary } from "~/components/follow-up-summary";
@@ -89,19 +90,20 @@ export default function Overview() {
 
       {!data.hasFigures ? <p className="empty-state">{t("overview.empty", { month })}</p> : null}
 
-      <ExecutiveSummary summary={data.summary} period={data.period} canWrite={data.canWriteSummary} />
-
       {headline && row ? (
         <section className="headline card" aria-labelledby="headline-title">
           <h2 id="headline-title">
             {t("overview.headline")}:{" "}
             <Link to={`/kpis/${headline.kpi.code}?period=${data.period}`}>{f.name(headline.kpi)}</Link>
           </h2>
+          {headline.reach ? (
+            <HeadlineReach reach={headline.reach} unit={headline.kpi.unit} period={data.period} entityHref={entityHref} />
+          ) : null}
           <div className="headline-figures">
             <div className="headline-main">
               <span className="headline-label">{t("overview.actual")}</span>
               <span className="headline-value">{f.value(headline.kpi.unit, row.actual)}</span>
-              <StatusBadge status={row.status} />
+              <RowStatus row={row} />
             </div>
             <dl className="headline-facts">
               <dt>{t("overview.target")}</dt>
@@ -147,6 +149,8 @@ export default function Overview() {
         </section>
       ) : null}
 
+      <ExecutiveSummary summary={data.summary} period={data.period} canWrite={data.canWriteSummary} />
+
       <FollowUpSummary
         data={data.followUp}
         period={data.period}
@@ -158,6 +162,7 @@ export default function Overview() {
         <h2 id="league-title">{t("overview.league")}</h2>
         <p className="muted">{t("overview.leagueIntro")}</p>
         <LeagueTable entities={data.league} entityHref={entityHref} />
+        <StatusLegend scores />
       </section>
 
       <section aria-labelledby="heatmap-title">
