@@ -15,7 +15,7 @@ const kpi = (targets: EngineKpi["targets"]): EngineKpi => ({
   targets,
   links: { policies: [], initiatives: [], pillars: [], dimensions: [] },
 });
-const final80 = [{ value: 80, due: "2018-12", entities: null, scope: null, from: null }];
+const final80: EngineKpi["targets"] = [{ value: 80, due: "2018-12", entities: null, scope: null, from: null }];
 const rowOf = (period: string, value: number, targets = final80) =>
   computeReport({
     period,

@@ -27,7 +27,21 @@ export interface ScorecardLine {
  * achievement, status, the last twelve months, the change on the month, the forecast, and why.
  * Every number comes from the engine's row.
  */
-export function ScorecardTable({ caption, lines, months }: { caption: string; lines: ScorecardLine[]; months?: string[] }) {
+export function ScorecardTable({
+  caption,
+  lines,
+  months,
+  selected = null,
+  rowHeading,
+}: {
+  caption: string;
+  /** The first column's heading: "KPI" on a scorecard, "Entity" on a KPI's page. */
+  rowHeading?: string;
+  lines: ScorecardLine[];
+  months?: string[];
+  /** The line the reader came for (an entity on a KPI's page), marked. */
+  selected?: string | null;
+}) {
   const f = useFormat();
   const { t } = f;
   const withSparkline = lines.some((l) => l.sparkline);
@@ -51,7 +65,7 @@ export function ScorecardTable({ caption, lines, months }: { caption: string; li
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">{t("col.kpi")}</th>
+            <th scope="col">{rowHeading ?? t("col.kpi")}</th>
             <th scope="col">{t("col.actual")}</th>
             <th scope="col">{t("col.target")}</th>
             <th scope="col">{t("col.achievement")}</th>
@@ -64,7 +78,13 @@ export function ScorecardTable({ caption, lines, months }: { caption: string; li
         </thead>
         <tbody>
           {lines.map((line) => (
-            <tr key={line.key} data-kpi={line.row.kpi} data-entity={line.row.entity ?? ""}>
+            <tr
+              key={line.key}
+              data-kpi={line.row.kpi}
+              data-entity={line.row.entity ?? ""}
+              className={line.key === selected ? "row-selected" : undefined}
+              aria-current={line.key === selected ? "true" : undefined}
+            >
               <th scope="row">{line.href ? <Link to={line.href}>{line.label}</Link> : line.label}</th>
               <td className="number" data-value={line.row.actual ?? ""}>
                 {f.value(line.unit, line.row.actual)}

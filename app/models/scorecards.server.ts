@@ -255,20 +255,27 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
       };
     });
 
-  const before = new Map(previous.rows.map((r) => [`${r.kpi}|${r.entity ?? ""}`, r.status]));
+  const before = new Map(previous.rows.map((r) => [`${r.kpi}|${r.entity ?? ""}`, r]));
   const changes = report.rows
     .filter((r) => {
       if (r.entity !== null && !visible(r.entity)) return false;
       const was = before.get(`${r.kpi}|${r.entity ?? ""}`);
-      return was !== undefined && was !== r.status;
+      return was !== undefined && was.status !== r.status;
     })
-    .map((r) => ({
-      kpi: r.kpi,
-      entity: r.entity,
-      from: before.get(`${r.kpi}|${r.entity ?? ""}`) as Status,
-      to: r.status,
-      actual: r.actual,
-    }));
+    .map((r) => {
+      const was = before.get(`${r.kpi}|${r.entity ?? ""}`)!;
+      return {
+        kpi: r.kpi,
+        entity: r.entity,
+        from: was.status,
+        to: r.status,
+        before: was.actual,
+        actual: r.actual,
+        missed: missedDue(r),
+        size: changeSize(was, r),
+      };
+    })
+    .sort((a, b) => b.size - a.size || (a.entity ?? "").localeCompare(b.entity ?? "") || a.kpi.localeCompare(b.kpi));
 
   const names = strategyNames(db);
   const reach = headline ? headlineReach(report.rows, headline.code, visible, listEntities(db)) : null;
@@ -284,9 +291,9 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
     ]),
   ) as Record<StrategyKind, Array<Named & { compliance: ReturnType<typeof rollUp> | null }>>;
 
-  const heatmapKpis = catalogue.map(({ code, nameEn, nameAr, unit }) => ({ code, nameEn, nameAr, unit }));
+  const heatmapKpis = catalogue.map(({ code, nameEn, nameAr, shortEn, shortAr, unit }) => ({ code, nameEn, nameAr, shortEn, shortAr, unit }));
   const cells: Record<string, HeatmapCell> = Object.fromEntries(
-    shownRows.map((r) => [cellKey(r.entity!, r.kpi), { status: r.status, actual: r.actual, target: r.target }]),
+    shownRows.map((r) => [cellKey(r.entity!, r.kpi), { status: r.status, actual: r.actual, target: r.target, missed: missedDue(r) }]),
   );
   return {
     period,
@@ -308,6 +315,21 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
       catalogue.map((k) => [k.code, { nameEn: k.nameEn, nameAr: k.nameAr, unit: k.unit }]),
     ),
   };
+}
+
+/** How far a status moved, worst to best (a figure appearing or vanishing counts as far as it goes). */
+const STATUS_RANK: Record<Status, number> = { met: 0, "on-track": 1, "at-risk": 2, "off-track": 3, "no-data": 3, "no-target": 0 };
+
+/**
+ * The size of a change of status, for "what changed" to put the largest first: the statuses
+ * moved across (off track to met is three), then the figure's move against its target (or, without
+ * one, against the figure before), so 60% to 80% against 80% comes before 79% to 80%.
+ */
+function changeSize(was: ReportRow, now: ReportRow): number {
+  const steps = Math.abs(STATUS_RANK[now.status] - STATUS_RANK[was.status]);
+  const scale = Math.abs(now.target ?? was.actual ?? 0) || 1;
+  const move = was.actual !== null && now.actual !== null ? Math.min(Math.abs(now.actual - was.actual) / scale, 1) : 1;
+  return steps + move;
 }
 
 /**
@@ -427,6 +449,8 @@ export function kpiPageFor(
   period: string,
   firstPeriod: string,
   visible: EntityFilter = EVERY_ENTITY,
+  /** `entity`: the entity the reader came for, drawn beside the city; `all`: every entity's line. */
+  options: { entity?: string | null; all?: boolean } = {},
 ) {
   const kpi = engineKpis(db).find((k) => k.code === code);
   if (!kpi) return null;
@@ -456,19 +480,30 @@ export function kpiPageFor(
   const entities = listEntities(db).filter(
     (e) => kpi.reporters.includes(e.code) && visible(e.code),
   );
-  const lines = entities.map((e) => ({
-    key: e.code,
-    label: e.code,
-    values: all.lines.get(e.code) ?? [],
-  }));
-  return {
-    period,
-    periods,
-    city,
-    lines,
-    rows: report.rows.filter((r) => r.kpi === code && (r.entity === null || visible(r.entity))),
-    entities,
-  };
+  const rows = report.rows.filter((r) => r.kpi === code && (r.entity === null || visible(r.entity)));
+  // The chart draws the city, the entity asked for and the month's best and worst by default (a
+  // line per entity is a tangle at twenty and unreadable at a hundred); every line on request.
+  const ranked = rows
+    .filter((r): r is ReportRow & { entity: string; actual: number } => r.entity !== null && r.actual !== null)
+    .sort((a, b) => (kpi.direction === "increase" ? b.actual - a.actual : a.actual - b.actual) || a.entity.localeCompare(b.entity));
+  const best = ranked[0]?.entity ?? null;
+  const worst = ranked.length > 1 ? ranked[ranked.length - 1].entity : null;
+  const chosen = options.all
+    ? entities.map((e) => e.code)
+    : [...new Set([options.entity, best, worst].filter((c): c is string => c !== null && c !== undefined))];
+  const role = (code: string): "selected" | "best" | "worst" | null =>
+    code === options.entity ? "selected" : code === best ? "best" : code === worst ? "worst" : null;
+  const named = new Map(entities.map((e) => [e.code, e]));
+  const lines = chosen
+    .filter((c) => named.has(c))
+    .map((c) => ({
+      key: c,
+      nameEn: named.get(c)!.nameEn,
+      nameAr: named.get(c)!.nameAr,
+      role: role(c),
+      values: all.lines.get(c) ?? [],
+    }));
+  return { period, periods, city, lines, hiddenLines: entities.length - lines.length, rows, entities };
 }
 
 export function strategyPageFor(
