@@ -61,7 +61,7 @@ export function ScorecardTable({
 
   return (
     <div className="table-scroll">
-      <table className="data-table scorecard">
+      <table className="data-table scorecard stack-on-phone">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
@@ -86,10 +86,10 @@ export function ScorecardTable({
               aria-current={line.key === selected ? "true" : undefined}
             >
               <th scope="row">{line.href ? <Link to={line.href}>{line.label}</Link> : line.label}</th>
-              <td className="number" data-value={line.row.actual ?? ""}>
+              <td className="number" data-value={line.row.actual ?? ""} data-label={t("col.actual")}>
                 {f.value(line.unit, line.row.actual)}
               </td>
-              <td className="number" data-value={line.row.target ?? ""}>
+              <td className="number" data-value={line.row.target ?? ""} data-label={t("col.target")}>
                 {line.row.target !== null ? (
                   <>
                     {f.value(line.unit, line.row.target)}{" "}
@@ -99,15 +99,15 @@ export function ScorecardTable({
                   t("target.none")
                 )}
               </td>
-              <td className="number" data-value={line.row.achievement ?? ""}>
+              <td className="number" data-value={line.row.achievement ?? ""} data-label={t("col.achievement")}>
                 {line.row.achievement !== null ? f.share(line.row.achievement) : t("value.none")}
               </td>
-              <td data-status={line.row.status}>
+              <td data-status={line.row.status} data-label={t("col.status")}>
                 <RowStatus row={line.row} />
                 {line.followUp ? <div className="followup-note">{line.followUp}</div> : null}
               </td>
               {withSparkline ? (
-                <td>
+                <td data-label={t("col.trend")}>
                   {line.sparkline ? (
                     <Sparkline
                       values={line.sparkline}
@@ -118,9 +118,9 @@ export function ScorecardTable({
                   ) : null}
                 </td>
               ) : null}
-              <td className="number">{change(line)}</td>
-              <td>{forecast(line)}</td>
-              <td className="why">
+              <td className="number" data-label={t("col.changeMonth")}>{change(line)}</td>
+              <td data-label={t("col.forecast")}>{forecast(line)}</td>
+              <td className="why" data-label={t("col.why")}>
                 <details>
                   <summary>{t("why.show")}</summary>
                   <p>{line.explanation}</p>

@@ -117,7 +117,7 @@ export default function KpiDefinitionPage() {
               { key: "city", label: t("overview.cityWide"), role: "city", values: page.city.map((p) => p.actual) },
               ...page.lines.map((line) => ({
                 key: line.key,
-                label: line.role && !all ? t(`kpi.line.${line.role}`, { entity: f.name(line) }) : f.name(line),
+                label: (line.role === "best" || line.role === "worst") && !all ? t(`kpi.line.${line.role}`, { entity: f.name(line) }) : f.name(line),
                 role: line.role,
                 values: line.values,
               })),
