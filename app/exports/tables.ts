@@ -2,7 +2,6 @@
 // so an export never computes a number the page did not. Every CSV the product writes goes
 // through csv-stringify, here: one set of rules for quoting, line ends and formulas.
 import { stringify, type Options } from "csv-stringify/sync";
-import type { Unit } from "../definitions/schema";
 import type { Formatter } from "../i18n/format";
 import type { MessageId } from "../i18n/messages";
 
