@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData, useLocation } from "@remix-run/react";
 import { requirePermission } from "~/auth/guard.server";
 import { parseSpec, reportColumns, reportRows } from "~/exports/builder.server";
 import type { Unit } from "~/definitions/schema";
@@ -54,11 +54,14 @@ export default function Reports() {
   const { options, error, spec, columns, preview, query } = useLoaderData<typeof loader>();
   const f = useFormat();
   const { t } = f;
+  const { search } = useLocation();
   return (
     <>
       <h1>{t("reports.title")}</h1>
       <p className="lead">{t("reports.intro")}</p>
-      <Form method="get" className="report-form card">
+      {/* Keyed by the address: after a preview (or Back), every field starts again from the
+          choice in the address, as defaultValue and defaultChecked only apply to a new form. */}
+      <Form method="get" className="report-form card" key={search}>
         <div className="field">
           <label htmlFor="from">{t("reports.from")}</label>
           <input id="from" name="from" type="month" defaultValue={spec?.from ?? options.period} min={options.first} max={options.last} />
@@ -67,14 +70,16 @@ export default function Reports() {
           <label htmlFor="to">{t("reports.to")}</label>
           <input id="to" name="to" type="month" defaultValue={spec?.to ?? options.period} min={options.first} max={options.last} />
         </div>
-        <CheckboxFilterList
-          name="entity"
-          legend={t("reports.entities")}
-          filterLabel={t("reports.filterEntities")}
-          options={options.entities}
-          chosen={spec?.entities ?? []}
-        />
-        <CheckboxFilterList name="kpi" legend={t("reports.kpis")} filterLabel={t("reports.filterKpis")} options={options.kpis} chosen={spec?.kpis ?? []} />
+        <div className="report-lists">
+          <CheckboxFilterList
+            name="entity"
+            legend={t("reports.entities")}
+            filterLabel={t("reports.filterEntities")}
+            options={options.entities}
+            chosen={spec?.entities ?? []}
+          />
+          <CheckboxFilterList name="kpi" legend={t("reports.kpis")} filterLabel={t("reports.filterKpis")} options={options.kpis} chosen={spec?.kpis ?? []} />
+        </div>
         <div className="field">
           <label htmlFor="scope">{t("reports.scope")}</label>
           <select id="scope" name="scope" defaultValue={spec?.scope ? `${spec.scope.kind}:${spec.scope.code}` : ""}>
