@@ -61,27 +61,29 @@ export const CSV_BOM = "\uFEFF";
  */
 const CSV_OPTIONS: Options = { record_delimiter: "windows", escape_formulas: true };
 
-const keysOf = (columns: Column[]) => columns.map((c) => ({ key: c.key }));
+/**
+ * Rows as arrays in the columns' order: csv-stringify's own `columns` option reads each key as a
+ * path ("a.b"), which made a long export's writing three times slower.
+ */
+const records = (columns: Column[], rows: Array<Record<string, Cell>>) => {
+  const keys = columns.map((c) => c.key);
+  return rows.map((row) => keys.map((k) => row[k] ?? null));
+};
 
 export function csvHeader(columns: Column[]): string {
   return stringify([columns.map((c) => c.header)], CSV_OPTIONS);
 }
 
 export function csvRow(columns: Column[], row: Record<string, Cell>): string {
-  return stringify([row], { ...CSV_OPTIONS, columns: keysOf(columns) });
+  return stringify(records(columns, [row]), CSV_OPTIONS);
 }
 
 /** Many rows of the same columns, as a long export writes them a chunk at a time. */
 export function csvRows(columns: Column[], rows: Array<Record<string, Cell>>): string {
-  return rows.length === 0 ? "" : stringify(rows, { ...CSV_OPTIONS, columns: keysOf(columns) });
+  return stringify(records(columns, rows), CSV_OPTIONS);
 }
 
 /** UTF-8 with a BOM (Excel shows Arabic), one header row, numbers unformatted and in full. */
 export function tableCsv(table: Table): string {
-  return stringify(table.rows, {
-    ...CSV_OPTIONS,
-    bom: true,
-    header: true,
-    columns: table.columns.map((c) => ({ key: c.key, header: c.header })),
-  });
+  return stringify([table.columns.map((c) => c.header), ...records(table.columns, table.rows)], { ...CSV_OPTIONS, bom: true });
 }

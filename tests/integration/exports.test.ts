@@ -206,7 +206,7 @@ describe("the report builder's download", () => {
     expect(facts["التصدير"]).toBe("منشئ التقارير");
     expect(facts["الشهر"]).toBe("2020-11 – 2020-12");
     expect(facts["الإصدار"]).toBe("الأشهر المنشورة: 0 من 2؛ ونتائج البقية أولية.");
-    expect(facts["عوامل التصفية"]).toMatch(/^الجهات: DM · المؤشرات: الكل · الركيزة: .+ · الأرقام: صف لكل جهة ومؤشر وشهر، مع الحالة$/);
+    expect(facts["عوامل التصفية"]).toMatch(/^الجهات: DM · المؤشرات: الكل · النطاق — الركيزة: .+ · الأرقام: صف لكل جهة ومؤشر وشهر، مع الحالة$/);
     expect(facts["صدَّره"]).toBe("analyst@example.com");
     expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1, rightToLeft: true });
     const headers = (sheet.getRow(1).values as unknown[]).slice(1);
