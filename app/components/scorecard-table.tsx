@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { explainForecast } from "../compliance/explain";
 import type { ReportRow } from "../compliance/types";
 import type { Unit } from "../definitions/schema";
 import { Sparkline } from "./sparkline";
@@ -49,14 +50,6 @@ export function ScorecardTable({
     const v = line.row.trend.change;
     if (v === null) return t("value.none");
     return line.unit === "percent" ? t("change.points", { value: f.signed(v) }) : f.signed(v);
-  };
-  const forecast = (line: ScorecardLine) => {
-    const fc = line.row.forecast;
-    if (!fc) return t("value.none");
-    const target = f.value(line.unit, fc.target);
-    return fc.reachesTargetIn
-      ? t("forecast.reaches", { target, month: f.period(fc.reachesTargetIn) })
-      : t("forecast.never", { target });
   };
 
   return (
@@ -119,7 +112,7 @@ export function ScorecardTable({
                 </td>
               ) : null}
               <td className="number" data-label={t("col.changeMonth")}>{change(line)}</td>
-              <td data-label={t("col.forecast")}>{forecast(line)}</td>
+              <td data-label={t("col.forecast")}>{explainForecast(line.row.forecast, { unit: line.unit, f })}</td>
               <td className="why" data-label={t("col.why")}>
                 <details>
                   <summary>{t("why.show")}</summary>

@@ -154,7 +154,8 @@ function countStatuses(rows: ReportRow[]): StatusCounts {
   return counts;
 }
 
-function strategyNames(db: Db): Record<StrategyKind, Named[]> {
+/** Every pillar, dimension, initiative and policy by name, in the definitions' order. */
+export function strategyNames(db: Db): Record<StrategyKind, Named[]> {
   const named = <T extends { code: string; nameEn: string; nameAr: string }>(rows: T[]) =>
     rows.map(({ code, nameEn, nameAr }) => ({ code, nameEn, nameAr }));
   return {
