@@ -14,12 +14,11 @@ import { ScorecardTable } from "~/components/scorecard-table";
 import { Commentary, toCommentaryView } from "~/components/commentary";
 import { commentaryOf, keyOf, seesDrafts, shownTo } from "~/models/commentary.server";
 import { TrendChart } from "~/components/trend-chart";
-import { getKpi, type Named } from "~/models/kpis.server";
+import { getKpi, listEntities, type KpiDetail, type Named } from "~/models/kpis.server";
 import { latestPublicEdition } from "~/models/published.server";
 import { kpiPageFor } from "~/models/scorecards.server";
 import { periodFromRequest } from "~/utils/period-param.server";
 import { refuse } from "~/utils/http.server";
-import { engineKpis } from "~/models/report.server";
 import { db } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -37,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // A retired KPI has a definition but no place in the engine's catalogue.
   // Only the entities the reader may read (docs/decisions/0008-what-a-focal-point-sees.md).
   const visible = (entity: string) => can(user, "entity:read", entity);
-  const { entity, all } = chartChoice(new URL(request.url).searchParams, kpi.code, visible);
+  const { entity, all } = chartChoice(new URL(request.url).searchParams, kpi, visible);
   const page = kpi.retiredAt ? null : kpiPageFor(db(), kpi.code, period, first, visible, { entity, all });
   const openable = (page?.entities ?? []).map((e) => e.code);
   const edition = latestPublicEdition(db(), period);
@@ -59,14 +58,16 @@ const ENTITY_CODE = /^[A-Z0-9_-]{1,40}$/;
  * Anything else is a 400 that says so; an entity the reader may not see gets the same answer as
  * one that does not exist (docs/decisions/0008-what-a-focal-point-sees.md).
  */
-function chartChoice(params: URLSearchParams, kpi: string, visible: (entity: string) => boolean) {
+function chartChoice(params: URLSearchParams, kpi: KpiDetail, visible: (entity: string) => boolean) {
   const entities = params.getAll("entity");
   const lines = params.getAll("lines");
   if (entities.length > 1 || lines.length > 1) refuse(400, "error.kpi.chartOnce");
   if (lines.length === 1 && lines[0] !== "all") refuse(400, "error.kpi.lines");
   const entity = entities[0] ?? null;
   if (entity !== null) {
-    const reporter = ENTITY_CODE.test(entity) && engineKpis(db()).find((k) => k.code === kpi)?.reporters.includes(entity);
+    const reporter =
+      ENTITY_CODE.test(entity) &&
+      (kpi.reporters === null ? listEntities(db()).some((e) => e.code === entity) : kpi.reporters.some((e) => e.code === entity));
     if (!reporter || !visible(entity)) refuse(400, "error.kpi.entity");
   }
   return { entity, all: lines[0] === "all" };
