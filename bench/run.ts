@@ -261,6 +261,10 @@ async function mainTable(db: BenchDatabase): Promise<ResultRow[]> {
     // What the connection alone costs: a static file, no database, no rendering.
     const staticCase = { path: "/favicon.svg", floor: () => null };
     rows.push(pageRow("(HTTP round trip: /favicon.svg)", await timeCase(s.session, sql, staticCase, RUNS.samples), false));
+    // What any page costs before it reads a figure: the session, the root loader, the layout,
+    // the render and the compression, on a page that reads nothing else.
+    const emptyPage = { path: "/settings/password", floor: () => null };
+    rows.push(pageRow("(a page reading nothing: /settings/password)", await timeCase(s.session, sql, emptyPage, RUNS.samples), false));
     const cases = pageCases(BENCH_PERIOD);
     for (const c of cases) {
       const t = await timeCase(clientFor(s, c), sql, c, RUNS.samples);
