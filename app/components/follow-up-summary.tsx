@@ -9,7 +9,7 @@ export interface FollowUpData {
   needing: number;
   accepted: number;
   overdue: number;
-  open: Array<{ entity: string; kpi: string; status: Status; planId: number | null; planState: PlanStateName | null; overdue: boolean; dueAt: string }>;
+  open: Array<{ entity: string; kpi: string; status: Status; missed: string | null; planId: number | null; planState: PlanStateName | null; overdue: boolean; dueAt: string }>;
   overdueActions: Array<{ entity: string; kpi: string; planId: number; title: string; owner: string; dueMonth: string }>;
   overdueActionCount: number;
 }
@@ -87,7 +87,7 @@ export function FollowUpSummary({
                         <ul className="follow-up-kpis">
                           {rows.map((row) => (
                             <li key={row.kpi}>
-                              <StatusBadge status={row.status} compact /> {kpiName(row.kpi)}:{" "}
+                              <StatusBadge status={row.status} missed={row.missed} compact /> {kpiName(row.kpi)}:{" "}
                               <PlanStanding planId={row.planId} state={row.planState} overdue={row.overdue} dueAt={row.dueAt} />
                             </li>
                           ))}

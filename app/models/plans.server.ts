@@ -15,6 +15,7 @@ import { addMonths, dueMoment, periodOf } from "../figures/month";
 import { startOfMinute } from "date-fns";
 import { cachedForFigures } from "./definitions-cache.server";
 import { statusReportFor } from "./scorecards.server";
+import { missedDue } from "../compliance/missed";
 
 export type Plan = typeof s.plans.$inferSelect;
 export type PlanAction = typeof s.planActions.$inferSelect;
@@ -44,6 +45,8 @@ export interface FollowUp {
   kpi: string;
   period: string;
   status: ReportRow["status"];
+  /** The month a final target fell due, when the KPI is below it ("Missed"). */
+  missed: string | null;
   dueAt: string;
   /** The open plan for the entity and KPI, whichever month it was opened for. */
   plan: Plan | null;
@@ -96,6 +99,7 @@ function computeFollowUps(db: Db, period: string, settings: PlanSettings, now: D
       kpi: r.kpi,
       period,
       status: r.status,
+      missed: missedDue(r),
       dueAt,
       plan,
       overdue: plan?.state !== "accepted" && plan?.state !== "closed" && now.toISOString() > dueAt,
@@ -314,7 +318,7 @@ export interface FollowUpOverview {
   /** Of those, past the plan's due moment without an accepted plan. */
   overdue: number;
   /** The ones without an accepted plan, overdue first, at most `limit`. */
-  open: Array<{ entity: string; kpi: string; status: FollowUp["status"]; planId: number | null; planState: PlanState | null; overdue: boolean; dueAt: string }>;
+  open: Array<{ entity: string; kpi: string; status: FollowUp["status"]; missed: string | null; planId: number | null; planState: PlanState | null; overdue: boolean; dueAt: string }>;
   /** Open plans' actions past their month, at most `limit`. */
   overdueActions: Array<{ entity: string; kpi: string; planId: number; title: string; owner: string; dueMonth: string }>;
   overdueActionCount: number;
@@ -341,6 +345,7 @@ export function followUpOverview(
       entity: f.entity,
       kpi: f.kpi,
       status: f.status,
+      missed: f.missed,
       planId: f.plan?.id ?? null,
       planState: f.plan?.state ?? null,
       overdue: f.overdue,

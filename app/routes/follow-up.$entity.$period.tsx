@@ -13,6 +13,7 @@ import { CsrfInput } from "~/components/csrf-input";
 import { useFormat } from "~/components/format";
 import { PlanStanding } from "~/components/plan-state";
 import { StatusBadge } from "~/components/status";
+import { missedDue } from "~/compliance/missed";
 import type { Status } from "~/compliance/types";
 import { parsePeriod, viewBounds } from "~/figures/month";
 import { LOCALES } from "~/i18n/locale";
@@ -83,6 +84,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         nameEn: kpi.nameEn,
         nameAr: kpi.nameAr,
         status: row.status as Status,
+        missed: missedDue(row),
         needsPlan: needsPlan(row),
         dueAt: followUp?.dueAt ?? null,
         overdue: followUp?.overdue ?? false,
@@ -325,7 +327,7 @@ export default function FollowUp() {
         {page.kpis.map((kpi) => (
           <article key={kpi.code} className="followup-kpi" data-kpi={kpi.code}>
             <h3>
-              <Link to={`/kpis/${kpi.code}?period=${page.period}`}>{f.name(kpi)}</Link> <StatusBadge status={kpi.status} />
+              <Link to={`/kpis/${kpi.code}?period=${page.period}`}>{f.name(kpi)}</Link> <StatusBadge status={kpi.status} missed={kpi.missed} />
             </h3>
             {kpi.needsPlan ? (
               <p className="followup-plan">
