@@ -28,6 +28,8 @@ import { loader as entityLoader } from "~/routes/entities.$code";
 import { action as figuresAction, loader as figuresLoader } from "~/routes/figures.$entity.$period";
 import { loader as figuresIndexLoader } from "~/routes/figures._index";
 import { loader as kpiLoader } from "~/routes/kpis.$code";
+import { action as followUpAction, loader as followUpLoader } from "~/routes/follow-up.$entity.$period";
+import { action as planAction, loader as planLoader } from "~/routes/plans.$id";
 import { action as passwordAction, loader as passwordLoader } from "~/routes/settings.password";
 import { action as reviewAction, loader as reviewLoader } from "~/routes/review";
 import { db } from "~/utils/db.server";
@@ -359,5 +361,72 @@ describe("the chart's and the list's choices in the address (issue 16)", () => {
       const outcome = await overview(query);
       expect({ status: outcome.status, body: outcome.body }).toMatchObject({ status: 400, body: { message: "error.overview.changes" } });
     }
+  });
+});
+
+describe("hostile addresses and forms on the follow-up and plan pages", () => {
+  const rows = () => ({
+    commentary: (db().$client.prepare("SELECT count(*) AS n FROM commentary").get() as { n: number }).n,
+    plans: (db().$client.prepare("SELECT count(*) AS n FROM plans").get() as { n: number }).n,
+    planEvents: (db().$client.prepare("SELECT count(*) AS n FROM plan_events").get() as { n: number }).n,
+  });
+
+  it("answers 404 for a plan id that is not a plan, never a 500", async () => {
+    for (const id of ["abc", "0", "-1", "1e3", "99999999999999999999", "\u0000", "1 OR 1=1", "9".repeat(5000)]) {
+      const outcome = await get(planLoader as RouteFunction, `/plans/${encodeURIComponent(id)}`, { id }, session("focalRta"));
+      expect({ id: id.slice(0, 20), status: outcome.status }).toEqual({ id: id.slice(0, 20), status: 404 });
+    }
+  });
+
+  it("refuses a new plan for another entity, an absurd month or a KPI that owes none, writing nothing", async () => {
+    const before = rows();
+    const cases: Array<[string, number]> = [
+      ["entity=%3Cscript%3E&kpi=SMART_ADOPTION&period=2021-01", 403],
+      ["entity=DEWA&kpi=SMART_ADOPTION&period=2021-01", 403],
+      ["entity=RTA&kpi=SMART_ADOPTION&period=9999-99", 400],
+      ["entity=RTA&kpi=SMART_ADOPTION&period=", 400],
+      [`entity=RTA&kpi=${"K".repeat(5000)}&period=2021-01`, 404],
+      ["entity=RTA&kpi=NOPE&period=2021-01", 404],
+    ];
+    for (const [query, status] of cases) {
+      const loaded = await get(planLoader as RouteFunction, `/plans/new?${query}`, { id: "new" }, session("focalRta"));
+      expect({ query: query.slice(0, 50), status: loaded.status }).toEqual({ query: query.slice(0, 50), status });
+      const form = new URLSearchParams({ intent: "send", version: "", language: "en", summary: "x".repeat(200_000), "action.0.title": "t", "action.0.owner": "o", "action.0.dueMonth": "2021-13", "action.0.state": "evil", "action.0.progress": "" });
+      const posted = await post(planAction as RouteFunction, `/plans/new?${query}`, { id: "new" }, form, session("focalRta"));
+      expect({ query: query.slice(0, 50), status: posted.status }).toEqual({ query: query.slice(0, 50), status });
+    }
+    expect(rows()).toEqual(before);
+  });
+
+  it("answers 4xx for absurd follow-up addresses and forms, keeping what was typed, writing nothing", async () => {
+    const before = rows();
+    const page = (entity: string, period: string) =>
+      get(followUpLoader as RouteFunction, `/follow-up/${encodeURIComponent(entity)}/${period}`, { entity, period }, session("analyst"));
+    expect((await page("RTA", "2018-13")).status).toBe(400);
+    expect((await page("RTA", "9999-12")).status).toBe(400);
+    expect((await page("\u0000", "2021-01")).status).toBe(404);
+    expect((await page("X".repeat(5000), "2021-01")).status).toBe(404);
+    // A focal point reading another entity's follow-up: not allowed.
+    const other = await get(followUpLoader as RouteFunction, "/follow-up/DEWA/2021-01", { entity: "DEWA", period: "2021-01" }, session("focalRta"));
+    expect(other.status).toBe(403);
+
+    const send = (fields: Record<string, string>) =>
+      post(followUpAction as RouteFunction, "/follow-up/RTA/2021-01", { entity: "RTA", period: "2021-01" }, new URLSearchParams(fields), session("focalRta"));
+    const tooLong = await send({ intent: "comment", subject: "entity", analysis: "a".repeat(100_000), recommendation: "", language: "en" });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body).toMatchObject({ error: "followUp.error.tooLong", saved: false });
+    expect((tooLong.body as { values: { analysis: string } }).values.analysis.length).toBeGreaterThan(1000);
+    const unknownKpi = await send({ intent: "comment", subject: "kpi", kpi: "<img src=x>", analysis: "why", recommendation: "", language: "en" });
+    expect(unknownKpi.status).toBe(400);
+    const badIntent = await send({ intent: "drop table", subject: "entity", analysis: "why", language: "en" });
+    expect(badIntent.status).toBe(400);
+    const badLanguage = await send({ intent: "comment", subject: "entity", analysis: "why", language: "fr" });
+    expect(badLanguage.status).toBe(400);
+    const badBasis = await send({ intent: "comment", subject: "entity", analysis: "why", language: "en", basedOn: "1;2" });
+    expect(badBasis.status).toBe(400);
+    const review = await send({ intent: "review", id: "99999999999999999999", decision: "approve", note: "" });
+    expect(review.status).toBeGreaterThanOrEqual(400);
+    expect(review.status).toBeLessThan(500);
+    expect(rows()).toEqual(before);
   });
 });
