@@ -77,12 +77,14 @@ function followUpMonth(db: Db, period: string, now: Date, options: { acceptAll: 
       writeCommentary(db, focal, { subject: "kpi", entity: f.entity, kpi: f.kpi, period }, { analysis: words.analysis, recommendation: words.recommendation, language, basedOn: null }, wrote),
       "a KPI's commentary",
     );
-    must(
+    const summary = must(
       writeCommentary(db, focal, { subject: "entity", entity: f.entity, kpi: "", period }, { analysis: words.summary, recommendation: "", language, basedOn: null }, wrote),
       "an entity's summary",
     );
     const reviewed = after(period, 4 + i, 2);
     if (reviewed <= now && comment.ok) must(reviewCommentary(db, analyst, comment.row.id, "approve", "", reviewed), "approving commentary");
+    // Approved as well, so executives (and the briefing book) read the entities' summaries.
+    if (reviewed <= now && summary.ok) must(reviewCommentary(db, analyst, summary.row.id, "approve", "", reviewed), "approving a summary");
     const sent = after(period, 6 + i, 1);
     if (sent > now) return;
     const plan = must(
@@ -115,9 +117,8 @@ function followUpMonth(db: Db, period: string, now: Date, options: { acceptAll: 
       const accepted = must(reviewPlan(db, analyst, { planId: plan.plan.id, version: plan.plan.version, decision: "accept", note: "" }, decided), "accepting a plan");
       // The deadline month's plans are closed at the first quarterly look that finds their KPI
       // back on track, as the office would.
-      for (let quarter = 1; options.acceptAll && accepted.ok && quarter <= 8; quarter++) {
+      for (let quarter = 1; options.acceptAll && accepted.ok && after(period, 91 * quarter) <= now; quarter++) {
         const closing = after(period, 91 * quarter);
-        if (closing > now) break;
         if (!closable(db, accepted.plan, closing)) continue;
         must(reviewPlan(db, analyst, { planId: accepted.plan.id, version: accepted.plan.version, decision: "close", note: "" }, closing), "closing a plan");
         break;
