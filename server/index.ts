@@ -52,20 +52,15 @@ const build = (await import(
 )) as ServerBuild;
 
 let stopping = false;
-let inFlight = 0;
+/** The answers being worked on: a shutdown waits for them, and tells their clients it closes. */
+const inFlight = new Set<express.Response>();
 
 const app = express();
 app.disable("x-powered-by");
 app.use(requestLog(log, { trustForwardedId: env.TRUST_PROXY !== false }));
 app.use((_req, res, next) => {
-  inFlight += 1;
-  let counted = true;
-  const done = () => {
-    if (counted) inFlight -= 1;
-    counted = false;
-  };
-  res.once("finish", done);
-  res.once("close", done);
+  inFlight.add(res);
+  res.once("close", () => inFlight.delete(res));
   // Once stopping, a kept-alive connection is closed after the answer it is waiting for.
   if (stopping) res.setHeader("Connection", "close");
   next();
@@ -152,7 +147,8 @@ async function shutdown(signal: NodeJS.Signals) {
   }
   stopping = true;
   globalThis.__smartComplianceStopping = true;
-  log.info({ signal, inFlight }, "stopping: finishing the requests in flight");
+  log.info({ signal, inFlight: inFlight.size }, "stopping: finishing the requests in flight");
+  for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
   const deadline = Date.now() + SHUTDOWN_GRACE_MS;
   const within = (work: Promise<unknown>) =>
     Promise.race([
@@ -171,7 +167,7 @@ async function shutdown(signal: NodeJS.Signals) {
   ]);
   clearInterval(idle);
   if (!requestsDone) {
-    log.warn({ inFlight }, `requests still in flight after ${SHUTDOWN_GRACE_MS / 1000} s: cut off`);
+    log.warn({ inFlight: inFlight.size }, `requests still in flight after ${SHUTDOWN_GRACE_MS / 1000} s: cut off`);
     server.closeAllConnections();
   }
   if (!noticesDone) log.warn("the notice sender was still running: what it had not sent stays queued");
