@@ -1,6 +1,7 @@
 // Environment variables, parsed once. A wrong value stops the process with a message naming it.
 import path from "node:path";
 import { z } from "zod";
+import { LOG_LEVELS } from "./log.server";
 
 const boolean = z
   .enum(["true", "false", "1", "0"], { error: 'expected "true" or "false"' })
@@ -76,7 +77,7 @@ const envSchema = z.object({
   /** How many of the server's scheduled backups are kept; older ones are deleted. */
   BACKUP_KEEP: z.coerce.number({ error: "expected a number of backups" }).int().min(1).max(1000).default(7),
   /** The least important log line the server writes. */
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {

@@ -36,7 +36,7 @@ const request = (auth: string) =>
 describe("the request log record", () => {
   it("carries the id of the API token's owner, not the token", async () => {
     const record = { id: "test-1", userId: null as number | null };
-    const answer = await withRequestLog(record, () => reportLoader({ request: request(token), params: {}, context: {} }));
+    const answer = await withRequestLog(record, () => reportLoader({ request: request(token) }));
     expect(answer.status).toBe(200);
     expect(record).toEqual({ id: "test-1", userId });
   });
@@ -52,7 +52,7 @@ describe("the request log record", () => {
     try {
       // The database gone from under the request.
       connection.close();
-      answer = await withRequestLog({ id: "test-2", userId: null }, () => reportLoader({ request: request(token), params: {}, context: {} }));
+      answer = await withRequestLog({ id: "test-2", userId: null }, () => reportLoader({ request: request(token) }));
     } finally {
       if (strict) spy.mockImplementation(strict);
       globalThis.__smartComplianceDb = undefined;
