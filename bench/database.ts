@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { openDatabase } from "../db/index";
 import { createToken } from "../app/models/tokens.server";
+import { nodeFlagsOf } from "./script-flags";
 import { figureCount, writeDefinitionsFolder, writeFiguresCsv, type Scale } from "./synthetic";
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -107,7 +108,7 @@ async function kpi(args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
     if (bundled.status !== 0) throw new Error("npm run build:kpi failed");
     cliBundled = true;
   }
-  const ran = await runNode(["build/kpi.js", ...args], env, { tsx: false });
+  const ran = await runNode([...nodeFlagsOf("kpi", "build/kpi.js"), "build/kpi.js", ...args], env, { tsx: false });
   if (ran.code !== 0) throw new Error(`kpi ${args.join(" ")} failed (${ran.code}):\n${ran.stdout}\n${ran.stderr}`);
   return ran;
 }

@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync }
 import net from "node:net";
 import path from "node:path";
 import { benchEnv, ROOT, type BenchDatabase } from "./database";
+import { nodeFlagsOf } from "./script-flags";
 
 export interface RunningServer {
   pid: number;
@@ -65,7 +66,7 @@ export async function startServer(db: BenchDatabase, nodeFlags: string[] = []): 
     { file, definitionsDir: db.definitionsDir },
     { NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
   );
-  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, "build/start.js"], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlagsOf("start", "build/start.js"), ...nodeFlags, "build/start.js"], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],

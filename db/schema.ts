@@ -74,6 +74,9 @@ export const kpis = sqliteTable("kpis", {
   code: text("code").primaryKey(),
   nameEn: text("name_en").notNull(),
   nameAr: text("name_ar").notNull(),
+  /** A column heading's name (the heatmap), when the definition gives one. */
+  shortEn: text("short_en"),
+  shortAr: text("short_ar"),
   descriptionEn: text("description_en"),
   descriptionAr: text("description_ar"),
   unit: text("unit", {

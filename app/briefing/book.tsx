@@ -13,7 +13,7 @@ import { LeagueTable } from "../components/league-table";
 import { PlanState } from "../components/plan-state";
 import { ScorecardTable } from "../components/scorecard-table";
 import { StaticTrendChart } from "../components/static-trend-chart";
-import { StatusBadge } from "../components/status";
+import { RowStatus, StatusBadge } from "../components/status";
 import type { Formatter } from "../i18n/format";
 import type { BookData, BookEntity, BookPlan } from "./data.server";
 
@@ -199,7 +199,7 @@ function Headline({ data, f }: { data: BookData; f: Formatter }) {
     <>
       <div className="book-headline-main">
         <span className="book-headline-value">{f.value(unit, row.actual)}</span>
-        <StatusBadge status={row.status} />
+        <RowStatus row={row} />
         <span className="muted">{t("overview.actual")}</span>
       </div>
       <dl className="book-headline-facts">

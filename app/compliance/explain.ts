@@ -1,7 +1,7 @@
 // "Why is this red?" in one sentence, in the reader's language, from the row's explanation.
 import type { Unit } from "../definitions/schema";
 import type { Formatter } from "../i18n/format";
-import type { ReportRow } from "./types";
+import type { Forecast, ReportRow } from "./types";
 
 export function explainRow(row: ReportRow, context: { unit: Unit; period: string; f: Formatter }): string {
   const { unit, f } = context;
@@ -61,4 +61,17 @@ export function explainRow(row: ReportRow, context: { unit: Unit; period: string
     return `${sentence} ${f.t("explain.entity.ratio", { numerator: f.number(numerator), denominator: f.number(denominator) })}`;
   }
   return sentence;
+}
+
+/**
+ * The forecast in one phrase, as the scorecard's Forecast column shows it and the exports write
+ * it: the month the fitted line first meets the target, or that it never does.
+ */
+export function explainForecast(forecast: Forecast | null, context: { unit: Unit; f: Formatter }): string {
+  const { unit, f } = context;
+  if (!forecast) return f.t("value.none");
+  const target = f.value(unit, forecast.target);
+  return forecast.reachesTargetIn
+    ? f.t("forecast.reaches", { target, month: f.period(forecast.reachesTargetIn) })
+    : f.t("forecast.never", { target });
 }

@@ -1,4 +1,5 @@
 // The report's faces outside the app: the contract's JSON (§3) and a CSV with one line per row.
+import { stringify } from "csv-stringify/sync";
 import type { ComplianceReport, ReportRow } from "./types";
 
 /** The contract §3 JSON; every field beyond the contract's is extra and keeps its meaning. */
@@ -45,13 +46,12 @@ export const REPORT_CSV_COLUMNS = [
   "forecast_reaches_target_in",
 ] as const;
 
-function cell(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csvLine(period: string, r: ReportRow): string {
+/**
+ * The contract's columns for one row. Written by the same library as every other CSV, with the
+ * contract's own bytes: LF line ends, no BOM, booleans as true/false, and no formula escaping
+ * (its cells are codes and unrounded numbers, and other teams' scripts read them as they are).
+ */
+function csvRecord(period: string, r: ReportRow): Array<string | number | boolean | null | undefined> {
   return [
     period,
     r.kpi,
@@ -69,16 +69,13 @@ function csvLine(period: string, r: ReportRow): string {
     r.forecast?.projected,
     r.forecast?.meetsTarget,
     r.forecast?.reachesTargetIn,
-  ]
-    .map(cell)
-    .join(",");
+  ];
 }
 
 /** One line per row, the city-wide rows with an empty entity; numbers unrounded. */
 export function reportCsv(report: ComplianceReport): string {
-  return (
-    [REPORT_CSV_COLUMNS.join(","), ...report.rows.map((r) => csvLine(report.period, r))].join(
-      "\n",
-    ) + "\n"
-  );
+  return stringify([[...REPORT_CSV_COLUMNS], ...report.rows.map((r) => csvRecord(report.period, r))], {
+    record_delimiter: "unix",
+    cast: { boolean: (value) => String(value) },
+  });
 }

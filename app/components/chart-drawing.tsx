@@ -34,6 +34,18 @@ export function lineStyle(index: number) {
 }
 
 /**
+ * The lines that have a part on a KPI's chart, each in a colour of its own (and a pattern, so
+ * colour is never alone): the city dark blue, the entity asked for orange, the best green, the
+ * worst vermilion. Other entities' lines, shown on request, are thinner and take the palette.
+ */
+const ROLE_STYLE: Record<NonNullable<SeriesLine["role"]>, { stroke: string; strokeDasharray?: string; strokeWidth: number }> = {
+  city: { stroke: "#0072B2", strokeWidth: 3 },
+  selected: { stroke: "#E69F00", strokeWidth: 2.5 },
+  best: { stroke: "#009E73", strokeWidth: 2, strokeDasharray: "6 3" },
+  worst: { stroke: "#D55E00", strokeWidth: 2, strokeDasharray: "2 3" },
+};
+
+/**
  * A line chart of months: the grid, the month axis, the value axis, tooltip and legend that
  * every chart here shares. Right to left in Arabic by the axes themselves (the month axis
  * reversed, the value axis on the right), never by mirroring the drawing.
@@ -159,9 +171,11 @@ export function MultiSeriesDrawing({
   fixed?: boolean;
   height: number;
   unit: Unit;
-  lines: Array<Pick<SeriesLine, "key" | "label">>;
+  lines: Array<Pick<SeriesLine, "key" | "label" | "role">>;
 }) {
   const t = useT();
+  // The palette skips the colours the lines with a part take, so no other line is mistaken for them.
+  let other = 0;
   return (
     <MonthLineChart rows={rows} width={width} fixed={fixed} height={height} unit={unit}>
       {lines.map((line, l) => (
@@ -170,8 +184,7 @@ export function MultiSeriesDrawing({
           key={line.key}
           dataKey={`line${l}`}
           name={line.label}
-          {...lineStyle(l)}
-          strokeWidth={1.5}
+          {...(line.role ? ROLE_STYLE[line.role] : { ...lineStyle(4 + other++), strokeWidth: 1.25 })}
           dot={false}
         />
       ))}

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { createRemixStub } from "@remix-run/testing";
 import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { IntlProvider } from "react-intl";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -26,6 +27,8 @@ const kpis = [
     code: "SMART_ADOPTION",
     nameEn: "Transactions through e-/smart channels",
     nameAr: "نسبة المعاملات المنجزة عبر القنوات الإلكترونية والذكية",
+    shortEn: "Smart transactions",
+    shortAr: "المعاملات الذكية",
     unit: "percent" as const,
   },
   {
@@ -52,7 +55,7 @@ const cells: Record<string, HeatmapCell> = {
   "RTA|SMART_ADOPTION": { status: "met", actual: 93.1, target: 80 },
   "RTA|SERVICE_REQUEST_DAYS": { status: "on-track", actual: 6, target: 5 },
   "RTA|OPEN_DATASETS": { status: "at-risk", actual: 40, target: 50 },
-  "RTA|PAPERLESS": { status: "off-track", actual: 20, target: 90 },
+  "RTA|PAPERLESS": { status: "off-track", actual: 20, target: 90, missed: "2018-12" },
   "DEWA|SMART_ADOPTION": { status: "no-data", actual: null, target: 80 },
   "DEWA|SERVICE_REQUEST_DAYS": { status: "no-target", actual: 4, target: null },
   "DEWA|OPEN_DATASETS": { status: "met", actual: 61, target: 50 },
@@ -62,6 +65,7 @@ function renderHeatmap(
   locale: Locale,
   entityHref?: (code: string) => string | null,
   messages: Record<string, string> = messagesFor(locale),
+  cellHref?: (entity: string, kpi: string) => string | null,
 ) {
   const Stub = createRemixStub([
     {
@@ -73,9 +77,11 @@ function renderHeatmap(
           kpis={kpis}
           rows={heatmapRows(entities, kpis, cells)}
           entityHref={entityHref}
+          cellHref={cellHref}
         />
       ),
     },
+    { path: "/kpis/:code", Component: () => <p>KPI page</p> },
   ]);
   return render(
     <IntlProvider
@@ -122,8 +128,12 @@ describe("the compliance heatmap", () => {
         // The symbol is drawn by CSS from the status class (kept out of the accessibility tree
         // as the badge's aria-hidden symbol was); the word ends the cell's name, for screen
         // readers. The cell itself is empty.
-        expect(STYLESHEET).toContain(`.heatmap td.heatmap-${status}::before {\n  content: "${STATUS_SYMBOL[status]}";`);
-        expect(cell!.getAttribute("aria-label")!.endsWith(words[locale][status]), status).toBe(true);
+        expect(STYLESHEET).toContain(
+          `.heatmap td.heatmap-${status}[tabindex]::before,\n.heatmap td.heatmap-${status} > a::before {\n  content: "${STATUS_SYMBOL[status]}";`,
+        );
+        // The off-track cell is below a final target gone by: "Missed", drawn as off track.
+        const word = status === "off-track" ? (locale === "en" ? "Missed (due December 2018)" : "لم يتحقق (موعده ديسمبر 2018)") : words[locale][status];
+        expect(cell!.getAttribute("aria-label")!.endsWith(word), status).toBe(true);
         expect(cell!.childNodes).toHaveLength(0);
       }
     });
@@ -182,13 +192,17 @@ describe("the compliance heatmap", () => {
     expect(met).toHaveAttribute("tabindex", "0");
     expect(
       screen.getByRole("cell", {
-        name: `الخدمات اللاورقية: 20${LRM}%${LRM} مقابل 90${LRM}%${LRM} — خارج المسار`,
+        name: `الخدمات اللاورقية: 20${LRM}%${LRM} مقابل 90${LRM}%${LRM} — لم يتحقق (موعده ديسمبر 2018)`,
       }),
     ).toBeInTheDocument();
-    expect(screen.getByRole("columnheader", { name: "SMART_ADOPTION" })).toHaveAttribute(
+    // Headed by the short name the definition gives, the full name on hover; a KPI without a
+    // short name is headed by its name. No KPI code on an Arabic page.
+    expect(screen.getByRole("columnheader", { name: "المعاملات الذكية" })).toHaveAttribute(
       "title",
       "نسبة المعاملات المنجزة عبر القنوات الإلكترونية والذكية",
     );
+    expect(screen.getByRole("columnheader", { name: "الخدمات اللاورقية" })).not.toHaveAttribute("title");
+    expect(screen.queryByText(/SMART_ADOPTION|PAPERLESS/)).toBeNull();
     expect(screen.getByRole("rowheader", { name: "هيئة الطرق والمواصلات" })).toBeInTheDocument();
   });
 
@@ -227,5 +241,18 @@ describe("the compliance heatmap", () => {
     renderHeatmap("ar");
     await screen.findByRole("table");
     expect(screen.queryAllByRole("link")).toHaveLength(0);
+  });
+
+  it("makes each cell a link to the entity on the KPI's page, followed without a full load", async () => {
+    const user = userEvent.setup();
+    renderHeatmap("en", undefined, messagesFor("en"), (entity, kpi) => (entity === "RTA" ? `/kpis/${kpi}?entity=${entity}` : null));
+    const link = await screen.findByRole("link", { name: "Transactions through e-/smart channels: 93.1% against 80% — Met" });
+    expect(link).toHaveAttribute("href", "/kpis/SMART_ADOPTION?entity=RTA");
+    expect(link.closest("td")).toHaveClass("heatmap-met");
+    // DEWA's cells have no address: focusable cells, not links.
+    expect(screen.getAllByRole("link")).toHaveLength(4);
+    expect(screen.getByRole("cell", { name: "Open data sets published: 61 against 50 — Met" })).toHaveAttribute("tabindex", "0");
+    await user.click(link);
+    expect(await screen.findByText("KPI page")).toBeInTheDocument();
   });
 });

@@ -1,4 +1,5 @@
-import { Link } from "@remix-run/react";
+import { Link, useNavigate } from "@remix-run/react";
+import type { MouseEvent } from "react";
 import { useIntl } from "react-intl";
 import { STATUSES, type Status } from "../compliance/types";
 import type { Unit } from "../definitions/schema";
@@ -16,6 +17,9 @@ export interface HeatmapEntity extends Bilingual {
 export interface HeatmapKpi extends Bilingual {
   code: string;
   unit: Unit;
+  /** The column heading's short name, when the definition gives one. */
+  shortEn?: string | null;
+  shortAr?: string | null;
 }
 
 type CellMessage =
@@ -128,12 +132,15 @@ export function Heatmap({
   kpis,
   rows,
   entityHref,
+  cellHref,
 }: {
   caption: string;
   entities: HeatmapEntity[];
   kpis: HeatmapKpi[];
   rows: HeatmapRows;
   entityHref?: (code: string) => string | null;
+  /** Where a cell leads: the entity on the KPI's page. Without it (print, the briefing book) cells are not links. */
+  cellHref?: (entity: string, kpi: string) => string | null;
 }) {
   const f = useFormat();
   const { t } = f;
@@ -145,12 +152,26 @@ export function Heatmap({
   const value = valueFormatter(f, useIntl().locale);
   const kpiNames = kpis.map((kpi) => f.name(kpi));
 
-  const describe = (kpiName: string, unit: Unit, [status, actual, target]: HeatmapTuple) => {
+  const missedWords = new Map<string, string>();
+  const missedWord = (due: string) => {
+    let word = missedWords.get(due);
+    if (word === undefined) {
+      word = t("status.missedDue", { month: f.period(due) });
+      missedWords.set(due, word);
+    }
+    return word;
+  };
+  const headings = kpis.map((kpi) => {
+    const short = f.locale === "ar" ? kpi.shortAr : kpi.shortEn;
+    return short || f.name(kpi);
+  });
+
+  const describe = (kpiName: string, unit: Unit, [status, actual, target, missed]: HeatmapTuple) => {
     const values = {
       kpi: kpiName,
       actual: value(unit, actual),
       target: value(unit, target),
-      status: statusWord[status],
+      status: missed ? missedWord(missed) : statusWord[status],
     };
     if (actual !== null && target !== null) return sentence("heatmap.cell", values);
     if (actual !== null) return sentence("heatmap.cell.noTarget", values);
@@ -158,18 +179,28 @@ export function Heatmap({
     return sentence("heatmap.cell.empty", values);
   };
 
+  // Each cell is a link to the entity's row on the KPI's page; followed here through the router
+  // (one listener for thousands of cells), so it is a page change, not a full load.
+  const navigate = useNavigate();
+  const follow = (event: MouseEvent<HTMLTableElement>) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const link = (event.target as Element).closest?.("a.heatmap-link");
+    if (!link) return;
+    event.preventDefault();
+    navigate(link.getAttribute("href")!);
+  };
+
   return (
     <div className="table-scroll heatmap-scroll">
-      <table className="data-table heatmap">
+      {/* The table only passes on clicks of its links, which the keyboard reaches and activates. */}
+      <table className="data-table heatmap" onClick={cellHref ? follow : undefined}>
         <caption>{caption}</caption>
         <thead>
           <tr>
             <th scope="col">{t("heatmap.col.entity")}</th>
             {kpis.map((kpi, k) => (
-              <th scope="col" key={kpi.code} title={kpiNames[k]}>
-                <abbr title={kpiNames[k]} dir="ltr">
-                  {kpi.code}
-                </abbr>
+              <th scope="col" key={kpi.code} title={headings[k] === kpiNames[k] ? undefined : kpiNames[k]}>
+                {headings[k]}
               </th>
             ))}
           </tr>
@@ -190,8 +221,14 @@ export function Heatmap({
                     );
                   }
                   const text = describe(kpiNames[k], kpi.unit, cell);
-                  return (
-                    <td key={kpi.code} className={`heatmap-cell heatmap-${cell[0]}`} tabIndex={0} aria-label={text} />
+                  const status = cell[3] ? "off-track heatmap-missed" : cell[0];
+                  const to = cellHref?.(entity.code, kpi.code) ?? null;
+                  return to === null ? (
+                    <td key={kpi.code} className={`heatmap-cell heatmap-${status}`} tabIndex={0} aria-label={text} />
+                  ) : (
+                    <td key={kpi.code} className={`heatmap-cell heatmap-${status}`}>
+                      <a className="heatmap-link" href={to} aria-label={text} />
+                    </td>
                   );
                 })}
               </tr>

@@ -68,7 +68,7 @@ export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]
 
   return (
     <div className="table-scroll">
-      <table className="data-table league">
+      <table className="data-table league stack-on-phone">
         <caption className="visually-hidden">{t("overview.leagueCaption")}</caption>
         <thead>
           <tr>
@@ -89,8 +89,8 @@ export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]
                   {href ? <Link to={href}>{f.name(e)}</Link> : f.name(e)}
                   {e.sample ? <span className="badge">{t("entity.sample")}</span> : null}
                 </th>
-                <td className="number">{c?.score !== null && c?.score !== undefined ? f.share(c.score) : t("value.none")}</td>
-                <td className="number">
+                <td className="number" data-label={t("col.score")}>{c?.score !== null && c?.score !== undefined ? f.share(c.score) : t("value.none")}</td>
+                <td className="number" data-label={t("col.compliance")}>
                   {c && c.compliance !== null ? (
                     <>
                       {f.share(c.compliance)}{" "}
@@ -100,7 +100,7 @@ export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]
                     t("compliance.none")
                   )}
                 </td>
-                <td className="counts">
+                <td className="counts" data-label={t("col.counts")}>
                   {(["met", "on-track", "at-risk", "off-track", "no-data"] as const)
                     .filter((status) => e.counts[status] > 0)
                     .map((status) => (
@@ -109,7 +109,7 @@ export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]
                       </span>
                     ))}
                 </td>
-                <td>
+                <td data-label={t("figures.col.timeliness")}>
                   <span className={`timeliness timeliness-${e.timeliness}`}>{t(`timeliness.${e.timeliness}`)}</span>
                 </td>
               </tr>

@@ -13,6 +13,8 @@ export interface SeriesLine {
   key: string;
   label: string;
   values: Array<number | null>;
+  /** Lines with a part are drawn in their own colour, thicker: the city, the entity asked for, the best and the worst. */
+  role?: "city" | "selected" | "best" | "worst" | null;
 }
 
 /** Several entities' lines for one KPI against its target trajectory. */

@@ -74,7 +74,10 @@ describe("the scorecard table", () => {
     expect(cells[0]).toBe("72%");
     expect(cells[1]).toBe("80% (final)");
     expect(cells[2]).toBe("90%");
-    expect(cells[3]).toBe("!At risk");
+    // The final target fell due this month and DM is below it: people read "Missed", the engine
+    // (and the cell's data-status) still says at-risk.
+    expect(cells[3]).toBe("✖Missed (due December 2018)");
+    expect(within(tr).getAllByRole("cell")[3]).toHaveAttribute("data-status", "at-risk");
     // +2 points on November.
     expect(cells[5]).toBe("+2 pts");
     expect(within(tr).getByText("Why?")).toBeInTheDocument();
@@ -89,7 +92,7 @@ describe("the scorecard table", () => {
     const cells = within(tr).getAllByRole("cell").map((c) => plain(c.textContent));
     expect(cells[0]).toBe("72%");
     expect(cells[1]).toBe("80% (نهائي)");
-    expect(cells[3]).toBe("!في خطر");
+    expect(cells[3]).toBe("✖لم يتحقق (موعده ديسمبر 2018)");
     expect(cells[5]).toBe("+2 نقطة");
     expect(screen.getByRole("columnheader", { name: "نسبة التحقيق" })).toBeInTheDocument();
     expect(within(tr).getByText("لماذا؟")).toBeInTheDocument();

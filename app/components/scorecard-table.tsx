@@ -1,9 +1,10 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { explainForecast } from "../compliance/explain";
 import type { ReportRow } from "../compliance/types";
 import type { Unit } from "../definitions/schema";
 import { Sparkline } from "./sparkline";
-import { StatusBadge } from "./status";
+import { RowStatus, StatusLegend } from "./status";
 import { useFormat } from "./format";
 
 export interface ScorecardLine {
@@ -27,7 +28,21 @@ export interface ScorecardLine {
  * achievement, status, the last twelve months, the change on the month, the forecast, and why.
  * Every number comes from the engine's row.
  */
-export function ScorecardTable({ caption, lines, months }: { caption: string; lines: ScorecardLine[]; months?: string[] }) {
+export function ScorecardTable({
+  caption,
+  lines,
+  months,
+  selected = null,
+  rowHeading,
+}: {
+  caption: string;
+  /** The first column's heading: "KPI" on a scorecard, "Entity" on a KPI's page. */
+  rowHeading?: string;
+  lines: ScorecardLine[];
+  months?: string[];
+  /** The line the reader came for (an entity on a KPI's page), marked. */
+  selected?: string | null;
+}) {
   const f = useFormat();
   const { t } = f;
   const withSparkline = lines.some((l) => l.sparkline);
@@ -36,22 +51,14 @@ export function ScorecardTable({ caption, lines, months }: { caption: string; li
     if (v === null) return t("value.none");
     return line.unit === "percent" ? t("change.points", { value: f.signed(v) }) : f.signed(v);
   };
-  const forecast = (line: ScorecardLine) => {
-    const fc = line.row.forecast;
-    if (!fc) return t("value.none");
-    const target = f.value(line.unit, fc.target);
-    return fc.reachesTargetIn
-      ? t("forecast.reaches", { target, month: f.period(fc.reachesTargetIn) })
-      : t("forecast.never", { target });
-  };
 
   return (
     <div className="table-scroll">
-      <table className="data-table scorecard">
+      <table className="data-table scorecard stack-on-phone">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
-            <th scope="col">{t("col.kpi")}</th>
+            <th scope="col">{rowHeading ?? t("col.kpi")}</th>
             <th scope="col">{t("col.actual")}</th>
             <th scope="col">{t("col.target")}</th>
             <th scope="col">{t("col.achievement")}</th>
@@ -64,12 +71,18 @@ export function ScorecardTable({ caption, lines, months }: { caption: string; li
         </thead>
         <tbody>
           {lines.map((line) => (
-            <tr key={line.key} data-kpi={line.row.kpi} data-entity={line.row.entity ?? ""}>
+            <tr
+              key={line.key}
+              data-kpi={line.row.kpi}
+              data-entity={line.row.entity ?? ""}
+              className={line.key === selected ? "row-selected" : undefined}
+              aria-current={line.key === selected ? "true" : undefined}
+            >
               <th scope="row">{line.href ? <Link to={line.href}>{line.label}</Link> : line.label}</th>
-              <td className="number" data-value={line.row.actual ?? ""}>
+              <td className="number" data-value={line.row.actual ?? ""} data-label={t("col.actual")}>
                 {f.value(line.unit, line.row.actual)}
               </td>
-              <td className="number" data-value={line.row.target ?? ""}>
+              <td className="number" data-value={line.row.target ?? ""} data-label={t("col.target")}>
                 {line.row.target !== null ? (
                   <>
                     {f.value(line.unit, line.row.target)}{" "}
@@ -79,15 +92,15 @@ export function ScorecardTable({ caption, lines, months }: { caption: string; li
                   t("target.none")
                 )}
               </td>
-              <td className="number" data-value={line.row.achievement ?? ""}>
+              <td className="number" data-value={line.row.achievement ?? ""} data-label={t("col.achievement")}>
                 {line.row.achievement !== null ? f.share(line.row.achievement) : t("value.none")}
               </td>
-              <td data-status={line.row.status}>
-                <StatusBadge status={line.row.status} />
+              <td data-status={line.row.status} data-label={t("col.status")}>
+                <RowStatus row={line.row} />
                 {line.followUp ? <div className="followup-note">{line.followUp}</div> : null}
               </td>
               {withSparkline ? (
-                <td>
+                <td data-label={t("col.trend")}>
                   {line.sparkline ? (
                     <Sparkline
                       values={line.sparkline}
@@ -98,9 +111,9 @@ export function ScorecardTable({ caption, lines, months }: { caption: string; li
                   ) : null}
                 </td>
               ) : null}
-              <td className="number">{change(line)}</td>
-              <td>{forecast(line)}</td>
-              <td className="why">
+              <td className="number" data-label={t("col.changeMonth")}>{change(line)}</td>
+              <td data-label={t("col.forecast")}>{explainForecast(line.row.forecast, { unit: line.unit, f })}</td>
+              <td className="why" data-label={t("col.why")}>
                 <details>
                   <summary>{t("why.show")}</summary>
                   <p>{line.explanation}</p>
@@ -115,6 +128,7 @@ export function ScorecardTable({ caption, lines, months }: { caption: string; li
           ))}
         </tbody>
       </table>
+      <StatusLegend />
     </div>
   );
 }

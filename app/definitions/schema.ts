@@ -87,9 +87,14 @@ export const targetSchema = z.strictObject({
 
 const codeList = (code: z.ZodString) => z.array(code, { error: "expected a list of codes" });
 
+/** A name short enough for a column heading (the heatmap's): 24 characters at most. */
+const shortText = text.max(24, { error: "expected at most 24 characters" });
+
 export const kpiFileSchema = z.strictObject({
   code: kpiCode,
   name: bilingual,
+  // Optional, added after the contract's first version: files without it stay valid.
+  short: z.strictObject({ en: shortText, ar: shortText }, { error: "expected { en: ..., ar: ... }" }).optional(),
   description: bilingual.optional(),
   unit: z.enum(UNITS, { error: `expected one of ${UNITS.join(", ")}` }),
   direction: z.enum(DIRECTIONS, { error: `expected one of ${DIRECTIONS.join(", ")}` }),

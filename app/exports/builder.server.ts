@@ -10,9 +10,10 @@ import { STATUSES, type EngineFigure, type EngineKpi } from "../compliance/types
 import type { StrategyKind } from "../compliance/strategy-kinds";
 import type { Formatter } from "../i18n/format";
 import { listEntities, listKpis } from "../models/kpis.server";
+import { strategyNames } from "../models/scorecards.server";
 import { activeEntityCodes, approved, engineKpis, figureColumns } from "../models/report.server";
 import { monthsBetween, parsePeriod, periodRange, viewBounds } from "../figures/month";
-import { column, CSV_BOM, csvHeader, csvRowWriter, type Cell, type Column } from "./tables";
+import { column, CSV_BOM, csvHeader, csvRows, UNIT_KEY, valueColumn, type Cell, type Column } from "./tables";
 
 export interface ReportSpec {
   from: string;
@@ -92,6 +93,22 @@ function figureReader(db: Db): (period: string, firstKpi: string, lastKpi: strin
   };
 }
 
+/** The About sheet's filters: which entities, KPIs and strategy item, and the shape, in words. */
+export function describeSpec(db: Db, f: Formatter, spec: ReportSpec): string {
+  const all = f.t("export.filter.all");
+  const parts = [
+    f.t("export.filter.entities", { list: spec.entities.length > 0 ? spec.entities.join(", ") : all }),
+    f.t("export.filter.kpis", { list: spec.kpis.length > 0 ? spec.kpis.join(", ") : all }),
+  ];
+  if (spec.scope) {
+    const { kind, code } = spec.scope;
+    const item = strategyNames(db)[kind].find((i) => i.code === code);
+    parts.push(f.t("export.filter.scope", { kind: f.t(`strategy.${kind}`), name: item ? f.name(item) : code }));
+  }
+  parts.push(f.t(spec.shape === "wide" ? "reports.wide" : "reports.long"));
+  return parts.join(" · ");
+}
+
 export function reportColumns(db: Db, f: Formatter, spec: ReportSpec): Column[] {
   if (spec.shape === "wide") {
     return [
@@ -106,10 +123,10 @@ export function reportColumns(db: Db, f: Formatter, spec: ReportSpec): Column[] 
     column(f, "entity", "col.entity"),
     column(f, "kpi", "export.kpiCode"),
     column(f, "kpiName", "col.kpi"),
-    column(f, "actual", "col.actual", "number"),
+    valueColumn(f, "actual", "col.actual"),
     column(f, "numerator", "kpi.numerator", "number"),
     column(f, "denominator", "kpi.denominator", "number"),
-    column(f, "target", "col.target", "number"),
+    valueColumn(f, "target", "col.target"),
     column(f, "targetKind", "export.targetKind"),
     column(f, "achievement", "col.achievement", "share"),
     column(f, "status", "export.statusCode"),
@@ -151,6 +168,7 @@ export function* reportRows(
   const entityName = new Map(entities.map((e) => [e.code, f.name(e)]));
   const kpiName = new Map(listKpis(db).map((k) => [k.code, f.name(k)]));
   const statusLabel = new Map(STATUSES.map((status) => [status, f.t(`status.${status}`)]));
+  const unitOf = new Map(kpis.map((k) => [k.code, k.unit]));
 
   const sorted = [...kpis].sort(byCode);
   if (spec.shape === "wide") {
@@ -195,6 +213,7 @@ export function* reportRows(
           entity: entityName.get(r.entity) ?? r.entity,
           kpi: r.kpi,
           kpiName: kpiName.get(r.kpi) ?? r.kpi,
+          [UNIT_KEY]: unitOf.get(r.kpi)!,
           actual: r.actual,
           numerator: r.explanation.figures.numerator,
           denominator: r.explanation.figures.denominator,
@@ -239,7 +258,6 @@ export async function* reportChunks(db: Db, f: Formatter, spec: ReportSpec): Asy
  */
 export function reportCsv(db: Db, f: Formatter, spec: ReportSpec): ReadableStream<Uint8Array> {
   const columns = reportColumns(db, f, spec);
-  const csvRow = csvRowWriter(columns);
   const chunks = reportChunks(db, f, spec);
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
@@ -251,9 +269,7 @@ export function reportCsv(db: Db, f: Formatter, spec: ReportSpec): ReadableStrea
         const next = await chunks.next();
         if (next.done) return controller.close();
         if (next.value.length === 0) continue;
-        let text = "";
-        for (const row of next.value) text += csvRow(row);
-        return controller.enqueue(encoder.encode(text));
+        return controller.enqueue(encoder.encode(csvRows(columns, next.value)));
       }
     },
     async cancel() {

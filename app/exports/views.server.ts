@@ -1,31 +1,50 @@
-// Each page's data as export tables, from the same model functions the pages call.
+// Each page's data as export tables, from the same model functions the pages call. Every table
+// names its month and, where its rows are an entity's, the entity; numbers are unformatted, and
+// the CSV's main table has each number's text as the page shows it beside it.
 import type { Db } from "../../db/index";
+import { explainForecast } from "../compliance/explain";
 import type { StrategyKind } from "../compliance/strategy-kinds";
 import type { ReportRow } from "../compliance/types";
+import type { Unit } from "../definitions/schema";
 import type { Formatter } from "../i18n/format";
+import { monthsBetween } from "../figures/month";
 import { listEntities, listKpis } from "../models/kpis.server";
+import { editionsOf, publishedMonthsBetween } from "../models/published.server";
 import { entityScorecardFor, kpiPageFor, overviewFor, strategyPageFor, type EntityFilter, type RoundOptions } from "../models/scorecards.server";
-import { column, valueType, type Column, type Table } from "./tables";
+import { column, shownColumn, UNIT_KEY, valueColumn, type Column, type Table } from "./tables";
 
-const rowColumns = (f: Formatter, unit = "number"): Column[] => [
-  column(f, "actual", "col.actual", valueType(unit)),
-  column(f, "target", "col.target", valueType(unit)),
+const monthColumn = (f: Formatter) => column(f, "period", "figures.col.month");
+
+/** A row's actual, target and achievement, each with its text as the page shows it, and its status. */
+const rowColumns = (f: Formatter): Column[] => [
+  valueColumn(f, "actual", "col.actual"),
+  shownColumn(f, "actualShown", "col.actual"),
+  valueColumn(f, "target", "col.target"),
+  shownColumn(f, "targetShown", "col.target"),
   column(f, "targetKind", "export.targetKind"),
   column(f, "achievement", "col.achievement", "share"),
+  shownColumn(f, "achievementShown", "col.achievement"),
   column(f, "status", "export.statusCode"),
   column(f, "statusLabel", "col.status"),
 ];
 
-function rowCells(f: Formatter, row: ReportRow) {
+function rowCells(f: Formatter, row: ReportRow, unit: Unit) {
   return {
+    [UNIT_KEY]: unit,
     actual: row.actual,
+    actualShown: f.value(unit, row.actual),
     target: row.target,
+    targetShown: f.value(unit, row.target),
     targetKind: row.targetKind,
     achievement: row.achievement,
+    achievementShown: row.achievement === null ? f.t("value.none") : f.share(row.achievement),
     status: row.status,
     statusLabel: f.t(`status.${row.status}`),
   };
 }
+
+/** A share (score, compliance) as the page shows it: 87.5%, or a dash when there is none. */
+const shareShown = (f: Formatter, v: number | null | undefined) => (v === null || v === undefined ? f.t("value.none") : f.share(v));
 
 export interface ExportView {
   title: string;
@@ -38,6 +57,7 @@ export function overviewExport(db: Db, f: Formatter, period: string, first: stri
   const kpis = listKpis(db);
   const entityName = new Map(listEntities(db).map((e) => [e.code, f.name(e)]));
   const kpiName = new Map(kpis.map((k) => [k.code, f.name(k)]));
+  const kpiUnit = new Map(kpis.map((k) => [k.code, k.unit]));
   // A status's word, looked up once per status rather than once per cell of the heatmap (a
   // message lookup costs tens of microseconds; the heatmap has entities × KPIs cells).
   const statusLabels = new Map<string, string>();
@@ -47,47 +67,56 @@ export function overviewExport(db: Db, f: Formatter, period: string, first: stri
     return label;
   };
   const entities: Table = {
-    name: "entities",
+    name: f.t("export.sheet.entities"),
     title: f.t("overview.league"),
     columns: [
+      monthColumn(f),
       column(f, "code", "export.entityCode"),
       column(f, "entity", "col.entity"),
       column(f, "score", "col.score", "share"),
+      shownColumn(f, "scoreShown", "col.score"),
       column(f, "compliance", "col.compliance", "share"),
+      shownColumn(f, "complianceShown", "col.compliance"),
       column(f, "compliant", "col.compliant", "count"),
       column(f, "assessed", "col.assessed", "count"),
       column(f, "timeliness", "figures.col.timeliness"),
     ],
     rows: data.league.map((e) => ({
+      period,
       code: e.code,
       entity: f.name(e),
       score: e.compliance?.score ?? null,
+      scoreShown: shareShown(f, e.compliance?.score),
       compliance: e.compliance?.compliance ?? null,
+      complianceShown: shareShown(f, e.compliance?.compliance),
       compliant: e.compliance?.compliant ?? null,
       assessed: e.compliance?.assessed ?? null,
       timeliness: f.t(`timeliness.${e.timeliness}`),
     })),
   };
   const cells: Table = {
-    name: "entity-kpi",
+    name: f.t("export.sheet.entityKpi"),
     title: f.t("overview.heatmap"),
     columns: [
+      monthColumn(f),
       column(f, "code", "export.entityCode"),
       column(f, "entity", "col.entity"),
       column(f, "kpi", "export.kpiCode"),
       column(f, "kpiName", "col.kpi"),
-      column(f, "actual", "col.actual", "number"),
-      column(f, "target", "col.target", "number"),
+      valueColumn(f, "actual", "col.actual"),
+      valueColumn(f, "target", "col.target"),
       column(f, "status", "export.statusCode"),
       column(f, "statusLabel", "col.status"),
     ],
     rows: Object.entries(data.heatmap.cells).map(([key, cell]) => {
       const [entity, kpi] = key.split("|");
       return {
+        period,
         code: entity,
         entity: entityName.get(entity) ?? entity,
         kpi,
         kpiName: kpiName.get(kpi) ?? kpi,
+        [UNIT_KEY]: kpiUnit.get(kpi) ?? "number",
         actual: cell.actual,
         target: cell.target,
         status: cell.status,
@@ -96,9 +125,10 @@ export function overviewExport(db: Db, f: Formatter, period: string, first: stri
     }),
   };
   const strategy: Table = {
-    name: "strategy",
+    name: f.t("export.sheet.strategy"),
     title: f.t("overview.strategy"),
     columns: [
+      monthColumn(f),
       column(f, "kind", "export.kind"),
       column(f, "code", "kpi.code"),
       column(f, "name", "admin.col.name"),
@@ -109,6 +139,7 @@ export function overviewExport(db: Db, f: Formatter, period: string, first: stri
     ],
     rows: (Object.entries(data.strategy) as Array<[StrategyKind, (typeof data.strategy)[StrategyKind]]>).flatMap(([kind, items]) =>
       items.map((item) => ({
+        period,
         kind: f.t(`col.${kind}`),
         code: item.code,
         name: f.name(item),
@@ -125,31 +156,44 @@ export function overviewExport(db: Db, f: Formatter, period: string, first: stri
 export function entityExport(db: Db, f: Formatter, code: string, period: string, round: RoundOptions): ExportView | null {
   const card = entityScorecardFor(db, code, period, round);
   if (!card) return null;
-  const unitColumns: Column[] = [
-    column(f, "kpi", "export.kpiCode"),
-    column(f, "kpiName", "col.kpi"),
-    column(f, "unit", "kpi.unit"),
-    ...rowColumns(f),
-    column(f, "change", "col.changeMonth", "number"),
-    column(f, "forecast", "col.forecast", "number"),
-    column(f, "forecastDue", "export.forecastDue"),
-  ];
+  const entity = f.name(card.entity);
   return {
-    title: f.t("entity.title", { entity: f.name(card.entity) }),
-    filters: `${card.entity.code} ${f.name(card.entity)}`,
+    title: f.t("entity.title", { entity }),
+    filters: `${card.entity.code} ${entity}`,
     tables: [
       {
-        name: "scorecard",
-        title: f.name(card.entity),
-        columns: unitColumns,
+        name: f.t("export.sheet.scorecard"),
+        title: entity,
+        columns: [
+          monthColumn(f),
+          column(f, "code", "export.entityCode"),
+          column(f, "entity", "col.entity"),
+          column(f, "kpi", "export.kpiCode"),
+          column(f, "kpiName", "col.kpi"),
+          column(f, "unit", "kpi.unit"),
+          ...rowColumns(f),
+          column(f, "change", "col.changeMonth", "number"),
+          // The forecast in the page's own words, then the numbers it is made of.
+          column(f, "forecast", "col.forecast"),
+          column(f, "forecastReaches", "export.forecastReaches"),
+          valueColumn(f, "forecastTarget", "export.forecastTarget"),
+          column(f, "forecastDue", "export.forecastDue"),
+          valueColumn(f, "forecastProjected", "export.forecastProjected"),
+        ],
         rows: card.rows.map(({ row, kpi }) => ({
+          period,
+          code: card.entity.code,
+          entity,
           kpi: kpi.code,
           kpiName: f.name(kpi),
           unit: f.t(`unit.${kpi.unit}`),
-          ...rowCells(f, row),
+          ...rowCells(f, row, kpi.unit),
           change: row.trend.change,
-          forecast: row.forecast?.projected ?? null,
+          forecast: explainForecast(row.forecast, { unit: kpi.unit, f }),
+          forecastReaches: row.forecast?.reachesTargetIn ?? null,
+          forecastTarget: row.forecast?.target ?? null,
           forecastDue: row.forecast?.due ?? null,
+          forecastProjected: row.forecast?.projected ?? null,
         })),
       },
     ],
@@ -166,25 +210,34 @@ export function kpiExport(db: Db, f: Formatter, code: string, period: string, fi
     filters: kpi.code,
     tables: [
       {
-        name: "entities",
+        name: f.t("export.sheet.entities"),
         title: f.t("kpi.monthTable", { month: f.period(period) }),
-        columns: [column(f, "code", "export.entityCode"), column(f, "entity", "col.entity"), ...rowColumns(f, kpi.unit)],
+        columns: [
+          monthColumn(f),
+          column(f, "kpi", "export.kpiCode"),
+          column(f, "code", "export.entityCode"),
+          column(f, "entity", "col.entity"),
+          ...rowColumns(f),
+        ],
         rows: page.rows.map((row) => ({
+          period,
+          kpi: kpi.code,
           code: row.entity ?? "",
           entity: row.entity === null ? f.t("overview.cityWide") : (names.get(row.entity) ?? row.entity),
-          ...rowCells(f, row),
+          ...rowCells(f, row, kpi.unit),
         })),
       },
       {
-        name: "city-series",
+        name: f.t("export.sheet.citySeries"),
         title: f.t("kpi.cityChart", { kpi: f.name(kpi) }),
         columns: [
           column(f, "period", "figures.col.month"),
-          column(f, "actual", "col.actual", valueType(kpi.unit)),
-          column(f, "target", "col.target", valueType(kpi.unit)),
+          column(f, "kpi", "export.kpiCode"),
+          valueColumn(f, "actual", "col.actual"),
+          valueColumn(f, "target", "col.target"),
           column(f, "status", "export.statusCode"),
         ],
-        rows: page.city.map((p) => ({ period: p.period, actual: p.actual, target: p.target, status: p.status })),
+        rows: page.city.map((p) => ({ period: p.period, kpi: kpi.code, [UNIT_KEY]: kpi.unit, actual: p.actual, target: p.target, status: p.status })),
       },
     ],
   };
@@ -198,37 +251,57 @@ export function strategyExport(db: Db, f: Formatter, kind: StrategyKind, code: s
     filters: `${f.t(`strategy.${kind}`)}: ${f.name(page.item)}`,
     tables: [
       {
-        name: "entities",
+        name: f.t("export.sheet.entities"),
         title: f.t("strategy.entities"),
         columns: [
+          monthColumn(f),
           column(f, "code", "export.entityCode"),
           column(f, "entity", "col.entity"),
           column(f, "compliance", "col.compliance", "share"),
+          shownColumn(f, "complianceShown", "col.compliance"),
           column(f, "compliant", "col.compliant", "count"),
           column(f, "assessed", "col.assessed", "count"),
           column(f, "score", "col.score", "share"),
+          shownColumn(f, "scoreShown", "col.score"),
           column(f, "holdingBack", "col.holdingBack"),
         ],
         rows: page.entities.map((e) => ({
+          period,
           code: e.code,
           entity: f.name(e),
           compliance: e.compliance.compliance,
+          complianceShown: shareShown(f, e.compliance.compliance),
           compliant: e.compliance.compliant,
           assessed: e.compliance.assessed,
           score: e.compliance.score,
+          scoreShown: shareShown(f, e.compliance.score),
           holdingBack: e.holdingBack.map((r) => r.kpi).join(" "),
         })),
       },
       {
-        name: "kpis",
+        name: f.t("export.sheet.kpis"),
         title: f.t("strategy.kpis"),
-        columns: [column(f, "kpi", "export.kpiCode"), column(f, "kpiName", "col.kpi"), ...rowColumns(f)],
+        columns: [monthColumn(f), column(f, "kpi", "export.kpiCode"), column(f, "kpiName", "col.kpi"), ...rowColumns(f)],
         rows: page.kpis.map((k) => ({
+          period,
           kpi: k.code,
           kpiName: f.name(k),
-          ...(k.city ? rowCells(f, k.city) : {}),
+          [UNIT_KEY]: k.unit,
+          ...(k.city ? rowCells(f, k.city, k.unit) : {}),
         })),
       },
     ],
   };
+}
+
+/**
+ * What an export's About sheet says of its months: a month's latest edition or that it is
+ * provisional, as its page says; for a range, how many of its months are published.
+ */
+export function editionNote(db: Db, f: Formatter, from: string, to: string = from): string {
+  if (from === to) {
+    const edition = editionsOf(db, from).at(-1);
+    return edition ? f.t("edition.published", { date: f.date(edition.publishedAt), number: edition.number }) : f.t("edition.provisional");
+  }
+  return f.t("export.editions", { published: publishedMonthsBetween(db, from, to), months: monthsBetween(from, to) + 1 });
 }

@@ -1,6 +1,6 @@
 // Which months are published, and their editions as readers get them: the report of a published
 // month is read from its latest edition, never recomputed (editions.server.ts writes them).
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, countDistinct, desc, eq, gte, lte } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { ComplianceReport } from "../compliance/types";
@@ -83,3 +83,13 @@ export function editionReport(db: Db, period: string, number?: number): { editio
 
 const parsedReports = new WeakMap<Db, Map<string, ComplianceReport>>();
 
+
+/** How many months from `from` to `to` (inclusive) have a published edition. */
+export function publishedMonthsBetween(db: Db, from: string, to: string): number {
+  const row = db
+    .select({ n: countDistinct(s.editions.period) })
+    .from(s.editions)
+    .where(and(gte(s.editions.period, from), lte(s.editions.period, to)))
+    .get();
+  return row?.n ?? 0;
+}

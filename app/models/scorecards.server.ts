@@ -12,6 +12,7 @@ import {
   rollUp,
 } from "../compliance/engine";
 import type { ComplianceReport, EngineKpi, ReportRow, Status } from "../compliance/types";
+import { missedDue } from "../compliance/missed";
 import { addMonths, monthsBetween, periodRange } from "../figures/month";
 import { listEntities, listKpis, type Named } from "./kpis.server";
 import { figuresOf, submissionStates, submissionsOf } from "./entry.server";
@@ -153,7 +154,8 @@ function countStatuses(rows: ReportRow[]): StatusCounts {
   return counts;
 }
 
-function strategyNames(db: Db): Record<StrategyKind, Named[]> {
+/** Every pillar, dimension, initiative and policy by name, in the definitions' order. */
+export function strategyNames(db: Db): Record<StrategyKind, Named[]> {
   const named = <T extends { code: string; nameEn: string; nameAr: string }>(rows: T[]) =>
     rows.map(({ code, nameEn, nameAr }) => ({ code, nameEn, nameAr }));
   return {
@@ -254,22 +256,30 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
       };
     });
 
-  const before = new Map(previous.rows.map((r) => [`${r.kpi}|${r.entity ?? ""}`, r.status]));
+  const before = new Map(previous.rows.map((r) => [`${r.kpi}|${r.entity ?? ""}`, r]));
   const changes = report.rows
     .filter((r) => {
       if (r.entity !== null && !visible(r.entity)) return false;
       const was = before.get(`${r.kpi}|${r.entity ?? ""}`);
-      return was !== undefined && was !== r.status;
+      return was !== undefined && was.status !== r.status;
     })
-    .map((r) => ({
-      kpi: r.kpi,
-      entity: r.entity,
-      from: before.get(`${r.kpi}|${r.entity ?? ""}`) as Status,
-      to: r.status,
-      actual: r.actual,
-    }));
+    .map((r) => {
+      const was = before.get(`${r.kpi}|${r.entity ?? ""}`)!;
+      return {
+        kpi: r.kpi,
+        entity: r.entity,
+        from: was.status,
+        to: r.status,
+        before: was.actual,
+        actual: r.actual,
+        missed: missedDue(r),
+        size: changeSize(was, r),
+      };
+    })
+    .sort((a, b) => b.size - a.size || (a.entity ?? "").localeCompare(b.entity ?? "") || a.kpi.localeCompare(b.kpi));
 
   const names = strategyNames(db);
+  const reach = headline ? headlineReach(report.rows, headline.code, visible, listEntities(db)) : null;
   const strategy = Object.fromEntries(
     STRATEGY_KINDS.map((kind) => [
       kind,
@@ -282,9 +292,9 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
     ]),
   ) as Record<StrategyKind, Array<Named & { compliance: ReturnType<typeof rollUp> | null }>>;
 
-  const heatmapKpis = catalogue.map(({ code, nameEn, nameAr, unit }) => ({ code, nameEn, nameAr, unit }));
+  const heatmapKpis = catalogue.map(({ code, nameEn, nameAr, shortEn, shortAr, unit }) => ({ code, nameEn, nameAr, shortEn, shortAr, unit }));
   const cells: Record<string, HeatmapCell> = Object.fromEntries(
-    shownRows.map((r) => [cellKey(r.entity!, r.kpi), { status: r.status, actual: r.actual, target: r.target }]),
+    shownRows.map((r) => [cellKey(r.entity!, r.kpi), { status: r.status, actual: r.actual, target: r.target, missed: missedDue(r) }]),
   );
   return {
     period,
@@ -295,6 +305,7 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
           row: headlineRow,
           series,
           forecast,
+          reach,
         }
       : null,
     league,
@@ -304,6 +315,60 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
     kpiNames: Object.fromEntries(
       catalogue.map((k) => [k.code, { nameEn: k.nameEn, nameAr: k.nameAr, unit: k.unit }]),
     ),
+  };
+}
+
+/** How far a status moved, worst to best (a figure appearing or vanishing counts as far as it goes). */
+const STATUS_RANK: Record<Status, number> = { met: 0, "on-track": 1, "at-risk": 2, "off-track": 3, "no-data": 3, "no-target": 0 };
+
+/**
+ * The size of a change of status, for "what changed" to put the largest first: the statuses
+ * moved across (off track to met is three), then the figure's move against its target (or, without
+ * one, against the figure before), so 60% to 80% against 80% comes before 79% to 80%.
+ */
+function changeSize(was: ReportRow, now: ReportRow): number {
+  const steps = Math.abs(STATUS_RANK[now.status] - STATUS_RANK[was.status]);
+  const scale = Math.abs(now.target ?? was.actual ?? 0) || 1;
+  const move = was.actual !== null && now.actual !== null ? Math.min(Math.abs(now.actual - was.actual) / scale, 1) : 1;
+  return steps + move;
+}
+
+/**
+ * The law's question of the headline KPI in a month: how many entities meet their own target, and
+ * which do not, with their figures (lowest first). Only entities the reader may see are named; the
+ * counts are roll-ups, which every reader sees (decision 0008). Rows without a target in force are
+ * left out of the count: nothing was asked of them that month.
+ */
+function headlineReach(rows: ReportRow[], kpi: string, visible: EntityFilter, entities: ReturnType<typeof listEntities>) {
+  const names = new Map(entities.map((e) => [e.code, e]));
+  const assessed = rows.filter((r) => r.kpi === kpi && r.entity !== null && r.status !== "no-target");
+  const meets = assessed.filter((r) => r.status === "met" || r.status === "on-track");
+  const short = assessed.filter((r) => r.status === "at-risk" || r.status === "off-track");
+  const missing = assessed.filter((r) => r.status === "no-data");
+  const named = (list: ReportRow[]) =>
+    list
+      .filter((r) => visible(r.entity!))
+      .map((r) => {
+        const entity = names.get(r.entity!);
+        return {
+          code: r.entity!,
+          nameEn: entity?.nameEn ?? r.entity!,
+          nameAr: entity?.nameAr ?? r.entity!,
+          actual: r.actual,
+          target: r.target,
+          status: r.status,
+          targetKind: r.targetKind,
+          missed: missedDue(r),
+        };
+      })
+      .sort((a, b) => (a.actual ?? -Infinity) - (b.actual ?? -Infinity) || a.code.localeCompare(b.code));
+  return {
+    assessed: assessed.length,
+    meets: meets.length,
+    short: named(short),
+    shortCount: short.length,
+    missing: named(missing),
+    missingCount: missing.length,
   };
 }
 
@@ -385,6 +450,8 @@ export function kpiPageFor(
   period: string,
   firstPeriod: string,
   visible: EntityFilter = EVERY_ENTITY,
+  /** `entity`: the entity the reader came for, drawn beside the city; `all`: every entity's line. */
+  options: { entity?: string | null; all?: boolean } = {},
 ) {
   const kpi = engineKpis(db).find((k) => k.code === code);
   if (!kpi) return null;
@@ -414,19 +481,30 @@ export function kpiPageFor(
   const entities = listEntities(db).filter(
     (e) => kpi.reporters.includes(e.code) && visible(e.code),
   );
-  const lines = entities.map((e) => ({
-    key: e.code,
-    label: e.code,
-    values: all.lines.get(e.code) ?? [],
-  }));
-  return {
-    period,
-    periods,
-    city,
-    lines,
-    rows: report.rows.filter((r) => r.kpi === code && (r.entity === null || visible(r.entity))),
-    entities,
-  };
+  const rows = report.rows.filter((r) => r.kpi === code && (r.entity === null || visible(r.entity)));
+  // The chart draws the city, the entity asked for and the month's best and worst by default (a
+  // line per entity is a tangle at twenty and unreadable at a hundred); every line on request.
+  const ranked = rows
+    .filter((r): r is ReportRow & { entity: string; actual: number } => r.entity !== null && r.actual !== null)
+    .sort((a, b) => (kpi.direction === "increase" ? b.actual - a.actual : a.actual - b.actual) || a.entity.localeCompare(b.entity));
+  const best = ranked[0]?.entity ?? null;
+  const worst = ranked.length > 1 ? ranked[ranked.length - 1].entity : null;
+  const chosen = options.all
+    ? entities.map((e) => e.code)
+    : [...new Set([options.entity, best, worst].filter((c): c is string => c !== null && c !== undefined))];
+  const role = (code: string): "selected" | "best" | "worst" | null =>
+    code === options.entity ? "selected" : code === best ? "best" : code === worst ? "worst" : null;
+  const named = new Map(entities.map((e) => [e.code, e]));
+  const lines = chosen
+    .filter((c) => named.has(c))
+    .map((c) => ({
+      key: c,
+      nameEn: named.get(c)!.nameEn,
+      nameAr: named.get(c)!.nameAr,
+      role: role(c),
+      values: all.lines.get(c) ?? [],
+    }));
+  return { period, periods, city, lines, hiddenLines: entities.length - lines.length, rows, entities };
 }
 
 export function strategyPageFor(

@@ -221,6 +221,8 @@ function kpiRow(kpi: KpiDefinition & { file: string }, position: number) {
     code: kpi.code,
     nameEn: kpi.name.en,
     nameAr: kpi.name.ar,
+    shortEn: kpi.short?.en ?? null,
+    shortAr: kpi.short?.ar ?? null,
     descriptionEn: kpi.description?.en ?? null,
     descriptionAr: kpi.description?.ar ?? null,
     unit: kpi.unit,

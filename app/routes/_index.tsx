@@ -12,7 +12,8 @@ import { Heatmap } from "~/components/heatmap";
 import { LeagueTable } from "~/components/league-table";
 import { MonthPicker } from "~/components/month-picker";
 import { PrintHeader } from "~/components/print-header";
-import { StatusBadge } from "~/components/status";
+import { RowStatus, StatusBadge, StatusLegend } from "~/components/status";
+import { HeadlineReach } from "~/components/headline-reach";
 import { TrendChart } from "~/components/trend-chart";
 import { STRATEGY_KINDS } from "~/compliance/strategy-kinds";
 import { ExecutiveSummary, FollowUpSummary } from "~/components/follow-up-summary";
@@ -25,6 +26,7 @@ import { db } from "~/utils/db.server";
 import { env, planSettings } from "~/utils/env.server";
 import { pageTitle } from "~/utils/meta";
 import { periodFromRequest } from "~/utils/period-param.server";
+import { refuse } from "~/utils/http.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "overview.title");
 
@@ -42,8 +44,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date();
   const summary = commentaryOf(db(), period, [CITY]).get(keyOf({ subject: "city", entityCode: CITY, kpiCode: "" }));
   const followUp = followUpOverview(db(), period, planSettings(env()), now, visible);
+  const allChanges = changesChoice(new URL(request.url).searchParams);
   return {
     ...overview,
+    // The largest moves first; the rest when asked for (at a hundred entities they run to thousands).
+    changes: allChanges ? overview.changes : overview.changes.slice(0, CHANGES_SHOWN),
+    changesCount: overview.changes.length,
+    allChanges,
     heatmap: { kpis, rows },
     edition,
     first,
@@ -54,6 +61,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     followUp,
     printedAt: now.toISOString(),
   };
+}
+
+const CHANGES_SHOWN = 10;
+
+/** `?changes=all` lists every change; anything else there is a 400 that says so. */
+function changesChoice(params: URLSearchParams): boolean {
+  const values = params.getAll("changes");
+  if (values.length === 0) return false;
+  if (values.length > 1 || values[0] !== "all") refuse(400, "error.overview.changes");
+  return true;
 }
 
 export default function Overview() {
@@ -89,19 +106,20 @@ export default function Overview() {
 
       {!data.hasFigures ? <p className="empty-state">{t("overview.empty", { month })}</p> : null}
 
-      <ExecutiveSummary summary={data.summary} period={data.period} canWrite={data.canWriteSummary} />
-
       {headline && row ? (
         <section className="headline card" aria-labelledby="headline-title">
           <h2 id="headline-title">
             {t("overview.headline")}:{" "}
             <Link to={`/kpis/${headline.kpi.code}?period=${data.period}`}>{f.name(headline.kpi)}</Link>
           </h2>
+          {headline.reach ? (
+            <HeadlineReach reach={headline.reach} unit={headline.kpi.unit} period={data.period} entityHref={entityHref} />
+          ) : null}
           <div className="headline-figures">
             <div className="headline-main">
               <span className="headline-label">{t("overview.actual")}</span>
               <span className="headline-value">{f.value(headline.kpi.unit, row.actual)}</span>
-              <StatusBadge status={row.status} />
+              <RowStatus row={row} />
             </div>
             <dl className="headline-facts">
               <dt>{t("overview.target")}</dt>
@@ -147,6 +165,8 @@ export default function Overview() {
         </section>
       ) : null}
 
+      <ExecutiveSummary summary={data.summary} period={data.period} canWrite={data.canWriteSummary} />
+
       <FollowUpSummary
         data={data.followUp}
         period={data.period}
@@ -158,6 +178,7 @@ export default function Overview() {
         <h2 id="league-title">{t("overview.league")}</h2>
         <p className="muted">{t("overview.leagueIntro")}</p>
         <LeagueTable entities={data.league} entityHref={entityHref} />
+        <StatusLegend scores />
       </section>
 
       <section aria-labelledby="heatmap-title">
@@ -172,7 +193,9 @@ export default function Overview() {
             kpis={data.heatmap.kpis}
             rows={data.heatmap.rows}
             entityHref={entityHref}
+            cellHref={(entity, kpi) => (openable.has(entity) ? `/kpis/${kpi}?period=${data.period}&entity=${entity}` : null)}
           />
+          <StatusLegend />
         </Suspense>
       </section>
 
@@ -192,38 +215,73 @@ export default function Overview() {
         </Suspense>
       </section>
 
-      <section aria-labelledby="changes-title">
+      <section aria-labelledby="changes-title" id="changes">
         <h2 id="changes-title">{t("overview.changes")}</h2>
         {data.changes.length === 0 ? (
           <p className="empty-state">{t("overview.changesEmpty")}</p>
         ) : (
           <Suspense>
-          <div className="table-scroll">
-            <table className="data-table">
-              <caption className="visually-hidden">{t("overview.changesCaption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("col.kpi")}</th>
-                  <th scope="col">{t("col.entity")}</th>
-                  <th scope="col">{t("col.change")}</th>
-                  <th scope="col">{t("col.actual")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.changes.map((c) => (
-                  <tr key={`${c.kpi}|${c.entity}`}>
-                    <td>{kpiName(c.kpi)}</td>
-                    <th scope="row">{entityName(c.entity)}</th>
-                    <td className="status-change">
-                      <StatusBadge status={c.from} /> <span aria-hidden="true">{f.locale === "ar" ? "←" : "→"}</span>{" "}
-                      <StatusBadge status={c.to} />
-                    </td>
-                    <td className="number">{f.value(data.kpiNames[c.kpi]?.unit ?? "number", c.actual)}</td>
+            <p className="muted">
+              {data.allChanges
+                ? t("overview.changesAll", { count: f.number(data.changesCount) })
+                : t("overview.changesTop", { shown: f.number(data.changes.length), count: f.number(data.changesCount) })}
+            </p>
+            <div className="table-scroll">
+              <table className="data-table changes-table">
+                <caption className="visually-hidden">{t("overview.changesCaption")}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("col.entity")}</th>
+                    <th scope="col">{t("col.kpi")}</th>
+                    <th scope="col">{t("col.change")}</th>
+                    <th scope="col">{t("overview.changesFigure")}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody>
+                  {data.changes.map((c) => {
+                    const unit = data.kpiNames[c.kpi]?.unit ?? "number";
+                    const href = c.entity === null ? null : entityHref(c.entity);
+                    const move = c.before !== null && c.actual !== null ? c.actual - c.before : null;
+                    return (
+                      <tr key={`${c.kpi}|${c.entity}`}>
+                        <th scope="row">{href ? <Link to={href}>{entityName(c.entity)}</Link> : entityName(c.entity)}</th>
+                        <td>
+                          <Link
+                            to={
+                              c.entity !== null && href
+                                ? `/kpis/${c.kpi}?period=${data.period}&entity=${c.entity}`
+                                : `/kpis/${c.kpi}?period=${data.period}`
+                            }
+                          >
+                            {kpiName(c.kpi)}
+                          </Link>
+                        </td>
+                        <td className="status-change">
+                          <StatusBadge status={c.from} /> <span aria-hidden="true">{f.locale === "ar" ? "←" : "→"}</span>{" "}
+                          <StatusBadge status={c.to} missed={c.missed} />
+                        </td>
+                        <td className="number">
+                          {f.value(unit, c.before)} <span aria-hidden="true">{f.locale === "ar" ? "←" : "→"}</span>{" "}
+                          <strong>{f.value(unit, c.actual)}</strong>
+                          {move !== null ? <span className="muted"> ({points(move, unit)})</span> : null}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+            {data.changesCount > CHANGES_SHOWN ? (
+              <p className="print-hide">
+                <Link
+                  to={data.allChanges ? `/?period=${data.period}#changes` : `/?period=${data.period}&changes=all#changes`}
+                  preventScrollReset
+                >
+                  {data.allChanges ? t("overview.changesFewer", { count: f.number(CHANGES_SHOWN) }) : t("overview.changesShowAll", { count: f.number(data.changesCount) })}
+                </Link>
+              </p>
+            ) : null}
+            <StatusLegend />
           </Suspense>
         )}
       </section>

@@ -3,12 +3,11 @@ import { requirePermission } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { STRATEGY_KINDS, type StrategyKind } from "~/compliance/strategy-kinds";
 import { tableCsv } from "~/exports/tables";
-import { entityExport, kpiExport, overviewExport, strategyExport, type ExportView } from "~/exports/views.server";
+import { editionNote, entityExport, kpiExport, overviewExport, strategyExport, type ExportView } from "~/exports/views.server";
 import { tablesXlsxStream, XLSX_TYPE } from "~/exports/xlsx.server";
 import { formatterFor, intlFor } from "~/i18n/format";
 import { resolveLocale } from "~/i18n/locale.server";
 import { databaseFacts } from "~/models/kpis.server";
-import { editionsOf } from "~/models/published.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { periodFromRequest } from "~/utils/period-param.server";
@@ -58,7 +57,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (format === "csv") {
     return new Response(tableCsv(exported.tables[0]), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
   }
-  const edition = editionsOf(db(), period).at(-1);
   // Streamed a row at a time: the workbook is never held whole in the server's memory.
   const workbook = tablesXlsxStream(
     exported.tables,
@@ -70,7 +68,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       at: new Date().toISOString(),
       definitionsVersion: databaseFacts(db()).definitionsVersion,
       // The workbook says whether its month is published, as the page does.
-      edition: edition ? f.t("edition.published", { date: f.date(edition.publishedAt), number: edition.number }) : f.t("edition.provisional"),
+      edition: editionNote(db(), f, period),
     },
     f,
   );

@@ -14,10 +14,11 @@ import { ScorecardTable } from "~/components/scorecard-table";
 import { Commentary, toCommentaryView } from "~/components/commentary";
 import { commentaryOf, keyOf, seesDrafts, shownTo } from "~/models/commentary.server";
 import { TrendChart } from "~/components/trend-chart";
-import { getKpi, type Named } from "~/models/kpis.server";
+import { getKpi, listEntities, type KpiDetail, type Named } from "~/models/kpis.server";
 import { latestPublicEdition } from "~/models/published.server";
 import { kpiPageFor } from "~/models/scorecards.server";
 import { periodFromRequest } from "~/utils/period-param.server";
+import { refuse } from "~/utils/http.server";
 import { db } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -35,7 +36,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // A retired KPI has a definition but no place in the engine's catalogue.
   // Only the entities the reader may read (docs/decisions/0008-what-a-focal-point-sees.md).
   const visible = (entity: string) => can(user, "entity:read", entity);
-  const page = kpi.retiredAt ? null : kpiPageFor(db(), kpi.code, period, first, visible);
+  const { entity, all } = chartChoice(new URL(request.url).searchParams, kpi, visible);
+  const page = kpi.retiredAt ? null : kpiPageFor(db(), kpi.code, period, first, visible, { entity, all });
   const openable = (page?.entities ?? []).map((e) => e.code);
   const edition = latestPublicEdition(db(), period);
   // What the entities wrote about this KPI in the month: approved words, and the reader's own
@@ -46,11 +48,33 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const item = toCommentaryView(shownTo(found, seesDrafts(user, entity)), found?.versions ?? 0);
     return item ? [{ entity, item }] : [];
   });
-  return { kpi, page, period, edition, first, last, openable, commentary, printedAt: new Date().toISOString() };
+  return { kpi, page, period, edition, first, last, openable, commentary, entity, all, printedAt: new Date().toISOString() };
+}
+
+const ENTITY_CODE = /^[A-Z0-9_-]{1,40}$/;
+
+/**
+ * `?entity=CODE` (an entity that reports this KPI and that the reader may see) and `?lines=all`.
+ * Anything else is a 400 that says so; an entity the reader may not see gets the same answer as
+ * one that does not exist (docs/decisions/0008-what-a-focal-point-sees.md).
+ */
+function chartChoice(params: URLSearchParams, kpi: KpiDetail, visible: (entity: string) => boolean) {
+  const entities = params.getAll("entity");
+  const lines = params.getAll("lines");
+  if (entities.length > 1 || lines.length > 1) refuse(400, "error.kpi.chartOnce");
+  if (lines.length === 1 && lines[0] !== "all") refuse(400, "error.kpi.lines");
+  const entity = entities[0] ?? null;
+  if (entity !== null) {
+    const reporter =
+      ENTITY_CODE.test(entity) &&
+      (kpi.reporters === null ? listEntities(db()).some((e) => e.code === entity) : kpi.reporters.some((e) => e.code === entity));
+    if (!reporter || !visible(entity)) refuse(400, "error.kpi.entity");
+  }
+  return { entity, all: lines[0] === "all" };
 }
 
 export default function KpiDefinitionPage() {
-  const { kpi, page, period, edition, first, last, openable, commentary, printedAt } = useLoaderData<typeof loader>();
+  const { kpi, page, period, edition, first, last, openable, commentary, entity, all, printedAt } = useLoaderData<typeof loader>();
   const t = useT();
   const f = useFormat();
   const names = (items: Named[]) =>
@@ -90,11 +114,32 @@ export default function KpiDefinitionPage() {
             title={t("kpi.entitiesChart", { kpi: f.name(kpi) })}
             unit={kpi.unit}
             periods={page.periods}
-            lines={page.lines}
+            lines={[
+              { key: "city", label: t("overview.cityWide"), role: "city", values: page.city.map((p) => p.actual) },
+              ...page.lines.map((line) => ({
+                key: line.key,
+                label: (line.role === "best" || line.role === "worst") && !all ? t(`kpi.line.${line.role}`, { entity: f.name(line) }) : f.name(line),
+                role: line.role,
+                values: line.values,
+              })),
+            ]}
             target={page.city.map((p) => p.target)}
           />
+          <p className="chart-lines print-hide">
+            {all ? (
+              <Link to={linesHref(kpi.code, period, entity, false)} preventScrollReset>
+                {t("kpi.linesFewer")}
+              </Link>
+            ) : page.hiddenLines > 0 ? (
+              <Link to={linesHref(kpi.code, period, entity, true)} preventScrollReset>
+                {t("kpi.linesAll", { count: page.hiddenLines + page.lines.length })}
+              </Link>
+            ) : null}
+          </p>
           <h2>{t("kpi.monthTable", { month: f.period(period) })}</h2>
           <ScorecardTable
+            selected={entity}
+            rowHeading={t("col.entity")}
             caption={t("kpi.monthCaption", { kpi: f.name(kpi), month: f.period(period) })}
             lines={page.rows.map((row) => {
               const entity = row.entity === null ? null : page.entities.find((e) => e.code === row.entity);
@@ -239,4 +284,11 @@ export default function KpiDefinitionPage() {
       </section>
     </article>
   );
+}
+
+function linesHref(kpi: string, period: string, entity: string | null, all: boolean) {
+  const params = new URLSearchParams({ period });
+  if (entity) params.set("entity", entity);
+  if (all) params.set("lines", "all");
+  return `/kpis/${kpi}?${params}`;
 }

@@ -2,8 +2,21 @@
 // (owner, due month, state, progress), sent by its focal point, accepted or returned by an analyst,
 // closed by an analyst once the KPI is back on track. `/plans/new?entity=&kpi=&period=` opens one
 // where a plan is owed. Every change is kept and listed.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { requireCsrf } from "~/auth/csrf.server";
 import { requirePermission, requireUser } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
@@ -50,15 +63,35 @@ function resolve(request: Request, id: string) {
     const parsed = parsePeriod(url.searchParams.get("period") ?? "", viewBounds(new Date()));
     if (!parsed.ok) refusePeriod(parsed);
     requirePermission(request, "plans:write", entity);
-    const owed = followUpsFor(db(), parsed.period, planSettings(env()), new Date(), entity).find((f) => f.kpi === kpi);
+    const owed = followUpsFor(db(), parsed.period, planSettings(env()), new Date(), entity).find(
+      (f) => f.kpi === kpi,
+    );
     if (!owed) throw notFound();
-    return { user, entity, kpi, period: parsed.period, found: owed.plan ? planById(db(), owed.plan.id) : null, status: owed.status, dueAt: owed.dueAt };
+    return {
+      user,
+      entity,
+      kpi,
+      period: parsed.period,
+      found: owed.plan ? planById(db(), owed.plan.id) : null,
+      status: owed.status,
+      dueAt: owed.dueAt,
+    };
   }
   if (!/^\d{1,12}$/.test(id)) throw notFound();
   const found = planById(db(), Number(id));
   if (!found || !can(user, "entity:read", found.plan.entityCode)) throw notFound();
-  const row = statusReportFor(db(), found.plan.period).rows.find((r) => r.entity === found.plan.entityCode && r.kpi === found.plan.kpiCode);
-  return { user, entity: found.plan.entityCode, kpi: found.plan.kpiCode, period: found.plan.period, found, status: row?.status ?? null, dueAt: found.plan.dueAt };
+  const row = statusReportFor(db(), found.plan.period).rows.find(
+    (r) => r.entity === found.plan.entityCode && r.kpi === found.plan.kpiCode,
+  );
+  return {
+    user,
+    entity: found.plan.entityCode,
+    kpi: found.plan.kpiCode,
+    period: found.plan.period,
+    found,
+    status: row?.status ?? null,
+    dueAt: found.plan.dueAt,
+  };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -77,7 +110,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     thisMonth: periodOf(now),
     plan: found ? found.plan : null,
     actions: found ? found.actions : [],
-    events: found ? found.events.map(({ id, action, actor, at, note }) => ({ id, action, actor, at, note })) : [],
+    events: found
+      ? found.events.map(({ id, action, actor, at, note }) => ({ id, action, actor, at, note }))
+      : [],
     canWrite: can(user, "plans:write", entity) && found?.plan.state !== "closed",
     canReview: can(user, "plans:review"),
     closable: found && found.plan.state !== "closed" ? closable(db(), found.plan, now) : false,
@@ -89,7 +124,11 @@ interface ActionData {
   error: PlanError;
   /** The row (0-based) of the first action with a problem. */
   row?: number;
-  values?: { summary: string; actions: Array<Record<keyof Omit<ActionInput, "id">, string> & { id: string }>; note: string };
+  values?: {
+    summary: string;
+    actions: Array<Record<keyof Omit<ActionInput, "id">, string> & { id: string }>;
+    note: string;
+  };
 }
 
 const field = (form: FormData, name: string, max: number) => {
@@ -98,7 +137,11 @@ const field = (form: FormData, name: string, max: number) => {
 };
 
 /** The action rows of the form; rows left blank are not actions. */
-function readActions(form: FormData): { actions: ActionInput[]; typed: NonNullable<ActionData["values"]>["actions"]; problem: { row: number; error: PlanError } | null } {
+function readActions(form: FormData): {
+  actions: ActionInput[];
+  typed: NonNullable<ActionData["values"]>["actions"];
+  problem: { row: number; error: PlanError } | null;
+} {
   const actions: ActionInput[] = [];
   const typed: NonNullable<ActionData["values"]>["actions"] = [];
   let problem: { row: number; error: PlanError } | null = null;
@@ -113,14 +156,29 @@ function readActions(form: FormData): { actions: ActionInput[]; typed: NonNullab
     };
     if (!form.has(`action.${i}.title`)) break;
     typed.push(row);
-    if (row.id === "" && row.title.trim() === "" && row.owner.trim() === "" && row.progress.trim() === "") continue;
+    if (
+      row.id === "" &&
+      row.title.trim() === "" &&
+      row.owner.trim() === "" &&
+      row.progress.trim() === ""
+    )
+      continue;
     const bad = (error: PlanError) => (problem ??= { row: i, error });
     if (row.title.trim() === "" || row.owner.trim() === "") bad("plan.error.actionBlank");
-    else if ([row.title, row.owner, row.progress].some((v) => v.length > ACTION_TEXT_MAX)) bad("plan.error.tooLong");
+    else if ([row.title, row.owner, row.progress].some((v) => v.length > ACTION_TEXT_MAX))
+      bad("plan.error.tooLong");
     else if (!isDueMonth(row.dueMonth)) bad("plan.error.dueMonth");
     else if (!(ACTION_STATES as readonly string[]).includes(row.state)) bad("plan.error.state");
     else if (row.id !== "" && !/^\d{1,12}$/.test(row.id)) bad("plan.error.form");
-    else actions.push({ id: row.id === "" ? null : Number(row.id), title: row.title, owner: row.owner, dueMonth: row.dueMonth, state: row.state as ActionState, progress: row.progress });
+    else
+      actions.push({
+        id: row.id === "" ? null : Number(row.id),
+        title: row.title,
+        owner: row.owner,
+        dueMonth: row.dueMonth,
+        state: row.state as ActionState,
+        progress: row.progress,
+      });
   }
   if (actions.length > ACTIONS_MAX) problem ??= { row: ACTIONS_MAX, error: "plan.error.tooMany" };
   return { actions, typed, problem };
@@ -150,11 +208,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return data<ActionData>({ error: "plan.error.form" }, { status: 400 });
     }
     if (decision === "return" && note.trim() === "") {
-      return data<ActionData>({ error: "plan.error.returnNote", values: { summary: "", actions: [], note } }, { status: 400 });
+      return data<ActionData>(
+        { error: "plan.error.returnNote", values: { summary: "", actions: [], note } },
+        { status: 400 },
+      );
     }
     const outcome = reviewPlan(db(), user, { planId: found.plan.id, version, decision, note }, now);
     if (!outcome.ok) {
-      return data<ActionData>({ error: REASONS[outcome.reason] ?? "plan.error.form", values: { summary: "", actions: [], note } }, { status: outcome.reason === "stale" ? 409 : 400 });
+      return data<ActionData>(
+        {
+          error: REASONS[outcome.reason] ?? "plan.error.form",
+          values: { summary: "", actions: [], note },
+        },
+        { status: outcome.reason === "stale" ? 409 : 400 },
+      );
     }
     return redirect(`/plans/${outcome.plan.id}?done=${decision}`);
   }
@@ -165,19 +232,34 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const language = form.get("language") === "ar" ? "ar" : "en";
   const { actions, typed, problem } = readActions(form);
   const values = { summary, actions: typed, note: "" };
-  if (summary.trim() === "") return data<ActionData>({ error: "plan.error.summary", values }, { status: 400 });
-  if (summary.length > PLAN_TEXT_MAX) return data<ActionData>({ error: "plan.error.tooLong", values }, { status: 400 });
-  if (problem) return data<ActionData>({ error: problem.error, row: problem.row, values }, { status: 400 });
+  if (summary.trim() === "")
+    return data<ActionData>({ error: "plan.error.summary", values }, { status: 400 });
+  if (summary.length > PLAN_TEXT_MAX)
+    return data<ActionData>({ error: "plan.error.tooLong", values }, { status: 400 });
+  if (problem)
+    return data<ActionData>({ error: problem.error, row: problem.row, values }, { status: 400 });
   const outcome = sendPlan(
     db(),
     user,
-    { entity, kpi, period, planId: found?.plan.id ?? null, version: found ? version : null, summary, language, actions },
+    {
+      entity,
+      kpi,
+      period,
+      planId: found?.plan.id ?? null,
+      version: found ? version : null,
+      summary,
+      language,
+      actions,
+    },
     planSettings(env()),
     now,
   );
   if (!outcome.ok) {
     if (outcome.reason === "forbidden") throw new Response("Forbidden", { status: 403 });
-    return data<ActionData>({ error: REASONS[outcome.reason], values }, { status: outcome.reason === "stale" ? 409 : 400 });
+    return data<ActionData>(
+      { error: REASONS[outcome.reason], values },
+      { status: outcome.reason === "stale" ? 409 : 400 },
+    );
   }
   return redirect(`/plans/${outcome.plan.id}?done=send`);
 }
@@ -195,7 +277,14 @@ export default function PlanPage() {
   const rows = result?.values?.actions.length
     ? result.values.actions
     : [
-        ...page.actions.map((a) => ({ id: String(a.id), title: a.title, owner: a.owner, dueMonth: a.dueMonth, state: a.state, progress: a.progress })),
+        ...page.actions.map((a) => ({
+          id: String(a.id),
+          title: a.title,
+          owner: a.owner,
+          dueMonth: a.dueMonth,
+          state: a.state,
+          progress: a.progress,
+        })),
         ...Array.from({ length: page.actions.length >= ACTIONS_MAX ? 0 : NEW_ROWS }, () => ({
           id: "",
           title: "",
@@ -208,7 +297,9 @@ export default function PlanPage() {
   return (
     <>
       <p className="breadcrumb">
-        <Link to={`/follow-up/${page.entity.code}/${page.period}`}>{t("plan.back", { entity, month: f.period(page.period) })}</Link>
+        <Link to={`/follow-up/${page.entity.code}/${page.period}`}>
+          {t("plan.back", { entity, month: f.period(page.period) })}
+        </Link>
       </p>
       <h1>{t("plan.heading", { kpi, entity })}</h1>
       <p className="lead">
@@ -228,7 +319,9 @@ export default function PlanPage() {
       ) : null}
       {done ? (
         <p className="notice" role="status">
-          {t(`plan.done.${done === "accept" || done === "return" || done === "close" ? done : "send"}`)}
+          {t(
+            `plan.done.${done === "accept" || done === "return" || done === "close" ? done : "send"}`,
+          )}
         </p>
       ) : null}
       {result?.error ? (
@@ -245,67 +338,126 @@ export default function PlanPage() {
           <input type="hidden" name="version" value={page.plan?.version ?? ""} />
           <input type="hidden" name="language" value={f.locale} />
           <label htmlFor="summary">{t("plan.summary")}</label>
-          <textarea dir="auto" id="summary" name="summary" rows={3} maxLength={PLAN_TEXT_MAX} defaultValue={result?.values?.summary ?? page.plan?.summary ?? ""} />
-          <table className="data-table plan-actions">
-            <caption>{t("plan.actions")}</caption>
-            <PlanActionsHead />
-            <tbody>
-              {rows.map((row, i) => (
-                <tr key={i} aria-invalid={result?.row === i || undefined}>
-                  <td>
-                    <input type="hidden" name={`action.${i}.id`} value={row.id} />
-                    <input dir="auto" name={`action.${i}.title`} aria-label={`${t("plan.action.title")} ${i + 1}`} maxLength={ACTION_TEXT_MAX} defaultValue={row.title} />
-                  </td>
-                  <td>
-                    <input dir="auto" name={`action.${i}.owner`} aria-label={`${t("plan.action.owner")} ${i + 1}`} maxLength={ACTION_TEXT_MAX} defaultValue={row.owner} />
-                  </td>
-                  <td>
-                    <input type="month" name={`action.${i}.dueMonth`} aria-label={`${t("plan.action.dueMonth")} ${i + 1}`} defaultValue={row.dueMonth} />
-                  </td>
-                  <td>
-                    <select name={`action.${i}.state`} aria-label={`${t("plan.action.state")} ${i + 1}`} defaultValue={row.state}>
-                      {ACTION_STATES.map((s) => (
-                        <option key={s} value={s}>
-                          {t(`plan.actionState.${s}`)}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>
-                    <input dir="auto" name={`action.${i}.progress`} aria-label={`${t("plan.action.progress")} ${i + 1}`} maxLength={ACTION_TEXT_MAX} defaultValue={row.progress} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <textarea
+            dir="auto"
+            id="summary"
+            name="summary"
+            rows={3}
+            maxLength={PLAN_TEXT_MAX}
+            defaultValue={result?.values?.summary ?? page.plan?.summary ?? ""}
+          />
+          <div className="table-scroll">
+            <table className="data-table plan-actions">
+              <caption>{t("plan.actions")}</caption>
+              <PlanActionsHead />
+              <tbody>
+                {rows.map((row, i) => (
+                  <tr key={i} aria-invalid={result?.row === i || undefined}>
+                    <td>
+                      <input type="hidden" name={`action.${i}.id`} value={row.id} />
+                      <input
+                        dir="auto"
+                        name={`action.${i}.title`}
+                        aria-label={`${t("plan.action.title")} ${i + 1}`}
+                        maxLength={ACTION_TEXT_MAX}
+                        defaultValue={row.title}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        dir="auto"
+                        name={`action.${i}.owner`}
+                        aria-label={`${t("plan.action.owner")} ${i + 1}`}
+                        maxLength={ACTION_TEXT_MAX}
+                        defaultValue={row.owner}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        type="month"
+                        name={`action.${i}.dueMonth`}
+                        aria-label={`${t("plan.action.dueMonth")} ${i + 1}`}
+                        defaultValue={row.dueMonth}
+                      />
+                    </td>
+                    <td>
+                      <select
+                        name={`action.${i}.state`}
+                        aria-label={`${t("plan.action.state")} ${i + 1}`}
+                        defaultValue={row.state}
+                      >
+                        {ACTION_STATES.map((s) => (
+                          <option key={s} value={s}>
+                            {t(`plan.actionState.${s}`)}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>
+                      <input
+                        dir="auto"
+                        name={`action.${i}.progress`}
+                        aria-label={`${t("plan.action.progress")} ${i + 1}`}
+                        maxLength={ACTION_TEXT_MAX}
+                        defaultValue={row.progress}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <p className="muted">{t("plan.moreRows")}</p>
           <button type="submit" disabled={navigation.state === "submitting"}>
-            {t(page.plan ? (page.plan.state === "accepted" ? "plan.update" : "plan.sendAgain") : "plan.send")}
+            {t(
+              page.plan
+                ? page.plan.state === "accepted"
+                  ? "plan.update"
+                  : "plan.sendAgain"
+                : "plan.send",
+            )}
           </button>
         </Form>
       ) : page.plan ? (
         <>
-          <p lang={page.plan.language} dir={page.plan.language === "ar" ? "rtl" : "ltr"} className="commentary-text">
+          <p
+            lang={page.plan.language}
+            dir={page.plan.language === "ar" ? "rtl" : "ltr"}
+            className="commentary-text"
+          >
             {page.plan.summary}
           </p>
-          <table className="data-table plan-actions">
-            <caption>{t("plan.actions")}</caption>
-            <PlanActionsHead />
-            <tbody>
-              {page.actions.map((a) => (
-                <tr key={a.id} className={a.dueMonth < page.thisMonth && (a.state === "planned" || a.state === "in-progress") ? "action-overdue" : undefined}>
-                  <td dir="auto">{a.title}</td>
-                  <td dir="auto">{a.owner}</td>
-                  <td>{f.period(a.dueMonth)}</td>
-                  <td>
-                    {t(`plan.actionState.${a.state}`)}
-                    {a.dueMonth < page.thisMonth && (a.state === "planned" || a.state === "in-progress") ? ` ${t("plan.actionOverdue")}` : null}
-                  </td>
-                  <td dir="auto">{a.progress}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table className="data-table plan-actions">
+              <caption>{t("plan.actions")}</caption>
+              <PlanActionsHead />
+              <tbody>
+                {page.actions.map((a) => (
+                  <tr
+                    key={a.id}
+                    className={
+                      a.dueMonth < page.thisMonth &&
+                      (a.state === "planned" || a.state === "in-progress")
+                        ? "action-overdue"
+                        : undefined
+                    }
+                  >
+                    <td dir="auto">{a.title}</td>
+                    <td dir="auto">{a.owner}</td>
+                    <td>{f.period(a.dueMonth)}</td>
+                    <td>
+                      {t(`plan.actionState.${a.state}`)}
+                      {a.dueMonth < page.thisMonth &&
+                      (a.state === "planned" || a.state === "in-progress")
+                        ? ` ${t("plan.actionOverdue")}`
+                        : null}
+                    </td>
+                    <td dir="auto">{a.progress}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       ) : null}
 
@@ -315,7 +467,14 @@ export default function PlanPage() {
           <input type="hidden" name="intent" value="review" />
           <input type="hidden" name="version" value={page.plan.version} />
           <label htmlFor="note">{t("plan.reviewNote")}</label>
-          <textarea dir="auto" id="note" name="note" rows={2} maxLength={PLAN_TEXT_MAX} defaultValue={result?.values?.note ?? ""} />
+          <textarea
+            dir="auto"
+            id="note"
+            name="note"
+            rows={2}
+            maxLength={PLAN_TEXT_MAX}
+            defaultValue={result?.values?.note ?? ""}
+          />
           <div className="button-row">
             {page.plan.state === "submitted" ? (
               <>

@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData, useLocation } from "@remix-run/react";
 import { requirePermission } from "~/auth/guard.server";
 import { parseSpec, reportColumns, reportRows } from "~/exports/builder.server";
+import type { Unit } from "~/definitions/schema";
+import { CheckboxFilterList } from "~/components/checkbox-filter-list";
 import { useFormat } from "~/components/format";
 import { formatterFor, intlFor } from "~/i18n/format";
 import { resolveLocale } from "~/i18n/locale.server";
@@ -18,8 +20,10 @@ const PREVIEW_ROWS = 20;
 export async function loader({ request }: LoaderFunctionArgs) {
   requirePermission(request, "reports:export");
   const url = new URL(request.url);
-  const { first, last } = periodFromRequest(request, db());
-  const spec = parseSpec(url.searchParams, { from: last, to: last });
+  // The builder opens on the month the pages open on: the latest with most of its figures
+  // approved, not a month with a handful approved early.
+  const { first, last, period } = periodFromRequest(request, db());
+  const spec = parseSpec(url.searchParams, { from: period, to: period });
   const f = formatterFor(intlFor(resolveLocale(request)));
   const scopes = {
     pillars: db().select({ code: s.pillars.code, nameEn: s.pillars.nameEn, nameAr: s.pillars.nameAr }).from(s.pillars).all(),
@@ -29,6 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const options = {
     first,
     last,
+    period,
     entities: listEntities(db()).map(({ code, nameEn, nameAr }) => ({ code, nameEn, nameAr })),
     kpis: listKpis(db()).map(({ code, nameEn, nameAr }) => ({ code, nameEn, nameAr })),
     scopes,
@@ -49,38 +54,31 @@ export default function Reports() {
   const { options, error, spec, columns, preview, query } = useLoaderData<typeof loader>();
   const f = useFormat();
   const { t } = f;
+  const { search } = useLocation();
   return (
     <>
       <h1>{t("reports.title")}</h1>
       <p className="lead">{t("reports.intro")}</p>
-      <Form method="get" className="report-form card">
+      {/* Keyed by the address: after a preview (or Back), every field starts again from the
+          choice in the address, as defaultValue and defaultChecked only apply to a new form. */}
+      <Form method="get" className="report-form card" key={search}>
         <div className="field">
           <label htmlFor="from">{t("reports.from")}</label>
-          <input id="from" name="from" type="month" defaultValue={spec?.from ?? options.last} min={options.first} max={options.last} />
+          <input id="from" name="from" type="month" defaultValue={spec?.from ?? options.period} min={options.first} max={options.last} />
         </div>
         <div className="field">
           <label htmlFor="to">{t("reports.to")}</label>
-          <input id="to" name="to" type="month" defaultValue={spec?.to ?? options.last} min={options.first} max={options.last} />
+          <input id="to" name="to" type="month" defaultValue={spec?.to ?? options.period} min={options.first} max={options.last} />
         </div>
-        <div className="field">
-          <label htmlFor="entity">{t("reports.entities")}</label>
-          <select id="entity" name="entity" multiple size={6} defaultValue={spec?.entities ?? []}>
-            {options.entities.map((e) => (
-              <option key={e.code} value={e.code}>
-                {f.name(e)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="kpi">{t("reports.kpis")}</label>
-          <select id="kpi" name="kpi" multiple size={6} defaultValue={spec?.kpis ?? []}>
-            {options.kpis.map((k) => (
-              <option key={k.code} value={k.code}>
-                {f.name(k)}
-              </option>
-            ))}
-          </select>
+        <div className="report-lists">
+          <CheckboxFilterList
+            name="entity"
+            legend={t("reports.entities")}
+            filterLabel={t("reports.filterEntities")}
+            options={options.entities}
+            chosen={spec?.entities ?? []}
+          />
+          <CheckboxFilterList name="kpi" legend={t("reports.kpis")} filterLabel={t("reports.filterKpis")} options={options.kpis} chosen={spec?.kpis ?? []} />
         </div>
         <div className="field">
           <label htmlFor="scope">{t("reports.scope")}</label>
@@ -146,7 +144,15 @@ export default function Reports() {
                         const v = row[c.key];
                         return (
                           <td key={c.key} className={typeof v === "number" ? "number" : undefined}>
-                            {v === null || v === undefined ? "" : typeof v === "number" ? (c.type === "share" ? f.share(v) : f.number(v)) : v}
+                            {v === null || v === undefined
+                              ? ""
+                              : typeof v === "number"
+                                ? c.type === "share"
+                                  ? f.share(v)
+                                  : c.type === "value"
+                                    ? f.value(row[c.unitOf!] as Unit, v)
+                                    : f.number(v)
+                                : v}
                           </td>
                         );
                       })}

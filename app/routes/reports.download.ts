@@ -1,12 +1,11 @@
-import { PassThrough } from "node:stream";
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
-import ExcelJS from "exceljs";
 import { requirePermission } from "~/auth/guard.server";
-import { parseSpec, reportChunks, reportColumns, reportCsv } from "~/exports/builder.server";
-import { neutralise } from "~/exports/tables";
-import { XLSX_TYPE } from "~/exports/xlsx.server";
+import { describeSpec, parseSpec, reportChunks, reportColumns, reportCsv } from "~/exports/builder.server";
+import { editionNote } from "~/exports/views.server";
+import { tablesXlsxStream, XLSX_TYPE } from "~/exports/xlsx.server";
 import { formatterFor, intlFor } from "~/i18n/format";
 import { resolveLocale } from "~/i18n/locale.server";
+import { databaseFacts } from "~/models/kpis.server";
 import { db } from "~/utils/db.server";
 import { periodFromRequest } from "~/utils/period-param.server";
 
@@ -16,7 +15,7 @@ import { periodFromRequest } from "~/utils/period-param.server";
  * other requests are answered while it runs.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  requirePermission(request, "reports:export");
+  const user = requirePermission(request, "reports:export");
   const url = new URL(request.url);
   const { first, last } = periodFromRequest(request, db());
   const spec = parseSpec(url.searchParams, { from: first, to: last });
@@ -32,24 +31,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return new Response(reportCsv(db(), f, spec), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
   }
 
-  const columns = reportColumns(db(), f, spec);
-  const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
-  const sheet = workbook.addWorksheet(spec.shape, { views: [{ state: "frozen", ySplit: 1, rightToLeft: f.locale === "ar" }] });
-  sheet.columns = columns.map((c) => ({
-    header: c.header,
-    key: c.key,
-    width: Math.max(12, c.header.length + 2),
-    style: c.type === "share" ? { numFmt: "0.0%" } : c.type === "number" ? { numFmt: "#,##0.##" } : {},
-  }));
-  void (async () => {
-    // A turn of the event loop before each chunk (reportChunks), so the response drains and
-    // other requests run; cells go in as an array in the columns' order.
-    for await (const chunk of reportChunks(db(), f, spec)) {
-      for (const row of chunk) sheet.addRow(columns.map((c) => neutralise(row[c.key] ?? null))).commit();
-    }
-    sheet.commit();
-    await workbook.commit();
-  })().catch((error) => out.destroy(error as Error));
-  return new Response(createReadableStreamFromReadable(out), { headers: { ...headers, "Content-Type": XLSX_TYPE } });
+  // The same workbook as a page's: an About sheet first, then the report's sheet, its rows
+  // written as the chunks come (a turn of the event loop before each, in reportChunks).
+  const workbook = tablesXlsxStream(
+    [
+      {
+        name: f.t(spec.shape === "wide" ? "export.sheet.compliance" : "export.sheet.figures"),
+        title: f.t("reports.title"),
+        columns: reportColumns(db(), f, spec),
+        chunks: reportChunks(db(), f, spec),
+      },
+    ],
+    {
+      title: f.t("reports.title"),
+      period: spec.from === spec.to ? spec.from : `${spec.from} – ${spec.to}`,
+      filters: describeSpec(db(), f, spec),
+      by: user.email,
+      at: new Date().toISOString(),
+      definitionsVersion: databaseFacts(db()).definitionsVersion,
+      edition: editionNote(db(), f, spec.from, spec.to),
+    },
+    f,
+  );
+  return new Response(createReadableStreamFromReadable(workbook), { headers: { ...headers, "Content-Type": XLSX_TYPE } });
 }

@@ -6,7 +6,7 @@ import { useFormat } from "~/components/format";
 import { ExportLinks } from "~/components/export-links";
 import { MonthPicker } from "~/components/month-picker";
 import { PrintHeader } from "~/components/print-header";
-import { StatusBadge } from "~/components/status";
+import { RowStatus, StatusLegend } from "~/components/status";
 import { STRATEGY_KINDS, type StrategyKind } from "~/compliance/strategy-kinds";
 import { strategyPageFor } from "~/models/scorecards.server";
 import { db } from "~/utils/db.server";
@@ -97,7 +97,7 @@ export default function StrategyPage() {
                     </th>
                     <td className="number">{f.value(kpi.unit, kpi.city?.actual ?? null)}</td>
                     <td className="number">{kpi.city?.target != null ? f.value(kpi.unit, kpi.city.target) : t("target.none")}</td>
-                    <td>{kpi.city ? <StatusBadge status={kpi.city.status} /> : null}</td>
+                    <td>{kpi.city ? <RowStatus row={kpi.city} /> : null}</td>
                   </tr>
                 ))}
               </tbody>
@@ -143,7 +143,7 @@ export default function StrategyPage() {
                       <ul className="plain-list">
                         {e.holdingBack.map((r) => (
                           <li key={r.kpi}>
-                            <StatusBadge status={r.status} compact /> {kpiName(r.kpi)}: {f.value(kpiUnit(r.kpi), r.actual)}
+                            <RowStatus row={r} compact /> {kpiName(r.kpi)}: {f.value(kpiUnit(r.kpi), r.actual)}
                           </li>
                         ))}
                       </ul>
@@ -154,6 +154,7 @@ export default function StrategyPage() {
             </tbody>
           </table>
         </div>
+        <StatusLegend scores />
       </section>
     </>
   );

@@ -308,3 +308,56 @@ describe("the sign-in throttle counts a success that follows wrong passwords", (
     }
   });
 });
+
+describe("the chart's and the list's choices in the address (issue 16)", () => {
+  // Not SMART_ADOPTION: a test above retires and restores it behind the definitions cache's back.
+  const kpi = (query: string, who: keyof typeof users = "analyst") =>
+    get(kpiLoader as RouteFunction, `/kpis/OPEN_DATASETS?period=${PERIOD}${query}`, { code: "OPEN_DATASETS" }, session(who));
+
+  it("draws the entity asked for beside the city, best and worst, and every line on request", async () => {
+    const one = await kpi("&entity=RTA");
+    expect(one.status).toBe(200);
+    const page = (one.body as { page: { lines: Array<{ key: string; role: string | null }>; hiddenLines: number } }).page;
+    // No entity has a figure for it: no best or worst, only the one asked for.
+    expect(page.lines.map((l) => [l.key, l.role])).toEqual([["RTA", "selected"]]);
+    expect(page.hiddenLines).toBe(20);
+    const all = await kpi("&lines=all");
+    const every = (all.body as { page: { lines: unknown[]; hiddenLines: number } }).page;
+    expect(every.lines.length).toBe(21);
+    expect(every.hiddenLines).toBe(0);
+  });
+
+  it("answers 400 for an entity that is unknown, malformed, absurdly long, repeated or not the reader's", async () => {
+    const cases: Array<[string, keyof typeof users, string]> = [
+      ["&entity=NOPE", "analyst", "error.kpi.entity"],
+      ["&entity=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "analyst", "error.kpi.entity"],
+      [`&entity=${"A".repeat(5000)}`, "analyst", "error.kpi.entity"],
+      ["&entity=RTA&entity=DEWA", "analyst", "error.kpi.chartOnce"],
+      ["&lines=some", "analyst", "error.kpi.lines"],
+      ["&lines=all&lines=all", "analyst", "error.kpi.chartOnce"],
+      // A focal point asking for another entity learns no more than for one that does not exist.
+      ["&entity=DEWA", "focalRta", "error.kpi.entity"],
+    ];
+    for (const [query, who, message] of cases) {
+      const outcome = await kpi(query, who);
+      expect({ query: query.slice(0, 40), status: outcome.status, body: outcome.body }).toMatchObject({
+        query: query.slice(0, 40),
+        status: 400,
+        body: { message },
+      });
+    }
+    expect((await kpi("&entity=RTA", "focalRta")).status).toBe(200);
+  });
+
+  it("lists every change only for changes=all, and answers 400 for anything else there", async () => {
+    const overview = (query: string) => get(overviewLoader as RouteFunction, `/?period=${PERIOD}${query}`, {}, session("analyst"));
+    const shown = await overview("");
+    expect(shown.status).toBe(200);
+    expect(shown.body).toMatchObject({ allChanges: false });
+    expect((await overview("&changes=all")).body).toMatchObject({ allChanges: true });
+    for (const query of ["&changes=everything", "&changes=all&changes=all", `&changes=${"x".repeat(10000)}`]) {
+      const outcome = await overview(query);
+      expect({ status: outcome.status, body: outcome.body }).toMatchObject({ status: 400, body: { message: "error.overview.changes" } });
+    }
+  });
+});

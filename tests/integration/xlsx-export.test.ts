@@ -35,13 +35,27 @@ const VIEWS: Record<string, string> = {
   kpi: `/export?view=kpi&code=SMART_ADOPTION&format=xlsx&period=${PERIOD}`,
   strategy: `/export?view=strategy&kind=dimensions&code=smart-governance&format=xlsx&period=${PERIOD}`,
 };
-const SHEETS: Record<string, string[]> = {
-  overview: ["entities", "entity-kpi", "strategy"],
-  entity: ["scorecard"],
-  kpi: ["entities", "city-series"],
-  strategy: ["entities", "kpis"],
+// Sheets are named in the reader's language.
+const SHEETS: Record<Locale, Record<string, string[]>> = {
+  en: {
+    overview: ["Entities", "Entities × KPIs", "Strategy"],
+    entity: ["Scorecard"],
+    kpi: ["Entities", "City by month"],
+    strategy: ["Entities", "KPIs"],
+  },
+  ar: {
+    overview: ["الجهات", "الجهات × المؤشرات", "الاستراتيجية"],
+    entity: ["بطاقة الأداء"],
+    kpi: ["الجهات", "المدينة شهريًا"],
+    strategy: ["الجهات", "المؤشرات"],
+  },
 };
-const NUM_FMT = { text: undefined, number: "#,##0.##", percent: '0.0"%"', share: "0.0%", count: "#,##0" } as const;
+// No format leaves a trailing point on a whole number (`#,##0.##` showed 12 as "12.").
+const NUM_FMT = { text: undefined, number: "#,##0.0#", share: "0.0%", count: "#,##0", value: undefined } as const;
+const YES_NO: Record<Locale, string> = { en: '[=1]"Yes";[=0]"No";General', ar: '[=1]"نعم";[=0]"لا";General' };
+/** A KPI value's format by its unit: percent KPIs are in points, so a % sign and no ×100. */
+const unitFormat = (unit: string, lang: Locale) =>
+  ({ percent: '0.0"%"', count: "#,##0", currency: "#,##0", days: "#,##0.0", number: "#,##0.0#", "yes-no": YES_NO[lang] })[unit];
 
 beforeAll(async () => {
   const { getDatabase } = await import("../../db/index");
@@ -93,13 +107,14 @@ async function fetchWorkbook(url: string, lang: Locale): Promise<{ response: Res
 /** A cell as exceljs reads it back: an empty cell is null. */
 const valueOf = (cell: ExcelJS.Cell) => (cell.value === undefined ? null : cell.value);
 
-function expectTableSheet(sheet: ExcelJS.Worksheet, table: Table, rightToLeft: boolean) {
-  expect(sheet.name).toBe(table.name);
-  expect(sheet.views).toEqual([expect.objectContaining({ state: "frozen", ySplit: 1, xSplit: 0, rightToLeft })]);
-  // Header row: the columns' headers in bold.
+function expectTableSheet(sheet: ExcelJS.Worksheet, table: Table, name: string, lang: Locale) {
+  expect(sheet.name).toBe(name);
+  expect(sheet.views).toEqual([expect.objectContaining({ state: "frozen", ySplit: 1, xSplit: 0, rightToLeft: lang === "ar" })]);
+  // The text beside a number is for CSV readers only: the workbook shows the number formatted.
+  const columns = table.columns.filter((c) => !c.csvOnly);
   expect(sheet.rowCount).toBe(table.rows.length + 1);
-  expect(sheet.columnCount).toBe(table.columns.length);
-  table.columns.forEach((c, i) => {
+  expect(sheet.columnCount).toBe(columns.length);
+  columns.forEach((c, i) => {
     const header = sheet.getRow(1).getCell(i + 1);
     expect(header.value).toBe(c.header);
     expect(header.font).toMatchObject({ bold: true });
@@ -107,13 +122,20 @@ function expectTableSheet(sheet: ExcelJS.Worksheet, table: Table, rightToLeft: b
     expect(col.width).toBe(Math.min(60, Math.max(12, c.header.length + 2)));
     expect(col.numFmt).toBe(NUM_FMT[c.type]);
   });
-  // Every cell: the table's value (numbers stay numbers, null stays empty) in its column's format.
+  // Every cell: the table's value (numbers stay numbers, null stays empty); a number in its
+  // column's format, or its KPI's unit's.
   const actual: unknown[][] = [];
   const wanted: unknown[][] = [];
   table.rows.forEach((row, r) => {
     const line = sheet.getRow(r + 2);
-    actual.push(table.columns.map((c, i) => [valueOf(line.getCell(i + 1)), line.getCell(i + 1).numFmt]));
-    wanted.push(table.columns.map((c) => [row[c.key] ?? null, NUM_FMT[c.type]]));
+    actual.push(columns.map((c, i) => [valueOf(line.getCell(i + 1)), line.getCell(i + 1).numFmt]));
+    wanted.push(
+      columns.map((c) => {
+        const value = row[c.key] ?? null;
+        const format = c.type === "value" ? (typeof value === "number" ? unitFormat(String(row[c.unitOf!]), lang) : undefined) : NUM_FMT[c.type];
+        return [value, format];
+      }),
+    );
   });
   expect(actual).toEqual(wanted);
 }
@@ -131,7 +153,7 @@ describe("a page's XLSX", () => {
         const f = formatter(lang);
         const rightToLeft = lang === "ar";
 
-        expect(workbook.worksheets.map((s) => s.name)).toEqual([lang === "ar" ? "حول" : "About", ...SHEETS[view]]);
+        expect(workbook.worksheets.map((s) => s.name)).toEqual([lang === "ar" ? "حول" : "About", ...SHEETS[lang][view]]);
         expect(workbook.creator).toBe("analyst@example.com");
 
         const [about, ...sheets] = workbook.worksheets;
@@ -158,38 +180,46 @@ describe("a page's XLSX", () => {
         }
 
         expect(sheets).toHaveLength(expected.tables.length);
-        expected.tables.forEach((table, i) => expectTableSheet(sheets[i], table, rightToLeft));
+        expected.tables.forEach((table, i) => expectTableSheet(sheets[i], table, SHEETS[lang][view][i], lang));
       });
     }
   }
 
-  it("written directly: sheet names cut to 31 characters, widths between 12 and 60, every column type's format, empty nulls, formula-like text stays text", async () => {
+  it("written directly: sheet names Excel accepts, widths between 12 and 60, each type's and unit's format, empty nulls, formula-like text stays text, CSV-only columns left out", async () => {
     const { formatterFor, intlFor } = await import("../../app/i18n/format");
     const f = formatterFor(intlFor("ar"));
     const table: Table = {
-      name: "a-sheet-name-that-is-far-too-long-for-excel",
+      name: "a sheet/name: [that] is far too long for excel?",
       title: "t",
       columns: [
         { key: "t", header: "x", type: "text" },
         { key: "n", header: "Number", type: "number" },
-        { key: "p", header: "P".repeat(70), type: "percent" },
+        { key: "v", header: "P".repeat(70), type: "value", unitOf: "unitCode" },
+        { key: "vShown", header: "shown", type: "text", csvOnly: true },
         { key: "s", header: "Share of the whole", type: "share" },
         { key: "c", header: "Count", type: "count" },
       ],
       rows: [
-        { t: "=HYPERLINK(\"http://evil.example\")", n: 1234.5678, p: 80, s: 0.755, c: 12 },
-        { t: null, n: null, p: null, s: null, c: null },
-        { t: "مرحبا", n: -3, p: 0, s: 1, c: 0 },
+        { t: "=HYPERLINK(\"http://evil.example\")", n: 1234.5678, unitCode: "percent", v: 80, vShown: "80%", s: 0.755, c: 12 },
+        { t: null, n: null, unitCode: "count", v: null, vShown: "—", s: null, c: null },
+        { t: "مرحبا", n: -3, unitCode: "days", v: 5.25, vShown: "5.25", s: 1, c: 0 },
+        { t: "نعم", n: 12, unitCode: "yes-no", v: 1, s: 0, c: 1 },
+        { t: "AED", n: 0.5, unitCode: "currency", v: 1500000, s: 0.5, c: 2 },
+        { t: "n", n: 7, unitCode: "number", v: 7, s: 0.5, c: 2 },
       ],
     };
+    // The same name twice, and one of nothing but forbidden characters.
+    const second: Table = { ...table, name: "A SHEET/NAME: [THAT] IS FAR TOO LONG FOR EXCEL?", rows: [] };
+    const third: Table = { ...table, name: "[]:*?/\\", rows: [] };
     const at = "2026-11-24T08:00:00.000Z";
     const about = { title: "Title", period: "2020-12", filters: "", by: "someone@example.com", at, definitionsVersion: null, edition: "Provisional" };
-    const bytes = await tablesXlsx([table], about, f as never);
+    const bytes = await tablesXlsx([table, second, third], about, f as never);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
     expect(workbook.creator).toBe("someone@example.com");
     expect(workbook.created?.toISOString()).toBe(at);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(["حول", "a-sheet-name-that-is-far-too-lo"]);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(["حول", "a sheet name that is far too lo", "A SHEET NAME THAT IS FAR TO (2)", "Sheet4"]);
+    for (const s of workbook.worksheets) expect(s.name.length).toBeLessThanOrEqual(31);
     const [info, sheet] = workbook.worksheets;
     expect((info.getSheetValues() as unknown[][]).slice(1).map((r) => r.slice(1))).toEqual([
       [f.t("export.what"), "Title"],
@@ -202,12 +232,17 @@ describe("a page's XLSX", () => {
     ]);
     expect(info.views).toEqual([expect.objectContaining({ rightToLeft: true })]);
     expect(sheet.views).toEqual([expect.objectContaining({ state: "frozen", ySplit: 1, rightToLeft: true })]);
+    expect(sheet.columnCount).toBe(5);
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(["x", "Number", "P".repeat(70), "Share of the whole", "Count"]);
     expect([1, 2, 3, 4, 5].map((i) => sheet.getColumn(i).width)).toEqual([12, 12, 60, 20, 12]);
-    expect([1, 2, 3, 4, 5].map((i) => sheet.getColumn(i).numFmt)).toEqual([undefined, "#,##0.##", '0.0"%"', "0.0%", "#,##0"]);
-    expect([2, 3, 4].map((r) => [1, 2, 3, 4, 5].map((c) => [valueOf(sheet.getCell(r, c)), sheet.getCell(r, c).numFmt]))).toEqual([
-      [["=HYPERLINK(\"http://evil.example\")", undefined], [1234.5678, "#,##0.##"], [80, '0.0"%"'], [0.755, "0.0%"], [12, "#,##0"]],
-      [[null, undefined], [null, "#,##0.##"], [null, '0.0"%"'], [null, "0.0%"], [null, "#,##0"]],
-      [["مرحبا", undefined], [-3, "#,##0.##"], [0, '0.0"%"'], [1, "0.0%"], [0, "#,##0"]],
+    expect([1, 2, 3, 4, 5].map((i) => sheet.getColumn(i).numFmt)).toEqual([undefined, "#,##0.0#", undefined, "0.0%", "#,##0"]);
+    expect([2, 3, 4, 5, 6, 7].map((r) => [1, 2, 3, 4, 5].map((c) => [valueOf(sheet.getCell(r, c)), sheet.getCell(r, c).numFmt]))).toEqual([
+      [["=HYPERLINK(\"http://evil.example\")", undefined], [1234.5678, "#,##0.0#"], [80, '0.0"%"'], [0.755, "0.0%"], [12, "#,##0"]],
+      [[null, undefined], [null, "#,##0.0#"], [null, undefined], [null, "0.0%"], [null, "#,##0"]],
+      [["مرحبا", undefined], [-3, "#,##0.0#"], [5.25, "#,##0.0"], [1, "0.0%"], [0, "#,##0"]],
+      [["نعم", undefined], [12, "#,##0.0#"], [1, '[=1]"نعم";[=0]"لا";General'], [0, "0.0%"], [1, "#,##0"]],
+      [["AED", undefined], [0.5, "#,##0.0#"], [1500000, "#,##0"], [0.5, "0.0%"], [2, "#,##0"]],
+      [["n", undefined], [7, "#,##0.0#"], [7, "#,##0.0#"], [0.5, "0.0%"], [2, "#,##0"]],
     ]);
     // Text that looks like a formula is a string cell, never a formula Excel would run.
     expect(sheet.getCell(2, 1).type).toBe(ExcelJS.ValueType.String);

@@ -1,0 +1,2 @@
+ALTER TABLE `kpis` ADD `short_en` text;--> statement-breakpoint
+ALTER TABLE `kpis` ADD `short_ar` text;
