@@ -1,6 +1,6 @@
 // One JSON log line per request: its id (also sent back as X-Request-Id, so a person reporting a
 // problem can quote it), method, route, status, duration and the user's id. Never an address,
-// a query string, a cookie or a token. docs/decisions/0019-backups-logs-shutdown.md.
+// a query string, a cookie or a token. docs/decisions/0021-backups-logs-shutdown.md.
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";

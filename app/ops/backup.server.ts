@@ -1,4 +1,4 @@
-// Backups of the one SQLite file, and putting one back. docs/decisions/0019-backups-logs-shutdown.md.
+// Backups of the one SQLite file, and putting one back. docs/decisions/0021-backups-logs-shutdown.md.
 //
 // A backup is `VACUUM INTO` from a read-only connection of its own: one read transaction, so the
 // copy is the database at one moment however many writers carry on (WAL lets them), and it never

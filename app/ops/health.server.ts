@@ -1,5 +1,5 @@
 // What /readyz reports: whether this process can serve people now. Words only, no versions, no
-// counts, nothing from the data. docs/decisions/0019-backups-logs-shutdown.md.
+// counts, nothing from the data. docs/decisions/0021-backups-logs-shutdown.md.
 import Database from "better-sqlite3";
 import type { Db } from "../../db/index";
 import { definitionsVersionOf, migrationStatus } from "./backup.server";

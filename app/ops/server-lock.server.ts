@@ -3,7 +3,7 @@
 // when it starts and deletes it when it stops. A server killed with -9 leaves its file behind:
 // a file whose process is no longer alive on this host counts for nothing. SQLite's own locks
 // cannot say this (a WAL connection holds no lock between transactions that another process
-// could test for), hence a file of our own. docs/decisions/0019-backups-logs-shutdown.md.
+// could test for), hence a file of our own. docs/decisions/0021-backups-logs-shutdown.md.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";

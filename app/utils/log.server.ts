@@ -2,7 +2,7 @@
 // guessing where a message ends. The express server (server/index.ts) and the Remix build are two
 // bundles with a copy of this module each; the logger and the current request live on globalThis
 // so both write through one logger and the app can name the request's user.
-// docs/decisions/0019-backups-logs-shutdown.md.
+// docs/decisions/0021-backups-logs-shutdown.md.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { pino, type Logger } from "pino";
 

@@ -1,6 +1,6 @@
 // Backups and restores on real SQLite files, by the built command line in real processes: a
 // backup taken while another process writes figures, a backup killed with -9 at every stage, a
-// restore refused while a server holds the database. docs/decisions/0019-backups-logs-shutdown.md.
+// restore refused while a server holds the database. docs/decisions/0021-backups-logs-shutdown.md.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";

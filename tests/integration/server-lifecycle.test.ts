@@ -1,6 +1,6 @@
 // The built server as an operator runs it (`node build/start.js`), in a process of its own: the
 // health endpoints, its JSON log lines, and stopping on SIGTERM with a request in flight.
-// docs/decisions/0019-backups-logs-shutdown.md.
+// docs/decisions/0021-backups-logs-shutdown.md.
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
