@@ -23,6 +23,7 @@ import { startBackupSchedule } from "../../app/ops/backup-schedule.server";
 import { holdDatabase } from "../../app/ops/server-lock.server";
 import { readiness } from "../../app/ops/health.server";
 import { buildKpi } from "../helpers/built";
+import journal from "../../db/migrations/meta/_journal.json";
 
 const ROOT = path.resolve(__dirname, "../..");
 const dir = mkdtempSync(path.join(tmpdir(), "backup-test-"));
@@ -99,7 +100,8 @@ describe("kpi backup", () => {
     const manifest = JSON.parse(readFileSync(manifestPathOf(target), "utf8")) as BackupManifest;
     expect(manifest.tables).toEqual(baseCounts);
     expect(manifest.tables.figures).toBeGreaterThan(20_000);
-    expect(manifest.migration).toEqual({ tag: "0012_briefing_books", count: 13 });
+    expect(manifest.migration).toEqual({ tag: journal.entries.at(-1)!.tag, count: journal.entries.length });
+    expect(journal.entries.length).toBeGreaterThan(12);
     expect(manifest.definitionsVersion).toMatch(/^[0-9a-f]{12}$/);
     expect(manifest.integrityCheck).toBe("ok");
     expect(verifyBackup(target).sha256).toBe(manifest.sha256);
@@ -139,12 +141,13 @@ describe("kpi backup", () => {
         const count = db.prepare("INSERT INTO meta (key, value, updated_at) VALUES ('writer_count', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         const write = db.transaction((i) => {
           const at = new Date().toISOString();
-          const period = (1000 + Math.floor(i / 12)) + "-" + String((i % 12) + 1).padStart(2, "0");
+          // A "month" no real figure has, so the writer never meets one.
+          const period = "w" + i;
           const id = figure.run(period, i, at, at).lastInsertRowid;
           history.run(id, i, at);
           count.run(String(i + 1), at);
         });
-        for (let i = 0; ; i++) {
+        for (let i = 0; i < 1e6; i++) {
           write(i);
           if (i === 99) process.stdout.write("writing\\n");
         }
@@ -198,7 +201,7 @@ describe("kpi backup", () => {
     } finally {
       writer.kill("SIGKILL");
     }
-  });
+  }, 90_000);
 
   it("killed with -9 at any point, leaves the database whole and no file that looks like a backup", async () => {
     const source = freshCopy();
@@ -235,7 +238,7 @@ describe("kpi backup", () => {
     }
     expect(interrupted, `${finished} of 5 finished before the kill (a whole backup took ${Math.round(whole)} ms)`).toBeGreaterThan(0);
     expect(existsSync(path.join(folder, "never.db"))).toBe(false);
-  });
+  }, 120_000);
 });
 
 describe("kpi restore", () => {
@@ -303,7 +306,7 @@ describe("kpi restore", () => {
     newer.close();
     const target = path.join(path.dirname(source), "newer.db");
     const manifest = takeBackup(source, target);
-    expect(manifest.migration).toEqual({ tag: null, count: 14 });
+    expect(manifest.migration).toEqual({ tag: null, count: journal.entries.length + 1 });
     expect(() => restoreBackup(target, freshCopy(), new Date())).toThrow(BackupError);
     expect(() => restoreBackup(target, freshCopy(), new Date())).toThrow(/taken by a newer version of the app/);
   });
