@@ -3,6 +3,7 @@ import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-r
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { logError } from "./utils/log.server";
 import { NonceProvider } from "./utils/nonce";
 
 // Loaders here answer before rendering starts and nothing is deferred, so an abort only ever
@@ -52,7 +53,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           didError = true;
-          console.error(error);
+          logError(error, "rendering the page failed");
         },
       },
     );
@@ -63,5 +64,5 @@ export default function handleRequest(
 /** Errors are logged on the server; the person sees the error page, never a stack trace. */
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
-  console.error(error);
+  logError(error);
 };

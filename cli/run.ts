@@ -20,6 +20,7 @@ import { recomputeEdition, reportChanges, verifyEditions, type RowChange } from 
 import { lockPeriod, reopenPeriod } from "../app/models/entry.server";
 import { editionsOf } from "../app/models/published.server";
 import { periodOf } from "../app/figures/month";
+import { runBackup, runRestore } from "./backup";
 
 export interface Io {
   out: (line: string) => void;
@@ -54,8 +55,13 @@ Commands:
                         due (--dry-run: print what would be queued, send nothing)
   briefing --period YYYY-MM --lang en|ar --out FILE.pdf
                         write the month's briefing book as a PDF (printed by Chromium)
+  backup [FILE|FOLDER]  copy the database, while the server runs, to FILE (default: a dated
+                        file in BACKUP_DIR), check the copy and write FILE.manifest.json
+  restore FILE          put a checked backup in place of the database (refused while a server
+                        uses it); the replaced database is kept beside it
 
-Environment: DATABASE_PATH (the SQLite file), KPI_DEFINITIONS_DIR (the definitions folder).`;
+Environment: DATABASE_PATH (the SQLite file), KPI_DEFINITIONS_DIR (the definitions folder),
+BACKUP_DIR (where backups go).`;
 
 function describeChanges(label: string, c: Changes): string {
   const parts = [
@@ -78,6 +84,10 @@ export function runKpi(args: string[], io: Io): number {
     (command ? io.out : io.err)(USAGE);
     return command ? 0 : 2;
   }
+  // Before the connection every other command opens (and migrates): a backup copies the file as
+  // it is, and a restore must not hold the file it replaces.
+  if (command === "backup") return runBackup(rest, io);
+  if (command === "restore") return runRestore(rest, io);
   const env = parseEnv(io.env);
   const db = getDatabase(env.DATABASE_PATH);
 

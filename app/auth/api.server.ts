@@ -5,6 +5,7 @@
 import { parsePeriod, viewBounds } from "../figures/month";
 import { userForToken, type TokenOwner } from "../models/tokens.server";
 import { db } from "../utils/db.server";
+import { logError, noteUser } from "../utils/log.server";
 
 export const JSON_HEADERS = {
   "Content-Type": "application/json; charset=utf-8",
@@ -51,6 +52,7 @@ export function requireApiUser(request: Request): TokenOwner {
   if (!owner) {
     throw unauthorized("The API token is not valid: it is unknown or revoked, or its owner's account is disabled.", "invalid_token");
   }
+  noteUser(owner.id);
   return owner;
 }
 
@@ -69,7 +71,7 @@ export function apiLoader(handler: (request: Request) => Response | Promise<Resp
         const text = await thrown.text();
         return apiError(thrown.status, text || `Request failed with status ${thrown.status}.`);
       }
-      console.error(thrown);
+      logError(thrown, "the API failed");
       return apiError(500, "Something went wrong on the server.");
     }
   };

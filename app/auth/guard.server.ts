@@ -4,8 +4,16 @@ import { redirect } from "@remix-run/node";
 import { db } from "../utils/db.server";
 import { can, type Permission } from "./permissions";
 import { sessionUser, type SessionUser } from "./session.server";
+import { noteUser } from "../utils/log.server";
 
 export function currentUser(request: Request): SessionUser | null {
+  const user = lookUp(request);
+  // The request's log line names who asked by their id (server/request-log.ts).
+  if (user) noteUser(user.id);
+  return user;
+}
+
+function lookUp(request: Request): SessionUser | null {
   // A page asks in its root loader and its own: one look-up per request. Only for reads, where
   // nothing in between can sign the person in or out.
   if (request.method !== "GET" && request.method !== "HEAD") return sessionUser(db(), request, new Date());

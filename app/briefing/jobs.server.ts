@@ -90,6 +90,17 @@ export class BriefingJobs {
     return this.tail;
   }
 
+  private stopping = false;
+
+  /**
+   * For a clean shutdown: the book printing now is finished; those still waiting are marked
+   * failed at once (the page offers to ask again) rather than left for the heartbeat to expire.
+   */
+  stop(): Promise<void> {
+    this.stopping = true;
+    return this.tail;
+  }
+
   private enqueue(id: number) {
     this.mine.add(id);
     this.beating ??= setInterval(() => beat(this.db(), [...this.mine], this.now()), HEARTBEAT_TIMEOUT_MS / 4);
@@ -103,6 +114,10 @@ export class BriefingJobs {
     try {
       const book = bookById(db, id);
       if (!book || book.state !== "queued") return;
+      if (this.stopping) {
+        failBook(db, id, "The server stopped before this book was prepared: ask for it again.", this.now());
+        return;
+      }
       const started = this.now();
       updateBook(db, id, { state: "running", progress: 5, startedAt: started.toISOString() }, started);
       const result = await this.prepare(db, { period: book.period, language: book.language, now: started }, (progress) =>

@@ -1,6 +1,7 @@
 // Environment variables, parsed once. A wrong value stops the process with a message naming it.
 import path from "node:path";
 import { z } from "zod";
+import { LOG_LEVELS } from "./log.server";
 
 const boolean = z
   .enum(["true", "false", "1", "0"], { error: 'expected "true" or "false"' })
@@ -63,6 +64,20 @@ const envSchema = z.object({
   ESCALATE_DAYS: z.coerce.number({ error: "expected a number of days" }).int().min(1).max(60).default(5),
   /** Minutes between the server's runs of the notice rules and sender; 0 turns it off. */
   NOTIFY_EVERY_MINUTES: z.coerce.number({ error: "expected minutes" }).int().min(0).max(1440).default(5),
+  /**
+   * Where the server writes its scheduled backups (and `kpi backup` without a file); default a
+   * "backups" folder beside the database. Put it on another disk.
+   */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** How often the server takes a backup: "0" (never, the default), or minutes, hours or days as "30m", "6h", "1d". */
+  BACKUP_EVERY: z
+    .string()
+    .regex(/^(0|[1-9]\d{0,4}[mhd])$/, { error: 'expected "0" (off) or a duration such as "30m", "6h" or "1d"' })
+    .default("0"),
+  /** How many of the server's scheduled backups are kept; older ones are deleted. */
+  BACKUP_KEEP: z.coerce.number({ error: "expected a number of backups" }).int().min(1).max(1000).default(7),
+  /** The least important log line the server writes. */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {
@@ -71,7 +86,10 @@ const envSchema = z.object({
     .default("false"),
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, "SEED_DEMO" | "TRUST_PROXY" | "REMIND_DAYS" | "APP_URL"> & {
+export type Env = Omit<
+  z.infer<typeof envSchema>,
+  "SEED_DEMO" | "TRUST_PROXY" | "REMIND_DAYS" | "APP_URL" | "BACKUP_DIR" | "BACKUP_EVERY"
+> & {
   SEED_DEMO: boolean;
   /** Days before the due day, largest first, without repeats. */
   REMIND_DAYS: number[];
@@ -79,7 +97,18 @@ export type Env = Omit<z.infer<typeof envSchema>, "SEED_DEMO" | "TRUST_PROXY" | 
   APP_URL: string;
   /** The value for Express's "trust proxy" setting. */
   TRUST_PROXY: boolean | number | string;
+  /** An absolute path. */
+  BACKUP_DIR: string;
+  /** Milliseconds between scheduled backups; 0 when the server takes none. */
+  BACKUP_EVERY: number;
 };
+
+const DURATION_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+function duration(text: string): number {
+  if (text === "0") return 0;
+  return Number(text.slice(0, -1)) * DURATION_MS[text.at(-1) as keyof typeof DURATION_MS];
+}
 
 function trustProxy(text: string): boolean | number | string {
   if (text === "true") return true;
@@ -100,18 +129,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new EnvError(`Invalid environment variables:\n${lines.join("\n")}`);
   }
+  const databasePath = result.data.DATABASE_PATH === ":memory:" ? ":memory:" : path.resolve(result.data.DATABASE_PATH);
   return {
     ...result.data,
+    BACKUP_DIR: path.resolve(result.data.BACKUP_DIR ?? path.join(path.dirname(path.resolve(result.data.DATABASE_PATH)), "backups")),
+    BACKUP_EVERY: duration(result.data.BACKUP_EVERY),
     SEED_DEMO: result.data.SEED_DEMO ?? present.DATABASE_PATH === undefined,
     TRUST_PROXY: trustProxy(result.data.TRUST_PROXY),
     REMIND_DAYS: [...new Set(result.data.REMIND_DAYS.split(",").map((d) => Number(d.trim())))]
       .filter((d) => d > 0)
       .sort((a, b) => b - a),
     APP_URL: (result.data.APP_URL ?? `http://localhost:${result.data.PORT}`).replace(/\/+$/, ""),
-    DATABASE_PATH:
-      result.data.DATABASE_PATH === ":memory:"
-        ? ":memory:"
-        : path.resolve(result.data.DATABASE_PATH),
+    DATABASE_PATH: databasePath,
     KPI_DEFINITIONS_DIR: path.resolve(result.data.KPI_DEFINITIONS_DIR),
   };
 }

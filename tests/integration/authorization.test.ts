@@ -68,6 +68,9 @@ const RULES: Record<string, RouteRule> = {
   "kpis.$code.tsx": { url: "/kpis/SMART_ADOPTION", params: { code: "SMART_ADOPTION" }, get: signedIn(200), post: "no action" },
   // Public: the language switch must work on the sign-in page.
   "locale.ts": { url: "/locale?lang=ar&to=%2Fkpis", get: all(302), post: "no action" },
+  // Public: for monitors and load balancers, which do not sign in; they say nothing of the data.
+  "healthz.ts": { url: "/healthz", get: all(200), post: "no action" },
+  "readyz.ts": { url: "/readyz", get: all(200), post: "no action" },
   // Public: signing in. A signed-in visitor is sent on; a wrong password is 401 for anyone.
   "login.tsx": {
     url: "/login",

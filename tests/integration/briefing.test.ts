@@ -239,6 +239,23 @@ describe("preparing books in the background", () => {
     await jobs.idle();
   });
 
+  it("stopping for a shutdown: the book printing is finished, those waiting are marked failed at once", async () => {
+    const gate = gatedPrepare();
+    const jobs = new BriefingJobs(() => db, gate.prepare, { log: () => undefined });
+    expect(jobs.request(request("2020-07", "en")).kind).toBe("started");
+    expect(jobs.request(request("2020-07", "ar")).kind).toBe("started");
+    await until(() => gate.calls.length === 1);
+    const stopped = jobs.stop();
+    gate.calls[0].finish();
+    await stopped;
+    expect(gate.calls).toHaveLength(1);
+    expect(models.latestBook(db, "2020-07", "en")).toMatchObject({ state: "ready" });
+    expect(models.latestBook(db, "2020-07", "ar")).toMatchObject({
+      state: "failed",
+      error: "The server stopped before this book was prepared: ask for it again.",
+    });
+  });
+
   it("turns a request away while as many books as allowed are waiting or printing", async () => {
     const gate = gatedPrepare();
     const jobs = new BriefingJobs(() => db, gate.prepare, { log: () => undefined, maxActive: 1 });

@@ -1,0 +1,204 @@
+// The built server as an operator runs it (`node build/start.js`), in a process of its own: the
+// health endpoints, its JSON log lines, and stopping on SIGTERM with a request in flight.
+// docs/decisions/0021-backups-logs-shutdown.md.
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client, csrfOf, DEMO_PASSWORD } from "../e2e/http";
+import { ensureServerBuilt, startServer, type RunningServer } from "../helpers/built";
+
+const dir = mkdtempSync(path.join(tmpdir(), "server-lifecycle-"));
+const databasePath = path.join(dir, "kpi.db");
+let server: RunningServer;
+
+beforeAll(async () => {
+  ensureServerBuilt();
+  server = await startServer(databasePath, { SEED_DEMO: "true" });
+}, 240_000);
+
+afterAll(async () => {
+  if (server?.child.exitCode === null) {
+    server.child.kill("SIGKILL");
+    await server.exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface LogLine {
+  level: string;
+  time: string;
+  msg: string;
+  reqId?: string;
+  method?: string;
+  route?: string;
+  status?: number;
+  ms?: number;
+  userId?: number | null;
+  [key: string]: unknown;
+}
+
+/** Every line the server wrote, each parsed as JSON (a line that is not fails the test). */
+function logLines(): LogLine[] {
+  return server.lines().map((line) => {
+    try {
+      return JSON.parse(line) as LogLine;
+    } catch {
+      throw new Error(`a log line that is not JSON: ${line}`);
+    }
+  });
+}
+
+const userIdOf = (email: string) => {
+  const db = new Database(databasePath, { readonly: true });
+  try {
+    return (db.prepare("SELECT id FROM users WHERE email = ?").get(email) as { id: number }).id;
+  } finally {
+    db.close();
+  }
+};
+
+describe("health", () => {
+  it("GET /healthz: 200 and nothing but that, with the security headers, no session, no version", async () => {
+    const answer = await fetch(`${server.url}/healthz`);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ status: "ok" });
+    expect(answer.headers.get("Content-Security-Policy")).toMatch(/frame-ancestors 'none'/);
+    expect(answer.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(answer.headers.get("X-Frame-Options")).toBe("DENY");
+    expect(answer.headers.get("Cache-Control")).toBe("no-store");
+    expect(answer.headers.get("Set-Cookie")).toBeNull();
+    expect(answer.headers.get("X-Powered-By")).toBeNull();
+    expect(answer.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("GET /readyz: 200 with its checks by name; 503 naming the database when its file cannot be read, 200 again when it can", async () => {
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get("Set-Cookie")).toBeNull();
+    expect(ready.headers.get("Cache-Control")).toBe("no-store");
+    expect(await ready.json()).toEqual({
+      status: "ready",
+      checks: { database: "ok", migrations: "ok", definitions: "ok", server: "ok" },
+    });
+    // The file taken from under the server (a disk unmounted, a file moved by hand).
+    const away = path.join(dir, "away");
+    for (const suffix of ["", "-wal", "-shm"]) renameSync(databasePath + suffix, away + suffix);
+    try {
+      const gone = await fetch(`${server.url}/readyz`);
+      expect(gone.status).toBe(503);
+      expect(await gone.json()).toEqual({
+        status: "not ready",
+        checks: { database: "unreachable", migrations: "unknown", definitions: "unknown", server: "ok" },
+      });
+      // The process still answers.
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      for (const suffix of ["", "-wal", "-shm"]) renameSync(away + suffix, databasePath + suffix);
+    }
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+});
+
+describe("the log", () => {
+  it("is one JSON line per request, with the id the response's header shows, the route, status, duration and the user's id, never an address or a secret", async () => {
+    const client = new Client(server.url);
+    const csrf = await client.csrf("/login");
+    const signIn = await client.post("/login", { email: "analyst@example.com", password: DEMO_PASSWORD, csrf, redirectTo: "/" });
+    expect(signIn.status).toBe(302);
+    const page = await client.fetch("/kpis");
+    expect(page.status).toBe(200);
+    const missing = await client.fetch("/no/such/page?period=2018-12");
+    expect(missing.status).toBe(404);
+    // An id the proxy gave is not taken unless TRUST_PROXY says the proxy is believed.
+    const forwarded = await fetch(`${server.url}/login`, { headers: { "X-Request-Id": "from-the-client-1234" } });
+    expect(forwarded.headers.get("X-Request-Id")).not.toBe("from-the-client-1234");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const lines = logLines();
+    const analyst = userIdOf("analyst@example.com");
+    const lineOf = (answer: { headers: Headers }) => {
+      const id = answer.headers.get("X-Request-Id");
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      const found = lines.filter((l) => l.reqId === id && l.msg === "request");
+      expect(found, `one line for request ${id}`).toHaveLength(1);
+      return found[0];
+    };
+    expect(lineOf(signIn)).toMatchObject({ level: "info", method: "POST", route: "/login", status: 302, userId: null });
+    expect(lineOf(page)).toMatchObject({ level: "info", method: "GET", route: "/kpis", status: 200, userId: analyst });
+    // The path, without its query.
+    expect(lineOf(missing)).toMatchObject({ route: "/no/such/page", status: 404, userId: analyst });
+    expect(lineOf(page).ms).toBeGreaterThan(0);
+    expect(new Date(lineOf(page).time).getTime()).toBeGreaterThan(Date.now() - 60_000);
+
+    const everything = server.lines().join("\n");
+    expect(everything).not.toContain("analyst@example.com");
+    expect(everything).not.toContain(DEMO_PASSWORD);
+    expect(everything).not.toContain(client.jar.get("sid")!);
+    expect(everything).not.toContain(csrf);
+    // Monitors' probes are written at debug only (LOG_LEVEL is info here), unless they fail.
+    const probes = lines.filter((l) => l.route === "/healthz" || l.route === "/readyz");
+    expect(probes.map((l) => [l.level, l.status])).toEqual([["error", 503]]);
+  });
+});
+
+describe("SIGTERM", () => {
+  it("lets a request in flight finish, refuses new connections, checkpoints the database and exits 0", async () => {
+    // A sign-in whose form is still arriving when the signal comes: the write it makes (a session)
+    // must reach the database file.
+    const client = new Client(server.url);
+    const csrf = csrfOf((await client.fetch("/login")).body);
+    const body = new URLSearchParams({ email: "executive@example.com", password: DEMO_PASSWORD, csrf, redirectTo: "/" }).toString();
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), "127.0.0.1");
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    let answer = "";
+    socket.on("data", (chunk) => (answer += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.write(
+      [
+        "POST /login HTTP/1.1",
+        `Host: 127.0.0.1:${port}`,
+        "Content-Type: application/x-www-form-urlencoded",
+        `Content-Length: ${body.length}`,
+        `Cookie: ${client.cookieHeader()}`,
+        "",
+        body.slice(0, 20),
+      ].join("\r\n"),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const signalled = Date.now();
+    server.child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 700));
+
+    // Still finishing: no new connection is taken meanwhile.
+    expect(server.child.exitCode).toBeNull();
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+
+    socket.write(body.slice(20));
+    const code = await server.exited;
+    await closed;
+    expect(code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 302 Found\r\n/);
+    expect(answer).toMatch(/\r\nSet-Cookie: sid=/i);
+    expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+
+    // Checkpointed and closed: no write-ahead log left, nothing held, the session in the file itself.
+    expect(existsSync(`${databasePath}-wal`) ? statSync(`${databasePath}-wal`).size : 0).toBe(0);
+    expect(readdirSync(dir).filter((n) => n.endsWith(".lock"))).toEqual([]);
+    const db = new Database(databasePath, { readonly: true });
+    try {
+      const sessions = db.prepare("SELECT count(*) AS n FROM sessions WHERE user_id = ? AND ended_at IS NULL").get(userIdOf("executive@example.com")) as { n: number };
+      expect(sessions.n).toBe(1);
+      expect((db.pragma("integrity_check") as Array<{ integrity_check: string }>)[0].integrity_check).toBe("ok");
+    } finally {
+      db.close();
+    }
+    const lines = logLines();
+    expect(lines.find((l) => l.msg.startsWith("stopping"))).toMatchObject({ signal: "SIGTERM", inFlight: 1 });
+    expect(lines.at(-1)).toMatchObject({ msg: "stopped", code: 0 });
+  });
+});
