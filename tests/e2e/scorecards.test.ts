@@ -41,7 +41,7 @@ describe("an executive's month", () => {
       await screenshot(page, `overview-${ar ? "ar" : "en"}`);
 
       // Change the month with the picker: the address keeps it.
-      await page.locator("#period").fill("2016-06");
+      await page.getByLabel(ar ? "الشهر" : "Month", { exact: true }).selectOption("2016-06");
       await page.locator(".month-form button").click();
       await page.waitForURL(/period=2016-06/);
       await page.waitForFunction((month) => document.querySelector(".lead")?.textContent?.includes(month), ar ? "يونيو 2016" : "June 2016");
