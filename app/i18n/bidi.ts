@@ -22,6 +22,7 @@ const PERCENTS = /[%\u066a\u2030]/;
 // the marks Intl or a person may have put between them.
 const NUMBER = /([\u200e\u200f\u061c]*[+\-\u2212][\u200e\u200f\u061c]*)?[0-9]+(?:[.,:\u066b\u066c][0-9]+)*(?:[\u200e\u200f\u061c]*[%\u066a\u2030][\u200e\u200f\u061c]*)?/g;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const ISOLATE_EDGE = /[\u2066-\u2069]/g;
 
 /**
  * Wraps every number that is not already inside an isolate in LRI … PDI, with its sign and
@@ -30,31 +31,27 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
  */
 export function isolateNumbers(text: string): string {
   if (!/[0-9]/.test(text)) return text;
-  let out = "";
-  let depth = 0;
-  let run = "";
-  const flush = () => {
-    out += run.replace(NUMBER, (match, sign: string | undefined, offset: number) => {
+  const wrap = (run: string) =>
+    run.replace(NUMBER, (match, sign: string | undefined, offset: number) => {
       const before = run[offset - 1];
       if (sign !== undefined && before !== undefined && LETTER_OR_DIGIT.test(before)) {
         return sign + LRI + match.slice(sign.length) + PDI;
       }
       return LRI + match + PDI;
     });
-    run = "";
-  };
-  for (const char of text) {
-    if (depth === 0 && !OPENS.has(char)) {
-      run += char;
-      continue;
-    }
-    if (depth === 0) flush();
-    out += char;
-    if (OPENS.has(char)) depth += 1;
-    else if (char === PDI) depth -= 1;
+  // Only the text outside every isolate is looked at: what is inside is already placed.
+  let out = "";
+  let depth = 0;
+  let from = 0;
+  for (const edge of text.matchAll(ISOLATE_EDGE)) {
+    const at = edge.index;
+    if (depth === 0) out += wrap(text.slice(from, at));
+    else out += text.slice(from, at);
+    out += edge[0];
+    from = at + 1;
+    depth = edge[0] === PDI ? Math.max(0, depth - 1) : depth + 1;
   }
-  flush();
-  return out;
+  return out + (depth === 0 ? wrap(text.slice(from)) : text.slice(from));
 }
 
 /** Removes the isolates, for a test that compares a sentence with its plain words. */
