@@ -156,7 +156,7 @@ describe("what the overview costs a browser", () => {
         return {
           elements: document.getElementsByTagName("*").length,
           // The month picker holds an option per month with figures and a group per year
-          // (decision 20): it grows with the history, not with the page's content.
+          // (decision 21): it grows with the history, not with the page's content.
           picker: document.querySelectorAll("#period option, #period optgroup").length,
           months: document.querySelectorAll("#period option").length,
           cells: heatmap.querySelectorAll("td").length,
