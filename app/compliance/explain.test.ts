@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatterFor, intlFor } from "../i18n/format";
 import { computeReport } from "./engine";
+import { misplacedNumbers } from "../i18n/bidi";
 import { explainRow } from "./explain";
 import type { EngineKpi } from "./types";
 
@@ -41,10 +42,12 @@ const report = computeReport({
   ],
 });
 const row = (kpi: string, entity: string | null) => report.rows.find((r) => r.kpi === kpi && r.entity === entity)!;
-// Arabic percentages carry invisible left-to-right marks; the reader does not see them.
-const plain = (s: string) => s.replace(/[\u200e\u200f\u061c]/g, "");
-const explain = (kpi: string, entity: string | null, locale: "en" | "ar") =>
-  plain(explainRow(row(kpi, entity), { unit: kpi === "DAYS" ? "days" : "percent", period: "2017-06", f: formatterFor(intlFor(locale)) }));
+// Arabic numbers carry invisible marks and isolates (bidi.ts); the reader does not see them, and
+// the words are compared without them. misplacedNumbers checks them where they are.
+const plain = (s: string) => s.replace(/[\u200e\u200f\u061c\u2066-\u2069]/g, "");
+const sentence = (kpi: string, entity: string | null, locale: "en" | "ar") =>
+  explainRow(row(kpi, entity), { unit: kpi === "DAYS" ? "days" : "percent", period: "2017-06", f: formatterFor(intlFor(locale)) });
+const explain = (kpi: string, entity: string | null, locale: "en" | "ar") => plain(sentence(kpi, entity, locale));
 
 describe("explaining a row in one sentence", () => {
   it("says why an interim row is off track, with the trajectory it is measured on", () => {
@@ -55,6 +58,9 @@ describe("explaining a row in one sentence", () => {
     expect(explain("ADOPTION", "BBB", "ar")).toBe(
       "50% في يونيو 2017 مقابل المستهدف المرحلي البالغ 68% على المسار من 60% في يونيو 2016 إلى 80% بحلول ديسمبر 2018: 73.5% من المستهدف، لذا فالحالة خارج المسار (أقل من 90% من المستهدف). الرقم: 500 ÷ 1,000.",
     );
+    // Each of the sentence's ten numbers keeps its percent sign inside its own isolate.
+    expect(misplacedNumbers(sentence("ADOPTION", "BBB", "ar"))).toEqual([]);
+    expect(sentence("ADOPTION", "BBB", "ar")).toMatch(/^\u206850\u200e%\u200e\u2069 في \u2068يونيو 2017\u2069 /);
   });
 
   it("names an entity's own target", () => {

@@ -1,3 +1,4 @@
+import { isolateNumbers } from "../i18n/bidi";
 import { useFormat } from "./format";
 
 /** One version of commentary as pages receive it (app/models/commentary.server.ts). */
@@ -41,17 +42,19 @@ export function Commentary({ item, labels }: { item: CommentaryView; labels?: { 
   const f = useFormat();
   const { t } = f;
   const dir = item.language === "ar" ? "rtl" : "ltr";
+  // Numbers in Arabic text are isolated, as in the messages, whatever the page's language.
+  const prose = (text: string) => (item.language === "ar" ? isolateNumbers(text) : text);
   return (
     <div className={`commentary commentary-${item.state}`}>
       <div lang={item.language} dir={dir}>
         <p className="commentary-text">
           {labels ? <strong>{labels.analysis} </strong> : null}
-          {item.analysis}
+          {prose(item.analysis)}
         </p>
         {item.recommendation ? (
           <p className="commentary-text">
             {labels ? <strong>{labels.recommendation} </strong> : null}
-            {item.recommendation}
+            {prose(item.recommendation)}
           </p>
         ) : null}
       </div>

@@ -1,8 +1,16 @@
 import { Form, Link, useLocation } from "@remix-run/react";
-import { addMonths } from "../figures/month";
+import { addMonths, periodRange } from "../figures/month";
 import { useFormat } from "./format";
 
-/** Chooses the month a page shows; the month lives in the address, so a link shows the same view. */
+/**
+ * Chooses the month a page shows; the month lives in the address, so a link shows the same view.
+ *
+ * A list of months named in the page's language, grouped by year, newest first: the browser's
+ * own month input is drawn in the browser's language ("December 2018" on an Arabic page). The
+ * choice takes effect on "Show", never on change, so arrowing through the list with the keyboard
+ * does not leave the page at each month. A plain GET form: it works before the page's script has
+ * loaded, and the route validates `period` as it does for a typed address.
+ */
 export function MonthPicker({ period, first, last }: { period: string; first: string; last: string }) {
   const f = useFormat();
   const location = useLocation();
@@ -11,13 +19,33 @@ export function MonthPicker({ period, first, last }: { period: string; first: st
     params.set("period", p);
     return `${location.pathname}?${params}`;
   };
+  // The page's other parameters (filters, a language) go with the month.
+  const kept = [...new URLSearchParams(location.search)].filter(([name]) => name !== "period");
+  const years = new Map<string, string[]>();
+  for (const p of periodRange(first, last).reverse()) {
+    const year = p.slice(0, 4);
+    years.set(year, [...(years.get(year) ?? []), p]);
+  }
   const previous = addMonths(period, -1);
   const next = addMonths(period, 1);
   return (
     <div className="month-picker">
       <Form method="get" className="month-form">
+        {kept.map(([name, value], i) => (
+          <input key={`${name}-${i}`} type="hidden" name={name} value={value} />
+        ))}
         <label htmlFor="period">{f.t("month.label")}</label>
-        <input id="period" name="period" type="month" defaultValue={period} min={first} max={last} required />
+        <select id="period" name="period" defaultValue={period} key={period}>
+          {[...years].map(([year, months]) => (
+            <optgroup key={year} label={year}>
+              {months.map((p) => (
+                <option key={p} value={p}>
+                  {f.period(p)}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
         <button type="submit">{f.t("month.show")}</button>
       </Form>
       <nav aria-label={f.t("month.nav")} className="month-steps">

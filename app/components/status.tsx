@@ -1,4 +1,5 @@
 import type { ReportRow, Status } from "../compliance/types";
+import { SCORE_CAP } from "../compliance/engine";
 import { missedDue } from "../compliance/missed";
 import { useFormat } from "./format";
 
@@ -59,7 +60,8 @@ const LEGEND: Array<Status | "missed"> = ["met", "on-track", "at-risk", "off-tra
  * compliance columns measure, which a reader otherwise takes for the same thing.
  */
 export function StatusLegend({ scores = false }: { scores?: boolean }) {
-  const { t } = useFormat();
+  const f = useFormat();
+  const { t } = f;
   return (
     <div className="status-legend">
       <p className="legend-title">{t("legend.title")}</p>
@@ -81,7 +83,7 @@ export function StatusLegend({ scores = false }: { scores?: boolean }) {
       {scores ? (
         <dl className="legend-scores">
           <dt>{t("col.score")}</dt>
-          <dd>{t("entity.scoreHelp")}</dd>
+          <dd>{t("entity.scoreHelp", { cap: f.share(SCORE_CAP) })}</dd>
           <dt>{t("col.compliance")}</dt>
           <dd>{t("legend.compliance")}</dd>
         </dl>

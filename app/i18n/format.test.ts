@@ -1,5 +1,6 @@
 import { IntlMessageFormat } from "intl-messageformat";
 import { describe, expect, it } from "vitest";
+import { isolateNumbers } from "./bidi";
 import { formatterFor, intlFor } from "./format";
 import { intlLocale, LOCALES } from "./locale";
 import { catalogues, type MessageId } from "./messages";
@@ -15,7 +16,8 @@ describe("a formatter's messages", () => {
         const expected = String(
           new IntlMessageFormat(catalogue[id], intlLocale(locale), undefined, { ignoreTag: true }).format(),
         );
-        expect(t(id as MessageId), id).toBe(expected);
+        // In Arabic, the digits a message writes itself stand in an isolate (bidi.ts).
+        expect(t(id as MessageId), id).toBe(locale === "ar" ? isolateNumbers(expected) : expected);
       }
     });
   }

@@ -5,6 +5,7 @@ import { IntlMessageFormat } from "intl-messageformat";
 import { createIntl, type IntlShape } from "react-intl";
 import type { Unit } from "../definitions/schema";
 import { middleOf, TIME_ZONE } from "../figures/month";
+import { FSI, isolateNumbers, PDI } from "./bidi";
 import { intlLocale, messagesFor, type Locale } from "./locale";
 import type { MessageId } from "./messages";
 
@@ -52,6 +53,36 @@ type Values = Record<string, string | number | Date>;
  */
 const MESSAGE_SYNTAX = /[{}'<>]/;
 
+type MessageFormatElement = ReturnType<IntlMessageFormat["getAst"]>[number];
+
+// The parser's element types (TYPE in @formatjs/icu-messageformat-parser): a plain `{name}` and
+// the elements that hold other elements.
+const ARGUMENT = 1;
+const SELECT = 5;
+const PLURAL = 6;
+const TAG = 8;
+
+/**
+ * The names a message only ever places as they are (`{value}`), never chooses by (a plural or a
+ * select): those can be handed over already isolated, the others must stay numbers or keys.
+ */
+function placedArguments(elements: MessageFormatElement[]): Set<string> {
+  const placed = new Set<string>();
+  const chosen = new Set<string>();
+  const visit = (list: MessageFormatElement[]) => {
+    for (const element of list) {
+      if (element.type === ARGUMENT) placed.add(element.value);
+      else if ("value" in element && typeof element.value === "string" && element.type !== 0 && element.type !== TAG) chosen.add(element.value);
+      if (element.type === SELECT || element.type === PLURAL) {
+        for (const option of Object.values(element.options)) visit(option.value);
+      } else if (element.type === TAG) visit(element.children);
+    }
+  };
+  visit(elements);
+  for (const name of chosen) placed.delete(name);
+  return placed;
+}
+
 /** An Intl object made on its first use: most pages never format a date or a list. */
 function lazily<T>(make: () => T): () => T {
   let made: T | undefined;
@@ -60,8 +91,27 @@ function lazily<T>(make: () => T): () => T {
 
 function makeFormatter(locale: Locale, catalogue: Record<string, string>) {
   const tag = intlLocale(locale);
-  const compiled = new Map<MessageId, IntlMessageFormat>();
+  const compiled = new Map<MessageId, { message: IntlMessageFormat; placed: Set<string> }>();
   const plain = new Map<MessageId, string>();
+  const rtl = locale === "ar";
+  // How a bare `{count}` is written: IntlMessageFormat's own default number format.
+  const argumentNumber = lazily(() => new Intl.NumberFormat(tag));
+  /**
+   * In Arabic, every value with a digit is placed inside a first-strong isolate, and whatever
+   * digits remain bare (a plural's #) inside a left-to-right one: a number keeps its sign and
+   * percent sign on the side a reader expects wherever the sentence puts it
+   * (docs/decisions/0021-numbers-in-arabic-text.md). English needs none: its sentences run the
+   * same way as its numbers.
+   */
+  const isolated = (placed: Set<string>, values: Values): Values => {
+    const out: Values = { ...values };
+    for (const name of placed) {
+      const v = values[name];
+      if (typeof v === "number") out[name] = FSI + argumentNumber().format(v) + PDI;
+      else if (typeof v === "string" && /[0-9]/.test(v)) out[name] = FSI + v + PDI;
+    }
+    return out;
+  };
   /** The message for an id; a message without values is formatted once and kept. */
   const t = (id: MessageId, values?: Values): string => {
     if (values === undefined) {
@@ -72,15 +122,19 @@ function makeFormatter(locale: Locale, catalogue: Record<string, string>) {
     // IntlMessageFormat does for each message) was about a quarter of the overview's hydration.
     const source = catalogue[id] ?? id;
     if (!MESSAGE_SYNTAX.test(source)) {
-      plain.set(id, source);
-      return source;
+      const text = rtl ? isolateNumbers(source) : source;
+      plain.set(id, text);
+      return text;
     }
-    let message = compiled.get(id);
-    if (message === undefined) {
-      message = new IntlMessageFormat(source, tag, undefined, { ignoreTag: true });
-      compiled.set(id, message);
+    let entry = compiled.get(id);
+    if (entry === undefined) {
+      const message = new IntlMessageFormat(source, tag, undefined, { ignoreTag: true });
+      entry = { message, placed: rtl ? placedArguments(message.getAst()) : new Set() };
+      compiled.set(id, entry);
     }
-    const text = String(message.format(values));
+    const text = rtl
+      ? isolateNumbers(String(entry.message.format(values && isolated(entry.placed, values))))
+      : String(entry.message.format(values));
     if (values === undefined) plain.set(id, text);
     return text;
   };
@@ -176,5 +230,11 @@ function makeFormatter(locale: Locale, catalogue: Record<string, string>) {
   /** A change with its sign: +1.2, −0.4. */
   const signed = (v: number) => numberFormat("signed", { signDisplay: "exceptZero", maximumFractionDigits: 1 }).format(v);
 
-  return { locale, t, name, period, monthShort, date, dateTime, value, share, list, number, signed };
+  /**
+   * Text written in the definitions or by a person, shown as written; in Arabic its numbers are
+   * isolated as the messages' are, or "80%" would be drawn "%80" after an Arabic word.
+   */
+  const prose = (text: string) => (rtl ? isolateNumbers(text) : text);
+
+  return { locale, t, name, prose, period, monthShort, date, dateTime, value, share, list, number, signed };
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/guard.server";
+import { SCORE_CAP } from "~/compliance/engine";
 import { explainRow } from "~/compliance/explain";
 import { EditionNote } from "~/components/edition-note";
 import { useFormat } from "~/components/format";
@@ -86,7 +87,7 @@ export default function EntityScorecard() {
         <div className="card">
           <h2>{t("entity.score")}</h2>
           <p className="big-number">{c.score !== null ? f.share(c.score) : t("value.none")}</p>
-          <p className="muted">{t("entity.scoreHelp")}</p>
+          <p className="muted">{t("entity.scoreHelp", { cap: f.share(SCORE_CAP) })}</p>
         </div>
         <div className="card">
           <h2>{t("figures.col.timeliness")}</h2>

@@ -21,6 +21,7 @@ import { entryChecks, entryShape, problemsOf, type EntryPost } from "~/figures/e
 import { parseNumber, ungroupTyped } from "~/figures/rules";
 import { isReadOnlyForEntry } from "~/figures/states";
 import { readUploadedFile } from "~/figures/upload.server";
+import type { Formatter } from "~/i18n/format";
 import type { MessageId } from "~/i18n/messages";
 import { entryFormFor, saveEntry, saveUpload, type Conflict, type EntryItem, type EntryProblem } from "~/models/entry.server";
 import { checkFigureRows, loadFigureRules, type ImportError } from "~/models/figures.server";
@@ -179,15 +180,21 @@ type Item = ReturnType<typeof useLoaderData<typeof loader>>["items"][number];
 /** The name of the button conform submits to ask for a field's check (@conform-to/dom's INTENT). */
 const CONFORM_INTENT = "__intent__";
 
-function problemText(p: EntryProblem, t: ReturnType<typeof useFormat>["t"]): string {
-  if (p.code === "justify") return t(`problem.justify.${p.params.reason as "jump" | "below-band"}`, p.params);
-  return t(`problem.${p.code}` as MessageId, p.params);
+function problemText(p: EntryProblem, f: Formatter): string {
+  if (p.code === "justify") {
+    // The check counts in whole percentages; the sentence shows each as a share, sign and all.
+    const { reason, ...percentages } = p.params;
+    const shares = Object.fromEntries(Object.entries(percentages).map(([key, v]) => [key, f.share(Number(v) / 100)]));
+    return f.t(`problem.justify.${reason as "jump" | "below-band"}`, shares);
+  }
+  return f.t(`problem.${p.code}` as MessageId, p.params);
 }
 
-function fileErrorText(e: ImportError, t: ReturnType<typeof useFormat>["t"]): string {
+function fileErrorText(e: ImportError, f: Formatter): string {
+  const t = f.t;
   const text = e.code
     ? t(`file.${e.code}`, e.params ?? {})
-    : e.problems.map((p) => problemText(p as EntryProblem, t)).join(" ") || e.message;
+    : e.problems.map((p) => problemText(p as EntryProblem, f)).join(" ") || e.message;
   return e.line > 0 ? t("entry.line", { line: e.line, message: text }) : text;
 }
 
@@ -224,7 +231,7 @@ function KpiFields({
   const [denominator, setDenominator] = useState(initial("denominator"));
   // The browser's check of a field once it has been left, else what the server said of it.
   const errorFor = (fieldName: string) =>
-    (checked[`${fieldName}.${item.kpi}`] ?? problems.filter((p) => p.field === fieldName)).map((p) => problemText(p, t));
+    (checked[`${fieldName}.${item.kpi}`] ?? problems.filter((p) => p.field === fieldName)).map((p) => problemText(p, f));
   const preview = (() => {
     const n = parseNumber(ungroupTyped(numerator));
     const d = parseNumber(ungroupTyped(denominator));
@@ -330,7 +337,7 @@ function ErrorSummary({ items, problems, conflicts, saved }: { items: Item[]; pr
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => box.current?.focus(), [problems, conflicts]);
   const entries = items.flatMap((item) => [
-    ...(problems[item.kpi] ?? []).map((p) => ({ href: `#${fieldId(item, p.field)}`, text: `${f.name(item.name)}: ${problemText(p, t)}` })),
+    ...(problems[item.kpi] ?? []).map((p) => ({ href: `#${fieldId(item, p.field)}`, text: `${f.name(item.name)}: ${problemText(p, f)}` })),
     ...(conflicts[item.kpi] ? [{ href: `#${fieldId(item, item.measure === "ratio" ? "numerator" : "value")}`, text: `${f.name(item.name)}: ${t("entry.conflictShort")}` }] : []),
   ]);
   return (
@@ -467,7 +474,7 @@ export default function EntryPage() {
               <p>{t("entry.uploadErrors", { count: result.uploadErrors.length })}</p>
               <ul>
                 {result.uploadErrors.map((e, i) => (
-                  <li key={i}>{fileErrorText(e, t)}</li>
+                  <li key={i}>{fileErrorText(e, f)}</li>
                 ))}
               </ul>
             </div>

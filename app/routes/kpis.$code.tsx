@@ -86,15 +86,14 @@ export default function KpiDefinitionPage() {
       <p className="breadcrumb">
         <Link to="/kpis">{t("kpi.back")}</Link>
       </p>
-      <h1>
-        {f.name(kpi)} <span className="code">{kpi.code}</span>
-      </h1>
+      {/* The code is for files and the API: it is listed with the definition below, not in the heading. */}
+      <h1>{f.name(kpi)}</h1>
       {kpi.retiredAt ? (
         <p className="notice" role="status">
           {t("kpi.retired", { date: f.date(kpi.retiredAt) })}
         </p>
       ) : null}
-      {description ? <p className="lead">{description}</p> : null}
+      {description ? <p className="lead">{f.prose(description)}</p> : null}
       <PrintHeader period={period} printedAt={printedAt} filters={f.name(kpi)} />
       {page ? <EditionNote edition={edition} period={period} /> : null}
 

@@ -77,9 +77,10 @@ describe("the KPI catalogue page", () => {
     ).closest("tr")!;
     expect(within(row).getByText("نسبة مئوية")).toBeInTheDocument();
     expect(within(row).getByText("الأعلى أفضل")).toBeInTheDocument();
-    // Arabic percentages carry left-to-right marks around the sign; the reader sees "80%".
+    // Arabic percentages carry left-to-right marks around the sign, and the sentence holds each
+    // value in a bidi isolate (decision 21); the reader sees "80% بحلول ديسمبر 2018".
     const target = within(row).getByText(
-      (text) => text.replace(/[\u200e\u200f]/g, "") === "80% بحلول ديسمبر 2018",
+      (text) => text.replace(/[\u200e\u200f\u2066-\u2069]/g, "") === "80% بحلول ديسمبر 2018",
     );
     expect(target).toBeInTheDocument();
     expect(screen.getByRole("columnheader", { name: "المستهدف الحالي" })).toBeInTheDocument();

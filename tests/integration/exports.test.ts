@@ -126,7 +126,9 @@ describe("exports of a page", () => {
     expect(header.slice(0, 3)).toEqual(["الشهر", "رمز الجهة", "الجهة"]);
     const cloud = rows.find((r) => r[header.indexOf("رمز المؤشر")] === "GOV_CLOUD_HOSTING")!;
     const sentence = cloud[header.indexOf("التوقع")];
-    expect(sentence).toBe("يبلغ 60\u200e%\u200e في نوفمبر 2021");
+    // As on the page: the target and the month each in a bidi isolate (decision 21), so a
+    // spreadsheet drawing the cell right to left keeps "60%" whole.
+    expect(sentence).toBe("يبلغ \u206860\u200e%\u200e\u2069 في \u2068نوفمبر 2021\u2069");
     expect(sentence).toBe(
       explainForecast({ months: 12, slope: 0, due: "2019-12", projected: 0, target: 60, meetsTarget: false, reachesTargetIn: "2021-11" }, { unit: "percent", f: formatterFor(intlFor("ar")) }),
     );
@@ -205,7 +207,7 @@ describe("the report builder's download", () => {
     const facts = Object.fromEntries((about.getSheetValues() as unknown[][]).slice(1).map((r) => [r[1], r[2]]));
     expect(facts["التصدير"]).toBe("منشئ التقارير");
     expect(facts["الشهر"]).toBe("2020-11 – 2020-12");
-    expect(facts["الإصدار"]).toBe("الأشهر المنشورة: 0 من 2؛ ونتائج البقية أولية.");
+    expect(facts["الإصدار"]).toBe("الأشهر المنشورة: \u20680\u2069 من \u20682\u2069؛ ونتائج البقية أولية.");
     expect(facts["عوامل التصفية"]).toMatch(/^الجهات: DM · المؤشرات: الكل · النطاق — الركيزة: .+ · الأرقام: صف لكل جهة ومؤشر وشهر، مع الحالة$/);
     expect(facts["صدَّره"]).toBe("analyst@example.com");
     expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1, rightToLeft: true });

@@ -10,6 +10,7 @@ import * as s from "../../db/schema";
 import type { Actor } from "~/auth/permissions";
 import { loadDefinitions } from "~/definitions/load.server";
 import { dueMoment } from "~/figures/month";
+import { withoutIsolates } from "~/i18n/bidi";
 import {
   CITY,
   commentaryHistory,
@@ -541,6 +542,6 @@ describe("plan-due notices", () => {
       "Adoption",
     ]);
     expect(en.path).toBe("/follow-up/BBB/2018-12");
-    expect(noticeText(db, notice, "ar").subject).toBe("متأخرة: خطة على BBB بالعربية لشهر ديسمبر 2018");
+    expect(withoutIsolates(noticeText(db, notice, "ar").subject)).toBe("متأخرة: خطة على BBB بالعربية لشهر ديسمبر 2018");
   });
 });

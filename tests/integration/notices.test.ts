@@ -13,6 +13,7 @@ import { openDatabase, type Db } from "../../db/index";
 import * as s from "../../db/schema";
 import { mailTransport, runNotices, sendPending } from "~/notices/deliver.server";
 import { CLAIM_MINUTES, claimDue, inboxOf, recordDelivery, savePreferences } from "~/notices/outbox.server";
+import { FSI, LRI, PDI, withoutIsolates } from "~/i18n/bidi";
 import { noticeText } from "~/notices/mail.server";
 import { lockPeriod, reviewFigure } from "~/models/entry.server";
 import { loadDemoData } from "../../seeds/demo";
@@ -156,7 +157,9 @@ describe("a run of the rules five days before November is due", () => {
 
     const dm = mailsTo("focal.dm@example.com").map((r) => r.mail);
     expect(dm).toHaveLength(1);
-    expect(dm[0].subject).toBe("تذكير: موعد تسليم أرقام بلدية دبي لشهر نوفمبر 2026 بعد 5 أيام");
+    // The month and the count stand in bidi isolates, as on the pages (decision 21): a mail
+    // client draws a subject left to right as often as not.
+    expect(dm[0].subject).toBe(`تذكير: موعد تسليم أرقام بلدية دبي لشهر ${FSI}نوفمبر 2026${PDI} بعد ${LRI}5${PDI} أيام`);
     expect(dm[0].html).toContain('dir="rtl"');
     expect(dm[0].html).toContain('lang="ar"');
     expect(dm[0].text).toContain("https://kpi.example.gov/figures/DM/2026-11");
@@ -249,7 +252,7 @@ describe("when the mail server fails", () => {
     mailServer.state.refuse = null;
     expect((await sendPending(db, mailEnv(), { now: () => addMinutes(at, 6) })).sent).toBe(1);
     expect(row()).toMatchObject({ mail: "sent", attempts: 2 });
-    expect(mailsTo("focal.dm@example.com").slice(dmBefore).map((r) => r.mail.subject)).toEqual(["موعد التسليم اليوم: أرقام بلدية دبي لشهر نوفمبر 2026"]);
+    expect(mailsTo("focal.dm@example.com").slice(dmBefore).map((r) => withoutIsolates(r.mail.subject ?? ""))).toEqual(["موعد التسليم اليوم: أرقام بلدية دبي لشهر نوفمبر 2026"]);
   });
 });
 
@@ -306,7 +309,7 @@ describe("notices an event writes", () => {
     const before = mailServer.received.length;
     await sendPending(db, mailEnv(), { now: () => at });
     const mail = mailServer.received.slice(before).find((r) => r.to.includes("focal.dm@example.com"))!.mail;
-    expect(mail.subject).toMatch(/^أُعيد: .+ لشهر أكتوبر 2026$/);
+    expect(withoutIsolates(mail.subject ?? "")).toMatch(/^أُعيد: .+ لشهر أكتوبر 2026$/);
     expect(mail.text).toContain("“الرقم أعلى من المتوقع: يرجى مراجعته.”");
     expect(mail.text).toContain("https://kpi.example.gov/figures/DM/2026-10");
   });
