@@ -4,7 +4,8 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { IntlProvider } from "react-intl";
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { formatterFor, intlFor } from "~/i18n/format";
 import { STATUSES, type Status } from "~/compliance/types";
 import { intlLocale, messagesFor, type Locale } from "~/i18n/locale";
 import { TIME_ZONE } from "~/figures/month";
@@ -260,5 +261,18 @@ describe("the compliance heatmap", () => {
     expect(screen.getByRole("cell", { name: "Open data sets published: 61 against 50 — Met" })).toHaveAttribute("tabindex", "0");
     await user.click(link);
     expect(await screen.findByText("KPI page")).toBeInTheDocument();
+  });
+
+  it("builds each kind of cell sentence once in Arabic too, not once per cell", async () => {
+    // The sentences are spliced from a template; in Arabic the values go in isolates as t()
+    // places them, so the template must still match t() and not fall back to it per cell.
+    const f = formatterFor(intlFor("ar"));
+    const spy = vi.spyOn(f, "t");
+    renderHeatmap("ar");
+    await screen.findByRole("table");
+    const cellSentences = spy.mock.calls.filter(([id]) => id === "heatmap.cell").length;
+    spy.mockRestore();
+    // Four cells read "heatmap.cell": the template and its check are two calls, whatever the count.
+    expect(cellSentences).toBe(2);
   });
 });

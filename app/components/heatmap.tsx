@@ -5,6 +5,7 @@ import { STATUSES, type Status } from "../compliance/types";
 import type { Unit } from "../definitions/schema";
 import type { Bilingual, Formatter } from "../i18n/format";
 import type { MessageId } from "../i18n/messages";
+import { FSI, PDI } from "../i18n/bidi";
 import { useFormat } from "./format";
 import type { HeatmapRows, HeatmapTuple } from "../compliance/heatmap";
 
@@ -53,9 +54,12 @@ function cellDescriber(f: Formatter) {
       }
     }
     parts.push(run);
+    // In Arabic a value with a digit is placed in an isolate, as t() places it
+    // (docs/decisions/0022-numbers-in-arabic-text.md).
+    const place = f.locale === "ar" ? (v: string) => (/[0-9]/.test(v) ? FSI + v + PDI : v) : (v: string) => v;
     return (values: CellValues) => {
       let out = "";
-      for (const part of parts) out += typeof part === "string" ? part : values[part.slot];
+      for (const part of parts) out += typeof part === "string" ? part : place(values[part.slot]);
       return out;
     };
   };

@@ -100,7 +100,7 @@ function makeFormatter(locale: Locale, catalogue: Record<string, string>) {
    * In Arabic, every value with a digit is placed inside a first-strong isolate, and whatever
    * digits remain bare (a plural's #) inside a left-to-right one: a number keeps its sign and
    * percent sign on the side a reader expects wherever the sentence puts it
-   * (docs/decisions/0021-numbers-in-arabic-text.md). English needs none: its sentences run the
+   * (docs/decisions/0022-numbers-in-arabic-text.md). English needs none: its sentences run the
    * same way as its numbers.
    */
   const isolated = (placed: Set<string>, values: Values): Values => {

@@ -78,7 +78,7 @@ describe("the KPI catalogue page", () => {
     expect(within(row).getByText("نسبة مئوية")).toBeInTheDocument();
     expect(within(row).getByText("الأعلى أفضل")).toBeInTheDocument();
     // Arabic percentages carry left-to-right marks around the sign, and the sentence holds each
-    // value in a bidi isolate (decision 21); the reader sees "80% بحلول ديسمبر 2018".
+    // value in a bidi isolate (decision 22); the reader sees "80% بحلول ديسمبر 2018".
     const target = within(row).getByText(
       (text) => text.replace(/[\u200e\u200f\u2066-\u2069]/g, "") === "80% بحلول ديسمبر 2018",
     );

@@ -108,7 +108,7 @@ describe("what each role sees", () => {
     await page.locator("#password").fill("short");
     await page.getByRole("button", { name: "إضافة المستخدم" }).click();
     await expect(page.locator("#entityCode-error").textContent()).resolves.toBe("اختر الجهة التي يُبلِّغ عنها ضابط الاتصال هذا.");
-    // The numbers stand in bidi isolates (decision 21).
+    // The numbers stand in bidi isolates (decision 22).
     await expect(page.locator("#password-error").textContent()).resolves.toBe("استخدم ما بين \u206810\u2069 و\u2068200\u2069 حرفًا.");
     expect(await page.locator("#name").inputValue()).toBe("ضابط جديد");
     expect(await page.locator("#email").inputValue()).toBe("focal.new@example.com");

@@ -44,7 +44,7 @@ describe("the KPI catalogue", () => {
     const row = page.getByRole("row", {
       name: /نسبة المعاملات المنجزة عبر القنوات الإلكترونية والذكية/,
     });
-    // Without the bidi isolates around the month and the target (decision 21).
+    // Without the bidi isolates around the month and the target (decision 22).
     expect((await row.textContent())?.replace(/[\u2066-\u2069]/g, "")).toContain("بحلول ديسمبر 2018");
     // The table starts at the right edge in a right-to-left page.
     const box = await page.getByRole("columnheader", { name: "المؤشر" }).boundingBox();

@@ -15,7 +15,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-// Without the invisible marks and bidi isolates around numbers (decision 21): the words as read.
+// Without the invisible marks and bidi isolates around numbers (decision 22): the words as read.
 const plain = (s: string | null) => (s ?? "").replace(/[\u200e\u200f\u061c\u2066-\u2069]/g, "").trim();
 
 /** Runs axe-core in the page and returns its violations (rule id and a target each). */

@@ -126,7 +126,7 @@ describe("exports of a page", () => {
     expect(header.slice(0, 3)).toEqual(["الشهر", "رمز الجهة", "الجهة"]);
     const cloud = rows.find((r) => r[header.indexOf("رمز المؤشر")] === "GOV_CLOUD_HOSTING")!;
     const sentence = cloud[header.indexOf("التوقع")];
-    // As on the page: the target and the month each in a bidi isolate (decision 21), so a
+    // As on the page: the target and the month each in a bidi isolate (decision 22), so a
     // spreadsheet drawing the cell right to left keeps "60%" whole.
     expect(sentence).toBe("يبلغ \u206860\u200e%\u200e\u2069 في \u2068نوفمبر 2021\u2069");
     expect(sentence).toBe(

@@ -157,7 +157,7 @@ describe("a run of the rules five days before November is due", () => {
 
     const dm = mailsTo("focal.dm@example.com").map((r) => r.mail);
     expect(dm).toHaveLength(1);
-    // The month and the count stand in bidi isolates, as on the pages (decision 21): a mail
+    // The month and the count stand in bidi isolates, as on the pages (decision 22): a mail
     // client draws a subject left to right as often as not.
     expect(dm[0].subject).toBe(`تذكير: موعد تسليم أرقام بلدية دبي لشهر ${FSI}نوفمبر 2026${PDI} بعد ${LRI}5${PDI} أيام`);
     expect(dm[0].html).toContain('dir="rtl"');
