@@ -164,7 +164,8 @@ describe("the month picker", () => {
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(ar ? "عرض" : "Show");
       await page.keyboard.press("Enter");
       await page.waitForURL(/\/entities\/RTA\?period=2018-10$/);
-      await page.getByRole("heading", { level: 1 }).waitFor();
+      // In a client-side navigation the address changes before the new month is drawn: wait for it.
+      await page.waitForFunction((month) => document.querySelector(".lead")?.textContent?.includes(month), ar ? "أكتوبر 2018" : "October 2018");
       expect(await page.locator(".lead").textContent()).toContain(ar ? "أكتوبر 2018" : "October 2018");
       // The picker follows a step link too (a client-side navigation keeps the same select).
       await page.locator(".month-steps a[rel=next]").click();
