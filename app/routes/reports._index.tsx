@@ -125,7 +125,9 @@ export default function Reports() {
           {preview.length === 0 ? (
             <p className="empty-state">{t("reports.empty")}</p>
           ) : (
-            <div className="table-scroll">
+            // Wider than the screen and without a link in it: the box itself takes the focus, so a
+            // keyboard can scroll it sideways. A group, not a second landmark named like the section.
+            <div className="table-scroll" role="group" aria-labelledby="preview-title" tabIndex={0}>
               <table className="data-table compact">
                 <caption className="visually-hidden">{t("reports.previewTitle")}</caption>
                 <thead>

@@ -84,10 +84,14 @@ async function linksIn(page: Page, selector = "a[href]:not([download])"): Promis
   return hrefs.map((href) => new URL(href)).filter((url) => !skipped(url));
 }
 
+/**
+ * Opens a page and waits for it to hydrate (the root marks <html> when it has), so what axe reads
+ * is what a person uses. Charts may still be drawing: they are boxes of role "img" with a label,
+ * and that box is what axe checks. Error pages and the printed book have no app to hydrate.
+ */
 async function open(page: Page, url: string) {
   const response = await page.goto(url);
-  // Charts are drawn on the client, from a chunk fetched after hydration.
-  await page.waitForLoadState("networkidle");
+  if (response?.ok() && (await page.locator("script[type=module]").count()) > 0) await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
   return response;
 }
 
