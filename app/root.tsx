@@ -2,7 +2,7 @@ import arabicFace400 from "@fontsource/noto-sans-arabic/files/noto-sans-arabic-a
 import arabicFace700 from "@fontsource/noto-sans-arabic/files/noto-sans-arabic-arabic-700-normal.woff2?url";
 import latinFace400 from "@fontsource/noto-sans-arabic/files/noto-sans-arabic-latin-400-normal.woff2?url";
 import latinFace700 from "@fontsource/noto-sans-arabic/files/noto-sans-arabic-latin-700-normal.woff2?url";
-import { data, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Link,
   Links,
@@ -29,6 +29,7 @@ import { csrfToken } from "./auth/csrf.server";
 import { CsrfInput } from "./components/csrf-input";
 import { installPrintListeners } from "./components/printing";
 import { databaseFacts } from "./models/kpis.server";
+import { pageTitle } from "./utils/meta";
 import { useNonce } from "./utils/nonce";
 import styles from "./styles/app.css?url";
 import { db } from "./utils/db.server";
@@ -229,18 +230,21 @@ function errorMessage(value: unknown): ErrorMessage | null {
   return { message: message as MessageId, params: params && typeof params === "object" ? (params as ErrorMessage["params"]) : undefined };
 }
 
+/** The status an error page explains: anything else a user could cause is a bad request. */
+function shownStatus(error: unknown): (typeof KNOWN_STATUSES)[number] {
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  if ((KNOWN_STATUSES as readonly number[]).includes(status)) return status as (typeof KNOWN_STATUSES)[number];
+  return status >= 400 && status < 500 ? 400 : 500;
+}
+
+// Only an error page rendered here needs a title from the root: every page has its own.
+export const meta: MetaFunction = ({ error, matches }) => (error ? pageTitle(matches, `error.${shownStatus(error)}.title`) : []);
+
 export function ErrorBoundary() {
   const error = useRouteError();
   const t = useT();
-  let status = 500;
-  if (isRouteErrorResponse(error)) status = error.status;
-  // Anything else a user could cause is a bad request; everything else is our fault.
-  const shown = (KNOWN_STATUSES as readonly number[]).includes(status)
-    ? status
-    : status >= 400 && status < 500
-      ? 400
-      : 500;
-  const key = shown as (typeof KNOWN_STATUSES)[number];
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const key = shownStatus(error);
   // A refusal that says what was wrong (utils/http.server.ts) is explained in the reader's words.
   const said = isRouteErrorResponse(error) ? errorMessage(error.data) : null;
   return (

@@ -47,6 +47,6 @@ ${options.fontFaces}
 ${bookStyles({ title, rtl: locale === "ar" })}
 </style>
 </head>
-<body>${body}</body>
+<body><main>${body}</main></body>
 </html>`;
 }

@@ -204,5 +204,8 @@ tr { break-inside: avoid; }
 .book-plan > p:first-child { font-weight: 700; margin-block-end: 0.05rem; }
 .book-plan ul { margin: 0; padding-inline-start: 1rem; }
 .book-clipped { color: var(--muted); font-style: italic; }
+/* Read in a browser, the contents are links to click: each at least WCAG 2.2's 24 px. Only on
+   screen: on paper the lines keep their height, and the page numbers theirs. */
+@media screen { .book-contents li a { min-block-size: 24px; } }
 `;
 }

@@ -1,5 +1,6 @@
 import type { AuthEvent } from "../../db/schema";
 import { useFormat } from "./format";
+import { TableScroll } from "./table-scroll";
 
 interface Event {
   id: number;
@@ -16,9 +17,9 @@ export function ActivityTable({ events }: { events: Event[] }) {
   const { t } = f;
   if (events.length === 0) return <p className="empty-state">{t("admin.activity.empty")}</p>;
   return (
-    <div className="table-scroll">
+    <TableScroll labelledBy="activity-caption">
       <table className="data-table">
-        <caption className="visually-hidden">{t("admin.activity.caption")}</caption>
+        <caption id="activity-caption" className="visually-hidden">{t("admin.activity.caption")}</caption>
         <thead>
           <tr>
             <th scope="col">{t("admin.col.at")}</th>
@@ -40,6 +41,6 @@ export function ActivityTable({ events }: { events: Event[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission, requireUser } from "~/auth/guard.server";
 import { useFormat } from "~/components/format";
+import { TableScroll } from "~/components/table-scroll";
 import { getFigure, historyOf } from "~/models/entry.server";
 import { listEntities, listKpis } from "~/models/kpis.server";
 import { db } from "~/utils/db.server";
@@ -48,9 +49,9 @@ export default function History() {
           month: f.period(figure.period),
         })}
       </h1>
-      <div className="table-scroll">
+      <TableScroll labelledBy="history-caption">
         <table className="data-table">
-          <caption className="visually-hidden">{t("history.caption")}</caption>
+          <caption id="history-caption" className="visually-hidden">{t("history.caption")}</caption>
           <thead>
             <tr>
               <th scope="col">{t("admin.col.at")}</th>
@@ -78,7 +79,7 @@ export default function History() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }

@@ -155,7 +155,9 @@ export default function Login() {
         </button>
       </Form>
       {demo ? (
-        <aside className="demo-accounts">
+        // A note inside the page, not a landmark of its own (an <aside> in <main> confuses a
+        // screen reader's list of landmarks).
+        <div className="demo-accounts" role="note">
           <p>{t("login.demo")}</p>
           <ul dir="ltr">
             <li>admin@example.com</li>
@@ -163,7 +165,7 @@ export default function Login() {
             <li>analyst@example.com</li>
           </ul>
           <p>{t("login.demoFocal")}</p>
-        </aside>
+        </div>
       ) : null}
     </section>
   );

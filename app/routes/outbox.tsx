@@ -5,6 +5,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { MAIL_STATES, type MailState } from "../../db/schema";
 import { requirePermission } from "~/auth/guard.server";
 import { useFormat } from "~/components/format";
+import { TableScroll } from "~/components/table-scroll";
 import { direction } from "~/i18n/locale";
 import { noticeText } from "~/notices/mail.server";
 import { outboxPage } from "~/notices/outbox.server";
@@ -106,9 +107,9 @@ export default function Outbox() {
       ) : (
         <>
           {limited ? <p className="muted">{t("outbox.limit", { count: f.number(rows.length) })}</p> : null}
-          <div className="table-scroll">
+          <TableScroll labelledBy="outbox-caption">
             <table className="data-table outbox-table">
-              <caption className="visually-hidden">{t("outbox.caption")}</caption>
+              <caption id="outbox-caption" className="visually-hidden">{t("outbox.caption")}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t("outbox.col.created")}</th>
@@ -148,7 +149,7 @@ export default function Outbox() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
     </>

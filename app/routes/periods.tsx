@@ -7,6 +7,7 @@ import { requireCsrf } from "~/auth/csrf.server";
 import { requirePermission } from "~/auth/guard.server";
 import { CsrfInput } from "~/components/csrf-input";
 import { useFormat } from "~/components/format";
+import { TableScroll } from "~/components/table-scroll";
 import { PERIOD_PATTERN } from "~/definitions/schema";
 import type { MessageId } from "~/i18n/messages";
 import { lockedPeriods, lockPeriod, periodEvents, reopenPeriod, submissionStates } from "~/models/entry.server";
@@ -95,9 +96,9 @@ function Checklist({ period, behind }: { period: string; behind: ReturnType<type
   return (
     <div className="lock-checklist">
       <p>{t("periods.checkBehind", { month: f.period(period), n: f.number(behind.length) })}</p>
-      <div className="table-scroll">
+      <TableScroll labelledBy="periods-check-caption">
         <table className="data-table">
-          <caption className="visually-hidden">{t("periods.checkCaption", { month: f.period(period) })}</caption>
+          <caption id="periods-check-caption" className="visually-hidden">{t("periods.checkCaption", { month: f.period(period) })}</caption>
           <thead>
             <tr>
               <th scope="col">{t("col.entity")}</th>
@@ -121,7 +122,7 @@ function Checklist({ period, behind }: { period: string; behind: ReturnType<type
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </div>
   );
 }
@@ -187,9 +188,9 @@ export default function Periods() {
       <h2>{t("periods.lockedList")}</h2>
       {locked.length === 0 ? <p className="empty-state">{t("periods.noneLocked")}</p> : <p>{f.list(locked.map(month))}</p>}
       <h2>{t("periods.events")}</h2>
-      <div className="table-scroll">
+      <TableScroll labelledBy="periods-events-caption">
         <table className="data-table">
-          <caption className="visually-hidden">{t("periods.eventsCaption")}</caption>
+          <caption id="periods-events-caption" className="visually-hidden">{t("periods.eventsCaption")}</caption>
           <thead>
             <tr>
               <th scope="col">{t("admin.col.at")}</th>
@@ -211,7 +212,7 @@ export default function Periods() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }

@@ -22,6 +22,7 @@ import { requirePermission, requireUser } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { CsrfInput } from "~/components/csrf-input";
 import { useFormat } from "~/components/format";
+import { TableScroll } from "~/components/table-scroll";
 import { PlanActionsHead, PlanState } from "~/components/plan-state";
 import { StatusBadge } from "~/components/status";
 import { ACTION_STATES, type ActionState } from "../../db/schema";
@@ -427,9 +428,9 @@ export default function PlanPage() {
           >
             {page.plan.summary}
           </p>
-          <div className="table-scroll">
+          <TableScroll labelledBy="plan-actions-caption">
             <table className="data-table plan-actions">
-              <caption>{t("plan.actions")}</caption>
+              <caption id="plan-actions-caption">{t("plan.actions")}</caption>
               <PlanActionsHead />
               <tbody>
                 {page.actions.map((a) => (
@@ -457,7 +458,7 @@ export default function PlanPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       ) : null}
 

@@ -5,6 +5,7 @@ import { parseSpec, reportColumns, reportRows } from "~/exports/builder.server";
 import type { Unit } from "~/definitions/schema";
 import { CheckboxFilterList } from "~/components/checkbox-filter-list";
 import { useFormat } from "~/components/format";
+import { TableScroll } from "~/components/table-scroll";
 import { formatterFor, intlFor } from "~/i18n/format";
 import { resolveLocale } from "~/i18n/locale.server";
 import { listEntities, listKpis } from "~/models/kpis.server";
@@ -125,7 +126,7 @@ export default function Reports() {
           {preview.length === 0 ? (
             <p className="empty-state">{t("reports.empty")}</p>
           ) : (
-            <div className="table-scroll">
+            <TableScroll labelledBy="preview-title">
               <table className="data-table compact">
                 <caption className="visually-hidden">{t("reports.previewTitle")}</caption>
                 <thead>
@@ -160,7 +161,7 @@ export default function Reports() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </section>
       ) : null}
