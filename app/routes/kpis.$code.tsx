@@ -19,6 +19,7 @@ import { latestPublicEdition } from "~/models/published.server";
 import { kpiPageFor } from "~/models/scorecards.server";
 import { periodFromRequest } from "~/utils/period-param.server";
 import { refuse } from "~/utils/http.server";
+import { entityCode } from "~/definitions/schema";
 import { db } from "~/utils/db.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -51,8 +52,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { kpi, page, period, edition, first, last, openable, commentary, entity, all, printedAt: new Date().toISOString() };
 }
 
-const ENTITY_CODE = /^[A-Z0-9_-]{1,40}$/;
-
 /**
  * `?entity=CODE` (an entity that reports this KPI and that the reader may see) and `?lines=all`.
  * Anything else is a 400 that says so; an entity the reader may not see gets the same answer as
@@ -66,7 +65,7 @@ function chartChoice(params: URLSearchParams, kpi: KpiDetail, visible: (entity: 
   const entity = entities[0] ?? null;
   if (entity !== null) {
     const reporter =
-      ENTITY_CODE.test(entity) &&
+      entityCode.safeParse(entity).success &&
       (kpi.reporters === null ? listEntities(db()).some((e) => e.code === entity) : kpi.reporters.some((e) => e.code === entity));
     if (!reporter || !visible(entity)) refuse(400, "error.kpi.entity");
   }
