@@ -8,12 +8,11 @@ import { StaticRouter } from "react-router-dom/server.js";
 import { formatterFor, intlFor } from "../i18n/format";
 import { DEFAULT_LOCALE, direction, intlLocale, messagesFor } from "../i18n/locale";
 import { TIME_ZONE } from "../figures/month";
+import { escapeHtml } from "../utils/html";
 import { BriefingBook, type BookOptions } from "./book";
 import type { BookData } from "./data.server";
 import { bookStyles } from "./styles";
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /** The book's title and month, as the PDF's title and its pages' running foot say it. */
 export function bookTitle(data: Pick<BookData, "period" | "language">): string {

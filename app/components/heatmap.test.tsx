@@ -275,4 +275,53 @@ describe("the compliance heatmap", () => {
     // Four cells read "heatmap.cell": the template and its check are two calls, whatever the count.
     expect(cellSentences).toBe(2);
   });
+  it("writes names and sentences as text: markup in a name is shown, never made into elements", async () => {
+    // The body is one HTML string (heatmap.tsx): every name, sentence and address is escaped.
+    const hostile = { code: "X", nameEn: `<img src=x onerror="alert(1)"> & 'Co'`, nameAr: "س" };
+    const kpi = { ...kpis[2], nameEn: "Data </td><script>alert(2)</script>" };
+    const Stub = createRemixStub([
+      {
+        path: "/",
+        Component: () => (
+          <Heatmap
+            caption="Compliance by entity"
+            entities={[hostile]}
+            kpis={[kpi]}
+            rows={heatmapRows([hostile], [kpi], { "X|OPEN_DATASETS": { status: "met", actual: 61, target: 50 } })}
+            entityHref={() => `/entities/X?a="b"&c=<d>`}
+            cellHref={() => null}
+          />
+        ),
+      },
+    ]);
+    render(
+      <IntlProvider locale="en" messages={messagesFor("en")} timeZone={TIME_ZONE}>
+        <Stub />
+      </IntlProvider>,
+    );
+    const table = await screen.findByRole("table");
+    expect(table.querySelector("img, script")).toBeNull();
+    expect(screen.getByRole("link", { name: hostile.nameEn })).toHaveAttribute("href", `/entities/X?a="b"&c=<d>`);
+    expect(screen.getByRole("cell", { name: "Data </td><script>alert(2)</script>: 61 against 50 — Met" })).toBeInTheDocument();
+  });
+
+  it("follows an entity's link through the router, without a full load", async () => {
+    const user = userEvent.setup();
+    const Stub = createRemixStub([
+      {
+        path: "/",
+        Component: () => (
+          <Heatmap caption="Compliance by entity" entities={entities} kpis={kpis} rows={heatmapRows(entities, kpis, cells)} entityHref={(code) => `/entities/${code}`} />
+        ),
+      },
+      { path: "/entities/:code", Component: () => <p>Entity page</p> },
+    ]);
+    render(
+      <IntlProvider locale="en" messages={messagesFor("en")} timeZone={TIME_ZONE}>
+        <Stub />
+      </IntlProvider>,
+    );
+    await user.click(await screen.findByRole("link", { name: "Roads and Transport Authority" }));
+    expect(await screen.findByText("Entity page")).toBeInTheDocument();
+  });
 });

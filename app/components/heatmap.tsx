@@ -1,11 +1,12 @@
-import { Link, useNavigate } from "@remix-run/react";
-import type { MouseEvent } from "react";
+import { useNavigate } from "@remix-run/react";
+import { useMemo, type MouseEvent } from "react";
 import { useIntl } from "react-intl";
 import { STATUSES, type Status } from "../compliance/types";
 import type { Unit } from "../definitions/schema";
 import type { Bilingual, Formatter } from "../i18n/format";
 import type { MessageId } from "../i18n/messages";
 import { FSI, PDI } from "../i18n/bidi";
+import { escapeHtml } from "../utils/html";
 import { useFormat } from "./format";
 import type { HeatmapRows, HeatmapTuple } from "../compliance/heatmap";
 
@@ -34,10 +35,12 @@ const MARK: CellValues = { kpi: "\u0001", actual: "\u0002", target: "\u0003", st
 const SLOT = new Map(Object.entries(MARK).map(([key, mark]) => [mark, key as keyof CellValues]));
 
 /**
- * Builds a cell's sentence ("KPI: 93.1% against 80% — Met") without a formatMessage per cell:
- * each of the four messages is formatted once with stand-ins, then filled in by splicing. The
- * first sentence of each message is checked against formatMessage itself; a message whose
- * translation does more than put the values in place (a plural, a select) keeps formatMessage.
+ * Builds a cell's sentence ("KPI: 93.1% against 80% — Met"), escaped for HTML, without a
+ * formatMessage per cell: each of the four messages is formatted once with stand-ins, then
+ * filled in by splicing. The first sentence of each message is checked against formatMessage
+ * itself; a message whose translation does more than put the values in place (a plural, a
+ * select) keeps formatMessage. The literal words are escaped once, the values each time (short
+ * strings; escaping the whole sentence cost more).
  */
 function cellDescriber(f: Formatter) {
   const templates = new Map<CellMessage, ((values: CellValues) => string) | null>();
@@ -49,14 +52,15 @@ function cellDescriber(f: Formatter) {
       const slot = SLOT.get(char);
       if (slot === undefined) run += char;
       else {
-        parts.push(run, { slot });
+        parts.push(escapeHtml(run), { slot });
         run = "";
       }
     }
-    parts.push(run);
+    parts.push(escapeHtml(run));
     // In Arabic a value with a digit is placed in an isolate, as t() places it
     // (docs/decisions/0022-numbers-in-arabic-text.md).
-    const place = f.locale === "ar" ? (v: string) => (/[0-9]/.test(v) ? FSI + v + PDI : v) : (v: string) => v;
+    const place =
+      f.locale === "ar" ? (v: string) => escapeHtml(/[0-9]/.test(v) ? FSI + v + PDI : v) : (v: string) => escapeHtml(v);
     return (values: CellValues) => {
       let out = "";
       for (const part of parts) out += typeof part === "string" ? part : place(values[part.slot]);
@@ -67,10 +71,10 @@ function cellDescriber(f: Formatter) {
     let fill = templates.get(id);
     if (fill === undefined) {
       const candidate = template(id);
-      fill = candidate(values) === f.t(id, values) ? candidate : null;
+      fill = candidate(values) === escapeHtml(f.t(id, values)) ? candidate : null;
       templates.set(id, fill);
     }
-    return fill === null ? f.t(id, values) : fill(values);
+    return fill === null ? escapeHtml(f.t(id, values)) : fill(values);
   };
 }
 
@@ -82,7 +86,16 @@ function valueFormatter(f: Formatter, locale: string) {
   const none = f.t("value.none");
   const make = (options: Intl.NumberFormatOptions, scale = 1) => {
     const format = new Intl.NumberFormat(locale, options);
-    return (v: number) => format.format(v / scale);
+    // Targets recur in every row and figures often do: formatting costs more than a look-up.
+    const made = new Map<number, string>();
+    return (v: number) => {
+      let text = made.get(v);
+      if (text === undefined) {
+        text = format.format(v / scale);
+        made.set(v, text);
+      }
+      return text;
+    };
   };
   const checked = new Map<Unit, ((v: number) => string) | null>();
   const slow = new Map<string, string>();
@@ -170,6 +183,7 @@ export function Heatmap({
     return short || f.name(kpi);
   });
 
+  // A cell's sentence, escaped for HTML (cellDescriber).
   const describe = (kpiName: string, unit: Unit, [status, actual, target, missed]: HeatmapTuple) => {
     const values = {
       kpi: kpiName,
@@ -183,12 +197,44 @@ export function Heatmap({
     return sentence("heatmap.cell.empty", values);
   };
 
-  // Each cell is a link to the entity's row on the KPI's page; followed here through the router
-  // (one listener for thousands of cells), so it is a page change, not a full load.
+  // The body is thousands of cells: written as one HTML string rather than as React elements,
+  // it is one piece for the server to send and nothing for the browser to hydrate (at a hundred
+  // entities by fifty KPIs, React spent about 40 ms a request writing the cells one attribute at
+  // a time). The same function builds it on both sides; every name and sentence is escaped.
+  const body = useMemo(() => {
+    let html = "";
+    for (const entity of entities) {
+      const href = entityHref?.(entity.code) ?? null;
+      const name = escapeHtml(f.name(entity));
+      html += `<tr><th scope="row">${href === null ? name : `<a class="heatmap-entity" href="${escapeHtml(href)}">${name}</a>`}</th>`;
+      const cells = rows[entity.code];
+      kpis.forEach((kpi, k) => {
+        const cell = cells?.[k];
+        if (!cell) {
+          html += `<td class="heatmap-cell heatmap-not-reported" aria-label="${escapeHtml(notReported)}"></td>`;
+          return;
+        }
+        const text = describe(kpiNames[k], kpi.unit, cell);
+        const status = cell[3] ? "off-track heatmap-missed" : cell[0];
+        const to = cellHref?.(entity.code, kpi.code) ?? null;
+        html +=
+          to === null
+            ? `<td class="heatmap-cell heatmap-${status}" tabindex="0" aria-label="${text}"></td>`
+            : `<td class="heatmap-cell heatmap-${status}"><a class="heatmap-link" href="${escapeHtml(to)}" aria-label="${text}"></a></td>`;
+      });
+      html += "</tr>";
+    }
+    return html;
+    // Built from the page's data and language; the helpers above are remade each render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [entities, kpis, rows, f.locale]);
+
+  // Each cell and entity is a link; followed here through the router (one listener for
+  // thousands of links), so it is a page change, not a full load.
   const navigate = useNavigate();
   const follow = (event: MouseEvent<HTMLTableElement>) => {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const link = (event.target as Element).closest?.("a.heatmap-link");
+    const link = (event.target as Element).closest?.("a.heatmap-link, a.heatmap-entity");
     if (!link) return;
     event.preventDefault();
     navigate(link.getAttribute("href")!);
@@ -197,7 +243,7 @@ export function Heatmap({
   return (
     <div className="table-scroll heatmap-scroll">
       {/* The table only passes on clicks of its links, which the keyboard reaches and activates. */}
-      <table className="data-table heatmap" onClick={cellHref ? follow : undefined}>
+      <table className="data-table heatmap" onClick={cellHref || entityHref ? follow : undefined}>
         <caption>{caption}</caption>
         <thead>
           <tr>
@@ -209,36 +255,7 @@ export function Heatmap({
             ))}
           </tr>
         </thead>
-        <tbody>
-          {entities.map((entity) => {
-            const href = entityHref?.(entity.code) ?? null;
-            return (
-              <tr key={entity.code}>
-                <th scope="row">
-                  {href === null ? f.name(entity) : <Link to={href}>{f.name(entity)}</Link>}
-                </th>
-                {kpis.map((kpi, k) => {
-                  const cell = rows[entity.code]?.[k];
-                  if (!cell) {
-                    return (
-                      <td key={kpi.code} className="heatmap-cell heatmap-not-reported" aria-label={notReported} />
-                    );
-                  }
-                  const text = describe(kpiNames[k], kpi.unit, cell);
-                  const status = cell[3] ? "off-track heatmap-missed" : cell[0];
-                  const to = cellHref?.(entity.code, kpi.code) ?? null;
-                  return to === null ? (
-                    <td key={kpi.code} className={`heatmap-cell heatmap-${status}`} tabIndex={0} aria-label={text} />
-                  ) : (
-                    <td key={kpi.code} className={`heatmap-cell heatmap-${status}`}>
-                      <a className="heatmap-link" href={to} aria-label={text} />
-                    </td>
-                  );
-                })}
-              </tr>
-            );
-          })}
-        </tbody>
+        <tbody dangerouslySetInnerHTML={{ __html: body }} />
       </table>
     </div>
   );
