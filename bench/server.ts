@@ -10,7 +10,7 @@ import { nodeFlagsOf } from "./script-flags";
 export interface RunningServer {
   pid: number;
   url: string;
-  /** The server process's resident memory now, in MB (VmRSS in /proc). */
+  /** The server's resident memory now, its primary and web workers together, in MB (VmRSS in /proc). */
   rssMb: () => number;
   stop: () => Promise<void>;
 }
@@ -53,6 +53,17 @@ export function rssOf(pid: number): number {
   }
 }
 
+/** The server's memory: its primary and every web worker it runs (server/index.ts). */
+export function treeRssOf(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // No /proc children file: the process alone.
+  }
+  return rssOf(pid) + children.reduce((sum, child) => sum + treeRssOf(child), 0);
+}
+
 /**
  * Serves `db` from a fresh copy of its file, so sessions and sign-ins written by one run never
  * pile up in the cached database. `nodeFlags` adds e.g. --cpu-prof for profiling.
@@ -64,7 +75,13 @@ export async function startServer(db: BenchDatabase, nodeFlags: string[] = []): 
   copyFileSync(db.file, file);
   const env = benchEnv(
     { file, definitionsDir: db.definitionsDir },
-    { NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
+    {
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      // A profile is of one process answering every request: the server without its workers.
+      ...(nodeFlags.some((flag) => flag.startsWith("--cpu-prof")) ? { WEB_CONCURRENCY: "1" } : {}),
+    },
   );
   const child: ChildProcess = spawn(process.execPath, [...nodeFlagsOf("start", "build/start.js"), ...nodeFlags, "build/start.js"], {
     cwd: ROOT,
@@ -100,7 +117,7 @@ export async function startServer(db: BenchDatabase, nodeFlags: string[] = []): 
   return {
     pid: child.pid!,
     url,
-    rssMb: () => rssOf(child.pid!),
+    rssMb: () => treeRssOf(child.pid!),
     stop: async () => {
       process.off("exit", orphanGuard);
       if (child.exitCode === null) {

@@ -76,6 +76,12 @@ const envSchema = z.object({
     .default("0"),
   /** How many of the server's scheduled backups are kept; older ones are deleted. */
   BACKUP_KEEP: z.coerce.number({ error: "expected a number of backups" }).int().min(1).max(1000).default(7),
+  /**
+   * How many processes answer requests, sharing the port: each page is rendered on one core, so a
+   * second process doubles what a two-core server answers at once. Default: the machine's cores,
+   * at most 4. 1 serves from the one process that also sends notices and takes backups.
+   */
+  WEB_CONCURRENCY: z.coerce.number({ error: "expected a number of processes" }).int().min(1).max(32).optional(),
   /** The least important log line the server writes. */
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   TRUST_PROXY: z
