@@ -123,12 +123,17 @@ async function timeLongCsv(s: Session, sql: Database.Database, scale: Scale, ent
   const floorFirst: number[] = [];
   const floorTotal: number[] = [];
   const statuses: number[] = [];
-  const baseRss = s.server.rssMb();
-  let peakRss = baseRss;
+  const base = s.server.memory();
+  let peak = base;
+  let largestRss = base.largestRssMb;
   let wireBytes = 0;
   const failures: string[] = [];
   for (let run = 0; run < RUNS.longCsv; run++) {
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, s.server.rssMb())), 100);
+    const sampler = setInterval(() => {
+      const now = s.server.memory();
+      if (now.totalMb > peak.totalMb) peak = now;
+      largestRss = Math.max(largestRss, now.largestRssMb);
+    }, 100);
     let streaming = true;
     let entityLoop: Promise<void> = Promise.resolve();
     const started = performance.now();
@@ -224,8 +229,9 @@ async function timeLongCsv(s: Session, sql: Database.Database, scale: Scale, ent
       floorBestMs: null,
       wireBytes: null,
       bytes: null,
-      note: `peak RSS ${peakRss.toFixed(0)} MB (before: ${baseRss.toFixed(0)} MB)`,
-      misses: peakRss >= GOALS.serverRssMb ? [`RSS ≥ ${GOALS.serverRssMb} MB`] : [],
+      // Its processes together (Pss), and the largest one alone (the worker sending the file).
+      note: `peak ${peak.totalMb.toFixed(0)} MB in ${peak.processes} processes (before: ${base.totalMb.toFixed(0)} MB); largest process ${largestRss.toFixed(0)} MB RSS`,
+      misses: peak.totalMb >= GOALS.serverRssMb ? [`≥ ${GOALS.serverRssMb} MB`] : [],
       judged: true,
     },
   ];

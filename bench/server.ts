@@ -10,8 +10,8 @@ import { nodeFlagsOf } from "./script-flags";
 export interface RunningServer {
   pid: number;
   url: string;
-  /** The server's resident memory now, its primary and web workers together, in MB (VmRSS in /proc). */
-  rssMb: () => number;
+  /** The server's memory now, its primary and web workers together (treeMemoryOf). */
+  memory: () => { totalMb: number; processes: number; largestRssMb: number };
   stop: () => Promise<void>;
 }
 
@@ -53,15 +53,38 @@ export function rssOf(pid: number): number {
   }
 }
 
-/** The server's memory: its primary and every web worker it runs (server/index.ts). */
-export function treeRssOf(pid: number): number {
+/** The process and its descendants (the server's web workers). */
+function processTree(pid: number): number[] {
   let children: number[] = [];
   try {
     children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
     // No /proc children file: the process alone.
   }
-  return rssOf(pid) + children.reduce((sum, child) => sum + treeRssOf(child), 0);
+  return [pid, ...children.flatMap(processTree)];
+}
+
+function pssOf(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+    return match ? Number(match[1]) / 1024 : rssOf(pid);
+  } catch {
+    return rssOf(pid);
+  }
+}
+
+/**
+ * The server's memory: its primary and every web worker (server/index.ts) together. Each counts
+ * its proportional share of pages it shares with the others (Pss: Node's own code is mapped once
+ * for all of them), so the sum is what the processes cost the machine, not their RSS summed.
+ */
+export function treeMemoryOf(pid: number): { totalMb: number; processes: number; largestRssMb: number } {
+  const pids = processTree(pid);
+  return {
+    totalMb: pids.reduce((sum, p) => sum + pssOf(p), 0),
+    processes: pids.length,
+    largestRssMb: Math.max(...pids.map(rssOf)),
+  };
 }
 
 /**
@@ -117,7 +140,7 @@ export async function startServer(db: BenchDatabase, nodeFlags: string[] = []): 
   return {
     pid: child.pid!,
     url,
-    rssMb: () => treeRssOf(child.pid!),
+    memory: () => treeMemoryOf(child.pid!),
     stop: async () => {
       process.off("exit", orphanGuard);
       if (child.exitCode === null) {

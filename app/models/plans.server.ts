@@ -81,8 +81,7 @@ function plansFor(db: Db, period: string, settings: PlanSettings): Map<string, P
 export function followUpsFor(db: Db, period: string, settings: PlanSettings, now: Date, entity?: string): FollowUp[] {
   // Every page of the month asks (the overview for every entity, a scorecard for one): computed
   // once per figures version, plans version and minute, then filtered.
-  const plansVersion = db.$client.prepare("SELECT IFNULL(max(id), 0) FROM plan_events").pluck().get() as number;
-  const key = `followUps:${period}:${settings.dueDay}:${settings.planDueDays}:${plansVersion}:${startOfMinute(now).toISOString()}`;
+  const key = `followUps:${period}:${settings.dueDay}:${settings.planDueDays}:${plansVersionOf(db)}:${startOfMinute(now).toISOString()}`;
   const all = cachedForFigures(db, key, () => computeFollowUps(db, period, settings, now));
   return entity === undefined ? all : all.filter((f) => f.entity === entity);
 }
@@ -114,8 +113,22 @@ export interface OverdueAction {
 }
 
 /** Actions of open plans whose month has ended without them being done (or dropped). */
+/**
+ * Where the plans stand: every change to a plan or its actions is recorded as a plan event (with
+ * its snapshot) in the same transaction, so the last event's id moves exactly when they do.
+ */
+function plansVersionOf(db: Db): number {
+  return db.$client.prepare("SELECT IFNULL(max(id), 0) FROM plan_events").pluck().get() as number;
+}
+
 export function overdueActions(db: Db, now: Date, entity?: string): OverdueAction[] {
   const thisMonth = periodOf(now);
+  // The overview and every follow-up page ask: read once per plans version and month.
+  const all = cachedForFigures(db, `overdueActions:${plansVersionOf(db)}:${thisMonth}`, () => readOverdueActions(db, thisMonth));
+  return entity === undefined ? all : all.filter((r) => r.plan.entityCode === entity);
+}
+
+function readOverdueActions(db: Db, thisMonth: string): OverdueAction[] {
   const rows = db
     .select({ action: s.planActions, plan: s.plans })
     .from(s.planActions)
@@ -124,7 +137,6 @@ export function overdueActions(db: Db, now: Date, entity?: string): OverdueActio
       and(
         ne(s.plans.state, "closed"),
         inArray(s.planActions.state, ["planned", "in-progress"]),
-        entity ? eq(s.plans.entityCode, entity) : undefined,
       ),
     )
     .orderBy(asc(s.planActions.dueMonth), asc(s.plans.entityCode))
