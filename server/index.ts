@@ -74,12 +74,24 @@ function closeDatabase(db: Db, checkpoint: boolean): number {
   }
 }
 
+/** The web server of this process; a port it cannot take (in use, not allowed) ends the process. */
+async function listen(release: () => void = () => {}): Promise<WebServer> {
+  try {
+    return await startWebServer(env, log);
+  } catch (error) {
+    log.fatal({ err: error }, `cannot serve on ${env.HOST}:${env.PORT}`);
+    release();
+    process.exit(1);
+  }
+}
+
 if (cluster.isWorker) {
   // A web worker: the primary has migrated the database and runs the background work.
   const db = getDatabase(env.DATABASE_PATH);
-  // `kpi restore` refuses while a lock names a live process (app/ops/server-lock.server.ts).
+  const web = await listen();
+  // `kpi restore` refuses while a lock names a live process (app/ops/server-lock.server.ts); the
+  // primary holds its own from before the workers start.
   const releaseDatabase = holdDatabase(env.DATABASE_PATH, new Date());
-  const web = await startWebServer(env, log);
   let stopping = false;
   const stop = async (signal: string) => {
     // The primary's deadline covers a worker that does not finish; a repeat changes nothing.
@@ -107,7 +119,7 @@ if (cluster.isWorker) {
   let stopping = false;
 
   if (workers === 1) {
-    web = await startWebServer(env, log);
+    web = await listen(releaseDatabase);
     ready(1);
   } else {
     let listening = 0;

@@ -2,6 +2,7 @@
 // health endpoints, its JSON log lines, and stopping on SIGTERM with a request in flight.
 // docs/decisions/0021-backups-logs-shutdown.md.
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,7 +17,8 @@ let server: RunningServer;
 
 beforeAll(async () => {
   ensureServerBuilt();
-  server = await startServer(databasePath, { SEED_DEMO: "true" });
+  // Two web workers whatever the machine, so the tests below see the processes a server runs.
+  server = await startServer(databasePath, { SEED_DEMO: "true", WEB_CONCURRENCY: "2" });
 }, 240_000);
 
 afterAll(async () => {
@@ -141,6 +143,46 @@ describe("the log", () => {
     // Monitors' probes are written at debug only (LOG_LEVEL is info here), unless they fail.
     const probes = lines.filter((l) => l.route === "/healthz" || l.route === "/readyz");
     expect(probes.map((l) => [l.level, l.status])).toEqual([["error", 503]]);
+  });
+});
+
+describe("web workers", () => {
+  it("answer on the one port, each holding its own lock beside the primary's; the primary answers no request", async () => {
+    const ready = logLines().find((l) => l.msg.startsWith("Smart compliance dashboard at"));
+    expect(ready).toMatchObject({ workers: 2, pid: server.child.pid });
+    const locks = () => readdirSync(dir).filter((n) => n.endsWith(".lock"));
+    for (let waited = 0; locks().length < 3 && waited < 2_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(locks()).toHaveLength(3);
+    expect(locks()).toContain(`kpi.db.server-${server.child.pid}.lock`);
+
+    // A new connection for each request: the primary hands them round the workers.
+    for (let i = 0; i < 12; i++) await (await fetch(`${server.url}/login`, { headers: { Connection: "close" } })).text();
+    const answeredBy = new Set(logLines().filter((l) => l.route === "/login").map((l) => l.pid));
+    expect(answeredBy.size).toBe(2);
+    expect(answeredBy.has(server.child.pid)).toBe(false);
+  });
+
+  it("a port already taken: the server says so in its log and exits 1, leaving no lock", async () => {
+    const otherDir = mkdtempSync(path.join(tmpdir(), "server-lifecycle-port-"));
+    try {
+      const { port } = new URL(server.url);
+      const second = spawn(process.execPath, ["build/start.js"], {
+        env: { ...process.env, NODE_ENV: "production", PORT: port, HOST: "127.0.0.1", DATABASE_PATH: path.join(otherDir, "kpi.db"), SEED_DEMO: "false", WEB_CONCURRENCY: "2" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      second.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      second.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => second.once("exit", resolve));
+      expect(code).toBe(1);
+      const lines = output.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as LogLine);
+      expect(lines.find((l) => l.level === "fatal" && l.msg === `cannot serve on 127.0.0.1:${port}`)).toBeDefined();
+      expect(readdirSync(otherDir).filter((n) => n.endsWith(".lock"))).toEqual([]);
+      // The first server is untouched.
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
   });
 });
 
