@@ -334,21 +334,29 @@ async function growthTable(): Promise<Record<string, unknown>> {
   const cases = pageCases(BENCH_PERIOD).filter((c) => !c.path.startsWith("/export"));
   const samples = quick ? 3 : 11;
   const times: Record<string, Record<string, number>> = {};
-  for (const { label, scale } of scales) {
-    const db = await ensureBenchDatabase(scale, log);
-    const s = await serve(db);
-    const sql = new Database(db.file, { readonly: true });
-    try {
-      // No floors here: the question is how each page's own time grows with the data.
-      for (const c of cases) {
-        const t = await timeCase(clientFor(s, c), sql, { path: c.path, floor: () => null }, samples);
-        (times[c.name] ??= {})[label] = median(t.ms);
-      }
-    } finally {
-      await stop(s);
-      sql.close();
+  // Every scale's server runs at once and each round asks each of them in turn, so a busy moment
+  // on this shared machine falls on all scales alike, not on whichever ran last.
+  const running: Array<{ label: string; s: Session; sql: Database.Database }> = [];
+  try {
+    for (const { label, scale } of scales) {
+      const db = await ensureBenchDatabase(scale, log);
+      running.push({ label, s: await serve(db), sql: new Database(db.file, { readonly: true }) });
     }
-    log(`  ${label} done`);
+    // No floors here: the question is how each page's own time grows with the data.
+    for (const c of cases) {
+      const ms = new Map<string, number[]>(running.map((r) => [r.label, []]));
+      for (const r of running) for (let i = 0; i < RUNS.warmUps; i++) await clientFor(r.s, c).request(c.path);
+      for (let i = 0; i < samples; i++) {
+        for (const r of running) ms.get(r.label)!.push((await clientFor(r.s, c).request(c.path)).totalMs);
+      }
+      times[c.name] = Object.fromEntries([...ms].map(([label, t]) => [label, median(t)]));
+      log(`  ${c.name} done`);
+    }
+  } finally {
+    for (const r of running) {
+      await stop(r.s);
+      r.sql.close();
+    }
   }
   const header = ["case", ...scales.map((s) => s.label), "4× entities", "4× months"];
   const lines = cases.map((c) => {
