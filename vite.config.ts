@@ -1,6 +1,7 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig } from "vite";
 import remixOptions from "./remix.config.js";
+import { precompressAssets } from "./server/precompress";
 
 declare module "@remix-run/node" {
   interface Future {
@@ -9,7 +10,7 @@ declare module "@remix-run/node" {
 }
 
 export default defineConfig({
-  plugins: [remix(remixOptions)],
+  plugins: [remix(remixOptions), precompressAssets()],
   resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
   server: { port: 3000 },
   build: {

@@ -1,7 +1,9 @@
 // The built server as an operator runs it (`node build/start.js`), in a process of its own: the
 // health endpoints, its JSON log lines, and stopping on SIGTERM with a request in flight.
 // docs/decisions/0021-backups-logs-shutdown.md.
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { get } from "node:http";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -143,6 +145,36 @@ describe("the log", () => {
     // Monitors' probes are written at debug only (LOG_LEVEL is info here), unless they fail.
     const probes = lines.filter((l) => l.route === "/healthz" || l.route === "/readyz");
     expect(probes.map((l) => [l.level, l.status])).toEqual([["error", 503]]);
+  });
+});
+
+describe("static assets", () => {
+  it("a script goes to a browser taking brotli as compressed when built, to others compressed as asked; both are the file", async () => {
+    const assets = path.resolve(__dirname, "../../build/client/assets");
+    const script = readdirSync(assets).find((n) => /^entry\.client-.*\.js$/.test(n))!;
+    const original = readFileSync(path.join(assets, script));
+    const br = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) =>
+      get(`${server.url}/assets/${script}`, { headers: { "Accept-Encoding": "gzip, deflate, br" } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on("error", reject),
+    );
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(br.headers["vary"]).toMatch(/Accept-Encoding/);
+    expect(br.body.equals(readFileSync(path.join(assets, `${script}.br`)))).toBe(true);
+    expect(brotliDecompressSync(br.body).equals(original)).toBe(true);
+
+    const gzip = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) =>
+      get(`${server.url}/assets/${script}`, { headers: { "Accept-Encoding": "gzip" } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on("error", reject),
+    );
+    expect(gzip.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gzip.body).equals(original)).toBe(true);
   });
 });
 
