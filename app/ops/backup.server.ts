@@ -165,8 +165,10 @@ export function takeBackup(databasePath: string, target: string, now: () => Date
   if (existsSync(target)) throw new BackupError(`${target} exists already: a backup never replaces a file`);
   mkdirSync(path.dirname(target), { recursive: true });
   const partial = `${target}.partial`;
-  // Left by a backup that was killed: never a backup, and VACUUM INTO wants an absent file.
+  // Left by a backup that was killed: never a backup, and VACUUM INTO wants an absent file. Its
+  // rollback journal too: beside a new copy, SQLite would take it for the copy's own and roll it back.
   rmSync(partial, { force: true });
+  rmSync(`${partial}-journal`, { force: true });
   const source = new Database(databasePath, { readonly: true, fileMustExist: true });
   let takenAt: string;
   try {
@@ -175,6 +177,7 @@ export function takeBackup(databasePath: string, target: string, now: () => Date
     source.prepare("VACUUM INTO ?").run(partial);
   } catch (error) {
     rmSync(partial, { force: true });
+    rmSync(`${partial}-journal`, { force: true });
     throw new BackupError(`the copy of ${databasePath} failed: ${(error as Error).message}`);
   } finally {
     source.close();
@@ -315,7 +318,7 @@ export function pruneBackups(dir: string, databasePath: string, keep: number, no
   }
   const leftovers = names.filter(
     (n) =>
-      (n.endsWith(".partial") && isBackupName(databasePath, n.replace(/(\.manifest\.json)?\.partial$/, ""))) ||
+      (/\.partial(-journal)?$/.test(n) && isBackupName(databasePath, n.replace(/(\.manifest\.json)?\.partial(-journal)?$/, ""))) ||
       (n.endsWith(".manifest.json") && isBackupName(databasePath, n.slice(0, -".manifest.json".length)) && !names.includes(n.slice(0, -".manifest.json".length))),
   );
   for (const name of leftovers) {

@@ -148,31 +148,30 @@ describe("the log", () => {
   });
 });
 
+/** The answer's bytes as sent (fetch would decompress them), and its headers. */
+function asBytes(url: string, acceptEncoding: string): Promise<{ headers: Record<string, unknown>; body: Buffer }> {
+  return new Promise((resolve, reject) =>
+    get(url, { headers: { "Accept-Encoding": acceptEncoding } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on("error", reject),
+  );
+}
+
 describe("static assets", () => {
   it("a script goes to a browser taking brotli as compressed when built, to others compressed as asked; both are the file", async () => {
     const assets = path.resolve(__dirname, "../../build/client/assets");
     const script = readdirSync(assets).find((n) => /^entry\.client-.*\.js$/.test(n))!;
     const original = readFileSync(path.join(assets, script));
-    const br = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) =>
-      get(`${server.url}/assets/${script}`, { headers: { "Accept-Encoding": "gzip, deflate, br" } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-      }).on("error", reject),
-    );
+    const br = await asBytes(`${server.url}/assets/${script}`, "gzip, deflate, br");
     expect(br.headers["content-encoding"]).toBe("br");
     expect(br.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
     expect(br.headers["vary"]).toMatch(/Accept-Encoding/);
     expect(br.body.equals(readFileSync(path.join(assets, `${script}.br`)))).toBe(true);
     expect(brotliDecompressSync(br.body).equals(original)).toBe(true);
 
-    const gzip = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) =>
-      get(`${server.url}/assets/${script}`, { headers: { "Accept-Encoding": "gzip" } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-      }).on("error", reject),
-    );
+    const gzip = await asBytes(`${server.url}/assets/${script}`, "gzip");
     expect(gzip.headers["content-encoding"]).toBe("gzip");
     expect(gunzipSync(gzip.body).equals(original)).toBe(true);
   });
