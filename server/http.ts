@@ -62,7 +62,8 @@ export async function startWebServer(env: Env, log: Logger): Promise<WebServer> 
     // Only names found in the folder at start: nothing from the address reaches the file system.
     if ((req.method !== "GET" && req.method !== "HEAD") || !precompressed.has(req.path)) return next();
     res.vary("Accept-Encoding");
-    if (!/\bbr\b/.test(req.get("Accept-Encoding") ?? "")) return next();
+    // Negotiated as the compressor does (a "br;q=0" refuses it).
+    if (req.acceptsEncodings("br") !== "br") return next();
     res.setHeader("Content-Encoding", "br");
     res.type(path.extname(req.path));
     res.sendFile(path.join(assetsDir, `${req.path}.br`), { immutable: true, maxAge: "1y" });

@@ -22,6 +22,15 @@ describe("the operations variables", () => {
     expect(() => parseEnv({ BACKUP_KEEP: "many" })).toThrow(/BACKUP_KEEP: expected a number of backups/);
   });
 
+  it("takes a number of web workers from 1 to 32, and leaves the default to the server (its cores)", () => {
+    expect(parseEnv({}).WEB_CONCURRENCY).toBeUndefined();
+    expect(parseEnv({ WEB_CONCURRENCY: "2" }).WEB_CONCURRENCY).toBe(2);
+    for (const absurd of ["0", "-1", "33", "1e9", "1.5", "two", "2; rm -rf /"]) {
+      expect(() => parseEnv({ WEB_CONCURRENCY: absurd }), absurd).toThrow(/WEB_CONCURRENCY/);
+    }
+    expect(() => parseEnv({ WEB_CONCURRENCY: "two" })).toThrow(/WEB_CONCURRENCY: expected a number of processes/);
+  });
+
   it("takes pino's levels for LOG_LEVEL, info by default", () => {
     expect(parseEnv({}).LOG_LEVEL).toBe("info");
     expect(parseEnv({ LOG_LEVEL: "debug" }).LOG_LEVEL).toBe("debug");

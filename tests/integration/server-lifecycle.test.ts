@@ -149,12 +149,12 @@ describe("the log", () => {
 });
 
 /** The answer's bytes as sent (fetch would decompress them), and its headers. */
-function asBytes(url: string, acceptEncoding: string): Promise<{ headers: Record<string, unknown>; body: Buffer }> {
+function asBytes(url: string, acceptEncoding: string): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) =>
     get(url, { headers: { "Accept-Encoding": acceptEncoding } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
     }).on("error", reject),
   );
 }
@@ -174,6 +174,23 @@ describe("static assets", () => {
     const gzip = await asBytes(`${server.url}/assets/${script}`, "gzip");
     expect(gzip.headers["content-encoding"]).toBe("gzip");
     expect(gunzipSync(gzip.body).equals(original)).toBe(true);
+
+    // Brotli refused by its weight: not the prepared file.
+    const refused = await asBytes(`${server.url}/assets/${script}`, "br;q=0, gzip");
+    expect(refused.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(refused.body).equals(original)).toBe(true);
+  });
+
+  it("hostile asset addresses and encodings: never a file outside the assets, never a 500", async () => {
+    const bundle = readFileSync(path.resolve(__dirname, "../../build/start.js"));
+    for (const address of ["/assets/..%2f..%2fstart.js", "/assets/..%2F..%2Fstart.js.br", "/assets/%2e%2e/%2e%2e/start.js", `/assets/${"a".repeat(5000)}.js`, "/assets/x.js%00.br"]) {
+      for (const encoding of ["br", `${"br,".repeat(2000)}gzip`, "*;q=0.5, br;q=0"]) {
+        const answer = await asBytes(`${server.url}${address}`, encoding);
+        expect(answer.status, `${address} ${encoding.slice(0, 20)}`).toBeLessThan(500);
+        expect(answer.headers["content-encoding"], address).not.toBe("br");
+        expect(answer.body.includes(bundle.subarray(0, 200))).toBe(false);
+      }
+    }
   });
 });
 
