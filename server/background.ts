@@ -7,7 +7,7 @@ import type { Db } from "../db/index";
 import type { Env } from "../app/utils/env.server";
 import { startNoticeScheduler } from "../app/notices/deliver.server";
 import { startBackupSchedule } from "../app/ops/backup-schedule.server";
-import { within } from "./http";
+import { within } from "./within";
 
 export interface Background {
   /** Lets the notice sender and a backup finish until `deadline`; true when the notices did. */

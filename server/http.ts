@@ -13,6 +13,7 @@ import { noStoreByDefault, requestGuards } from "./request-guards";
 import { remixHandler } from "./send-response";
 import { securityHeaders } from "./security-headers";
 import { requestLog } from "./request-log";
+import { within } from "./within";
 import { precompressedIn } from "./precompress";
 
 export interface WebServer {
@@ -106,15 +107,4 @@ export async function startWebServer(env: Env, log: Logger): Promise<WebServer> 
       return done;
     },
   };
-}
-
-/** Whether `work` settles before `deadline` (a Date.now() time). */
-export function within(work: Promise<unknown>, deadline: number): Promise<boolean> {
-  return Promise.race([
-    work.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), Math.max(0, deadline - Date.now())).unref()),
-  ]);
 }

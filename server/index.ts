@@ -15,7 +15,8 @@ import { prepareDatabase } from "./prepare";
 import { logger } from "../app/utils/log.server";
 import { holdDatabase } from "../app/ops/server-lock.server";
 import { startBackground } from "./background";
-import { startWebServer, within, type WebServer } from "./http";
+import { startWebServer, type WebServer } from "./http";
+import { within } from "./within";
 
 /** How long a SIGTERM waits for requests in flight and background work before cutting them off. */
 const SHUTDOWN_GRACE_MS = 10_000;
