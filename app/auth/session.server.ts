@@ -1,6 +1,8 @@
 // Sessions live in the database; the cookie holds a random token whose hash is the session id.
 // Logging out or disabling a user ends their sessions at once, because every request looks up.
-import { addHours, differenceInMinutes, differenceInSeconds } from "date-fns";
+import { addHours } from "date-fns/addHours";
+import { differenceInMinutes } from "date-fns/differenceInMinutes";
+import { differenceInSeconds } from "date-fns/differenceInSeconds";
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/index";

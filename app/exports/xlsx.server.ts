@@ -2,7 +2,7 @@
 // header, number formats, and right-to-left sheets for Arabic readers. Written with exceljs's
 // streaming writer, a row at a time, so the server never holds the whole workbook as objects.
 import { PassThrough, type Readable } from "node:stream";
-import ExcelJS from "exceljs";
+import { loadExcelJS } from "./exceljs.server";
 import type { Unit } from "../definitions/schema";
 import type { Formatter } from "../i18n/format";
 import type { Cell, Column, ColumnType, Table } from "./tables";
@@ -87,13 +87,6 @@ async function* chunksOf(table: Table | StreamedTable): AsyncIterable<Array<Reco
  */
 export function tablesXlsxStream(tables: Array<Table | StreamedTable>, about: About, f: Formatter): Readable {
   const out = new PassThrough();
-  // Shared strings, as the in-memory writer had: inline strings would be written as formula
-  // results (t="str"), and an empty text cell would read back as no value. The table holds
-  // every string already, so the list costs next to nothing.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true });
-  workbook.creator = about.by;
-  workbook.created = new Date(about.at);
-  workbook.modified = workbook.created;
   const rightToLeft = f.locale === "ar";
   const [aboutName, ...names] = sheetNames([f.t("export.about"), ...tables.map((t) => t.name)]);
 
@@ -117,6 +110,14 @@ export function tablesXlsxStream(tables: Array<Table | StreamedTable>, about: Ab
   };
 
   const write = async () => {
+    const ExcelJS = await loadExcelJS();
+    // Shared strings, as the in-memory writer had: inline strings would be written as formula
+    // results (t="str"), and an empty text cell would read back as no value. The table holds
+    // every string already, so the list costs next to nothing.
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true });
+    workbook.creator = about.by;
+    workbook.created = new Date(about.at);
+    workbook.modified = workbook.created;
     await new Promise((resolve) => setImmediate(resolve));
     const info = workbook.addWorksheet(aboutName, { views: [{ rightToLeft }] });
     info.columns = [{ width: 28 }, { width: 60 }];

@@ -7,7 +7,10 @@
 // before, twelve back, the months between) is arithmetic on the month's number since year 0:
 // the compliance engine does it for every row of a report, and it needs no calendar.
 import { TZDate } from "@date-fns/tz";
-import { differenceInCalendarDays, differenceInMinutes, endOfDay, format } from "date-fns";
+import { differenceInCalendarDays } from "date-fns/differenceInCalendarDays";
+import { differenceInMinutes } from "date-fns/differenceInMinutes";
+import { endOfDay } from "date-fns/endOfDay";
+import { format } from "date-fns/format";
 
 export const TIME_ZONE = "Asia/Dubai";
 

@@ -1,7 +1,8 @@
 // A focal point's upload: a contract §2 CSV or the spreadsheet template, read into the same rows
 // the CSV import checks (checkFigureRows), and the template itself. Nothing here touches the
 // database; the caller checks the rows against the rules and saves them whole or not at all.
-import ExcelJS from "exceljs";
+import type { Cell, Fill, Worksheet, Xlsx } from "exceljs";
+import { loadExcelJS, type ExcelJS } from "../exports/exceljs.server";
 import {
   CSV_COLUMNS,
   headerErrors,
@@ -27,7 +28,7 @@ type Column = (typeof CSV_COLUMNS)[number];
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /** exceljs declares its own `Buffer` (an ArrayBuffer); at run time it takes Node's. */
-type ExcelBuffer = Parameters<ExcelJS.Xlsx["load"]>[0];
+type ExcelBuffer = Parameters<Xlsx["load"]>[0];
 
 /** The template's headers: the contract's column name, then its Arabic name. */
 export const TEMPLATE_COLUMNS = [
@@ -102,6 +103,7 @@ async function readSpreadsheet(bytes: Uint8Array): Promise<ReadResult> {
     return fileError(1, "too-large-unpacked", `the workbook unpacks to too much data: ${zip.reason}`);
   }
   if (!zip.ok) return fileError(1, "unreadable-workbook", `the file is not a readable .xlsx workbook: ${zip.reason}`);
+  const ExcelJS = await loadExcelJS();
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelBuffer);
@@ -127,7 +129,7 @@ async function readSpreadsheet(bytes: Uint8Array): Promise<ReadResult> {
     const name = normaliseHeader(text);
     if (name === "") {
       // A column without a header is only a problem when something was typed in it.
-      if (columnHasData(sheet, c)) unknown.push(`(no header, column ${sheet.getColumn(c).letter})`);
+      if (columnHasData(ExcelJS, sheet, c)) unknown.push(`(no header, column ${sheet.getColumn(c).letter})`);
       continue;
     }
     if (name === INFORMATIONAL_COLUMN) continue;
@@ -148,7 +150,7 @@ async function readSpreadsheet(bytes: Uint8Array): Promise<ReadResult> {
     const fields: Partial<Record<Column, string>> = {};
     for (const [c, column] of columnOf) {
       const cell = row.getCell(c);
-      if (isFormula(cell)) formulas.push(cell.address);
+      if (isFormula(ExcelJS, cell)) formulas.push(cell.address);
       else fields[column] = cellText(cell, column === "period");
     }
     if (formulas.length > 0) {
@@ -185,15 +187,15 @@ function normaliseHeader(text: string): string {
   return ARABIC_HEADERS.get(name) ?? name;
 }
 
-function columnHasData(sheet: ExcelJS.Worksheet, c: number): boolean {
+function columnHasData(ExcelJS: ExcelJS, sheet: Worksheet, c: number): boolean {
   for (let r = 2; r <= sheet.rowCount; r++) {
     const cell = sheet.findRow(r)?.getCell(c);
-    if (cell && (isFormula(cell) || cellText(cell, false) !== "")) return true;
+    if (cell && (isFormula(ExcelJS, cell) || cellText(cell, false) !== "")) return true;
   }
   return false;
 }
 
-function isFormula(cell: ExcelJS.Cell): boolean {
+function isFormula(ExcelJS: ExcelJS, cell: Cell): boolean {
   return cell.type === ExcelJS.ValueType.Formula || Boolean(cell.formula);
 }
 
@@ -202,7 +204,7 @@ function isFormula(cell: ExcelJS.Cell): boolean {
  * locale, no rounding), text trimmed, rich text and links as their plain text, and a date in
  * the period column as its month.
  */
-function cellText(cell: ExcelJS.Cell, isPeriod: boolean): string {
+function cellText(cell: Cell, isPeriod: boolean): string {
   return valueText(cell.value, isPeriod);
 }
 
@@ -237,7 +239,7 @@ export interface TemplateKpi {
   unit: string;
 }
 
-const NOT_TO_FILL: ExcelJS.Fill = {
+const NOT_TO_FILL: Fill = {
   type: "pattern",
   pattern: "solid",
   fgColor: { argb: "FFD9D9D9" },
@@ -253,6 +255,7 @@ export async function buildTemplate(args: {
   kpis: TemplateKpi[];
   rightToLeft: boolean;
 }): Promise<Buffer> {
+  const ExcelJS = await loadExcelJS();
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet("figures", {
     views: [{ state: "frozen", ySplit: 1, rightToLeft: args.rightToLeft }],

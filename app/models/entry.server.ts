@@ -1,7 +1,7 @@
 // The monthly round: a focal point's entry form, submission, an analyst's review, locking a
 // month, and the history of every figure. Which moves a figure may make is app/figures/states.ts;
 // every change appends to figure_history through appendHistory (figures.server.ts).
-import { startOfMinute } from "date-fns";
+import { startOfMinute } from "date-fns/startOfMinute";
 import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";

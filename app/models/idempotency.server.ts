@@ -2,7 +2,7 @@
 // dropped connection) sends the same request again with the same `Idempotency-Key` and gets the
 // first answer back instead of a second write. Kept a day; only answers that wrote (or would
 // have) are kept: a refused request wrote nothing, so sending it again is already safe.
-import { subHours } from "date-fns";
+import { subHours } from "date-fns/subHours";
 import { createHash } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import type { Db } from "../../db/index";

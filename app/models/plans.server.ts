@@ -12,7 +12,7 @@ import type { Actor } from "../auth/permissions";
 import { can } from "../auth/permissions";
 import type { ReportRow } from "../compliance/types";
 import { addMonths, dueMoment, periodOf } from "../figures/month";
-import { startOfMinute } from "date-fns";
+import { startOfMinute } from "date-fns/startOfMinute";
 import { cachedForFigures } from "./definitions-cache.server";
 import { statusReportFor } from "./scorecards.server";
 import { missedDue } from "../compliance/missed";

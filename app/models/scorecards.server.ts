@@ -1,6 +1,6 @@
 // What the executive pages show, all from the compliance engine: the city overview, an entity's
 // scorecard, a KPI's page and a strategy item's page. Nothing here decides a status itself.
-import { startOfMinute } from "date-fns";
+import { startOfMinute } from "date-fns/startOfMinute";
 import { and, count, desc, gte, lte, max, min } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";

@@ -1,7 +1,7 @@
 // Personal access tokens for the read API. The token is shown once, when created; the database
 // keeps only its SHA-256, so a copy of the database holds no usable token. Its first characters
 // are kept as a prefix, so a person can tell their tokens apart.
-import { differenceInSeconds } from "date-fns";
+import { differenceInSeconds } from "date-fns/differenceInSeconds";
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/index";

@@ -1,5 +1,9 @@
 // Accounts, the sign-in trail and the lock-out rules read from it.
-import { addMinutes, addSeconds, differenceInMilliseconds, subMinutes, subSeconds } from "date-fns";
+import { addMinutes } from "date-fns/addMinutes";
+import { addSeconds } from "date-fns/addSeconds";
+import { differenceInMilliseconds } from "date-fns/differenceInMilliseconds";
+import { subMinutes } from "date-fns/subMinutes";
+import { subSeconds } from "date-fns/subSeconds";
 import { and, desc, eq, gt, inArray, isNull, max, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";

@@ -6,7 +6,7 @@
 // fold into one).
 import { createHash, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Db } from "../../db/index";
 import type { Env } from "../utils/env.server";
 import { noticeMail } from "./mail.server";
@@ -25,9 +25,11 @@ export function roundSettings(env: Pick<Env, "FIGURES_DUE_DAY" | "REMIND_DAYS" |
 /**
  * A transport for SMTP_URL: STARTTLS when the server offers it (smtp://, port 587) or TLS from the
  * start (smtps://). Short timeouts: a mail server that does not answer delays the next retry, not
- * the server.
+ * the server. nodemailer is loaded on the first mail: the web workers never send one, and it
+ * would cost each of them some 14 MB.
  */
-export function mailTransport(smtpUrl: string): Transporter {
+export async function mailTransport(smtpUrl: string): Promise<Transporter> {
+  const { default: nodemailer } = await import("nodemailer");
   return nodemailer.createTransport(smtpUrl, {
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
@@ -74,7 +76,7 @@ export async function sendPending(
           result.failed++;
           continue;
         }
-        transport ??= mailTransport(mail.SMTP_URL!);
+        transport ??= await mailTransport(mail.SMTP_URL!);
         const message = noticeMail(db, notice, notice.to, mail.APP_URL);
         try {
           await transport.sendMail({

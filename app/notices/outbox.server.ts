@@ -1,6 +1,6 @@
 // The outbox: notices written once (their key is unique), read in each person's inbox, and
 // e-mailed by a sender that claims a few at a time, so that two processes never send the same one.
-import { addMinutes } from "date-fns";
+import { addMinutes } from "date-fns/addMinutes";
 import { and, count, desc, eq, inArray, isNull, lt } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";

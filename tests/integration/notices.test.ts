@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { addMinutes } from "date-fns";
+import { addMinutes } from "date-fns/addMinutes";
 import { and, eq } from "drizzle-orm";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
@@ -269,7 +269,7 @@ describe("a sender that dies mid-send", () => {
     // Process A claims the five, sends two of them, and is killed before the third.
     const claimed = claimDue(db, "process-a", at, 5);
     expect(claimed).toHaveLength(5);
-    const transport = mailTransport(mailServer.url);
+    const transport = await mailTransport(mailServer.url);
     for (const notice of claimed.slice(0, 2)) {
       await transport.sendMail({ from: "kpi@example.gov", to: notice.to.email, subject: notice.key, text: "." });
       recordDelivery(db, notice.id, "process-a", { sent: true }, at);
