@@ -19,8 +19,9 @@ let server: RunningServer;
 
 beforeAll(async () => {
   ensureServerBuilt();
-  // Two web workers whatever the machine, so the tests below see the processes a server runs.
-  server = await startServer(databasePath, { SEED_DEMO: "true", WEB_CONCURRENCY: "2" });
+  // Two web workers whatever the machine, so the tests below see the processes a server runs;
+  // an operator's own allocator setting, which the workers must keep.
+  server = await startServer(databasePath, { SEED_DEMO: "true", WEB_CONCURRENCY: "2", MALLOC_ARENA_MAX: "4" });
 }, 240_000);
 
 afterAll(async () => {
@@ -208,6 +209,24 @@ describe("web workers", () => {
     const answeredBy = new Set(logLines().filter((l) => l.route === "/login").map((l) => l.pid));
     expect(answeredBy.size).toBe(2);
     expect(answeredBy.has(server.child.pid)).toBe(false);
+  });
+
+  it("are started with glibc's allocator settings (server/index.ts), an operator's own value kept", async () => {
+    for (let i = 0; i < 6; i++) await (await fetch(`${server.url}/login`, { headers: { Connection: "close" } })).text();
+    const workers = [...new Set(logLines().filter((l) => l.route === "/login").map((l) => l.pid as number))];
+    expect(workers).toHaveLength(2);
+    const environOf = (pid: number) =>
+      Object.fromEntries(
+        readFileSync(`/proc/${pid}/environ`, "utf8")
+          .split("\0")
+          .filter((v) => v.startsWith("MALLOC_"))
+          .map((v) => v.split("=")),
+      );
+    for (const pid of workers) {
+      expect(environOf(pid)).toEqual({ MALLOC_ARENA_MAX: "4", MALLOC_MMAP_THRESHOLD_: "131072", MALLOC_TRIM_THRESHOLD_: "131072" });
+    }
+    // The primary runs as it was started.
+    expect(environOf(server.child.pid!)).toEqual({ MALLOC_ARENA_MAX: "4" });
   });
 
   it("a port already taken: the server says so in its log and exits 1, leaving no lock", async () => {
