@@ -32,7 +32,8 @@ export function cachedForDefinitions<T>(db: Db, key: string, compute: () => T): 
 }
 
 const FIGURES_CACHE_SIZE = 32;
-const figureCaches = new WeakMap<Db, Map<string, unknown>>();
+/** Per database: the figures version its entries were computed for, and the entries by key. */
+const figureCaches = new WeakMap<Db, { version: string; entries: Map<string, { stamp: string; value: unknown }> }>();
 const versionStatements = new WeakMap<Db, { get: () => unknown }>();
 
 /**
@@ -57,20 +58,27 @@ export function figuresVersionOf(db: Db): string {
 /**
  * `compute()` once per definitions and figures version (a month's report, the months with
  * figures), for the last few keys asked; callers must treat the result as read-only.
+ *
+ * `stamp` is for what also depends on the clock (timeliness, overdue plans: the minute): an
+ * entry with another stamp is computed again and takes the old one's place, so a page asked for
+ * all day holds one entry, not one a minute. Entries of an older figures version are dropped
+ * together as soon as the version moves: nothing can ask for them again. At 600,000 figures a
+ * month's overview and what it reads are about 1.5 MB.
  */
-export function cachedForFigures<T>(db: Db, key: string, compute: () => T): T {
-  const versioned = `${figuresVersionOf(db)}|${key}`;
+export function cachedForFigures<T>(db: Db, key: string, compute: () => T, stamp = ""): T {
+  const version = figuresVersionOf(db);
   let cache = figureCaches.get(db);
-  if (!cache) figureCaches.set(db, (cache = new Map()));
-  if (cache.has(versioned)) {
-    // Most recently used last: the first key is the one to drop.
-    const value = cache.get(versioned) as T;
-    cache.delete(versioned);
-    cache.set(versioned, value);
-    return value;
+  if (!cache || cache.version !== version) figureCaches.set(db, (cache = { version, entries: new Map() }));
+  const entries = cache.entries;
+  const hit = entries.get(key);
+  // Most recently used last: the first key is the one to drop.
+  entries.delete(key);
+  if (hit && hit.stamp === stamp) {
+    entries.set(key, hit);
+    return hit.value as T;
   }
   const value = compute();
-  cache.set(versioned, value);
-  while (cache.size > FIGURES_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  entries.set(key, { stamp, value });
+  while (entries.size > FIGURES_CACHE_SIZE) entries.delete(entries.keys().next().value as string);
   return value;
 }

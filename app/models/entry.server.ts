@@ -475,9 +475,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
  */
 export function submissionStates(db: Db, period: string, dueDay: number, now: Date) {
   const minute = startOfMinute(now).toISOString();
-  return cachedForFigures(db, `submissionStates:${period}:${dueDay}:${minute}`, () =>
-    readSubmissionStates(db, period, dueDay, now),
-  );
+  return cachedForFigures(db, `submissionStates:${period}:${dueDay}`, () => readSubmissionStates(db, period, dueDay, now), minute);
 }
 
 function readSubmissionStates(db: Db, period: string, dueDay: number, now: Date) {

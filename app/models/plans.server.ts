@@ -81,8 +81,9 @@ function plansFor(db: Db, period: string, settings: PlanSettings): Map<string, P
 export function followUpsFor(db: Db, period: string, settings: PlanSettings, now: Date, entity?: string): FollowUp[] {
   // Every page of the month asks (the overview for every entity, a scorecard for one): computed
   // once per figures version, plans version and minute, then filtered.
-  const key = `followUps:${period}:${settings.dueDay}:${settings.planDueDays}:${plansVersionOf(db)}:${startOfMinute(now).toISOString()}`;
-  const all = cachedForFigures(db, key, () => computeFollowUps(db, period, settings, now));
+  const key = `followUps:${period}:${settings.dueDay}:${settings.planDueDays}`;
+  const stamp = `${plansVersionOf(db)}:${startOfMinute(now).toISOString()}`;
+  const all = cachedForFigures(db, key, () => computeFollowUps(db, period, settings, now), stamp);
   return entity === undefined ? all : all.filter((f) => f.entity === entity);
 }
 
@@ -124,7 +125,7 @@ function plansVersionOf(db: Db): number {
 export function overdueActions(db: Db, now: Date, entity?: string): OverdueAction[] {
   const thisMonth = periodOf(now);
   // The overview and every follow-up page ask: read once per plans version and month.
-  const all = cachedForFigures(db, `overdueActions:${plansVersionOf(db)}:${thisMonth}`, () => readOverdueActions(db, thisMonth));
+  const all = cachedForFigures(db, `overdueActions:${thisMonth}`, () => readOverdueActions(db, thisMonth), String(plansVersionOf(db)));
   return entity === undefined ? all : all.filter((r) => r.plan.entityCode === entity);
 }
 

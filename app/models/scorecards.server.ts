@@ -198,8 +198,8 @@ export function overviewFor(
     .filter((e) => visible(e.code))
     .map((e) => e.code);
   const minute = startOfMinute(round.now).toISOString();
-  const key = `overview:${period}:${firstPeriod}:${round.dueDay}:${minute}:${seen.join(",")}`;
-  return cachedForFigures(db, key, () => computeOverview(db, period, firstPeriod, round, visible));
+  const key = `overview:${period}:${firstPeriod}:${round.dueDay}:${seen.join(",")}`;
+  return cachedForFigures(db, key, () => computeOverview(db, period, firstPeriod, round, visible), minute);
 }
 
 function computeOverview(db: Db, period: string, firstPeriod: string, round: RoundOptions, visible: EntityFilter) {
@@ -380,8 +380,11 @@ export function entityScorecardFor(
   round: RoundOptions = DEFAULT_ROUND,
 ) {
   const minute = startOfMinute(round.now).toISOString();
-  return cachedForFigures(db, `entityScorecard:${entityCode}:${period}:${round.dueDay}:${minute}`, () =>
-    computeEntityScorecard(db, entityCode, period, round),
+  return cachedForFigures(
+    db,
+    `entityScorecard:${entityCode}:${period}:${round.dueDay}`,
+    () => computeEntityScorecard(db, entityCode, period, round),
+    minute,
   );
 }
 
