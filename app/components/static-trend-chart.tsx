@@ -1,9 +1,9 @@
 import type { Unit } from "../definitions/schema";
 import { useFormat } from "./format";
-import { CHART_COLOURS, type ForecastPoint, type TrendPoint } from "./trend-chart";
+import { CHART_COLOURS, type ForecastPoint, type TrendPoint } from "./chart-parts";
 
 /** The drawing's own units; the SVG scales to its box, so these only set the proportions. */
-const WIDTH = 1000;
+const DEFAULT_WIDTH = 1000;
 const FONT = 13;
 /** A label's width in drawing units, from its length: generous, so no axis label is ever cut. */
 const textWidth = (text: string) => text.length * FONT * 0.62;
@@ -38,6 +38,8 @@ export function StaticTrendChart({
   series,
   forecast = [],
   height = 300,
+  width: WIDTH = DEFAULT_WIDTH,
+  emptyText,
 }: {
   /** The chart's accessible name: what it shows, in a sentence. */
   label: string;
@@ -45,6 +47,13 @@ export function StaticTrendChart({
   series: TrendPoint[];
   forecast?: ForecastPoint[];
   height?: number;
+  /**
+   * The drawing's width in its own units. Text is 13 units, so a drawing meant for a phone's
+   * column (about 400 px) is made narrower, with fewer month labels, not scaled down.
+   */
+  width?: number;
+  /** What to say when there is nothing to draw. */
+  emptyText?: string;
 }) {
   const f = useFormat();
   const { t } = f;
@@ -55,7 +64,7 @@ export function StaticTrendChart({
     ...forecast.map((p) => p.value),
   ].filter((v): v is number => v !== null);
   if (periods.length === 0 || values.length === 0) {
-    return <p className="muted">{t("chart.summaryNoData", { title: label })}</p>;
+    return <p className="muted">{emptyText ?? t("chart.summaryNoData", { title: label })}</p>;
   }
 
   const ticks = niceTicks(Math.min(...values), Math.max(...values));

@@ -249,3 +249,39 @@ describe("the trend chart in the browser", () => {
     });
   }
 });
+
+describe("a still chart (the overview's: decision 26)", () => {
+  const still = (locale: Locale) =>
+    withIntl(locale, <TrendChart title="Smart adoption" unit="percent" series={series} forecast={forecast} still />);
+
+  it("is drawn in the server's HTML, wide and narrow, each named by the chart's sentence, with no placeholder", () => {
+    document.body.innerHTML = renderToString(still("en"));
+    const drawings = [...document.querySelectorAll<SVGElement>(".still-chart svg[role='img']")];
+    expect(drawings.map((svg) => svg.getAttribute("viewBox"))).toEqual(["0 0 1000 280", "0 0 420 280"]);
+    for (const svg of drawings) {
+      expect(svg.getAttribute("aria-label")).toBe(
+        "Smart adoption: 78.3% in April 2018, against a target of 80%. Forecast: 83.5% in June 2018.",
+      );
+      // Actual, target and forecast lines.
+      expect(svg.querySelectorAll("path")).toHaveLength(3);
+    }
+    expect(document.querySelector(".chart-placeholder")).toBeNull();
+    expect(document.querySelector(".still-chart")!.textContent).toContain("Forecast");
+    // The figures stay in the table below it.
+    expect(document.querySelector("table.chart-table caption")!.textContent).toBe("Smart adoption");
+  });
+
+  it("puts the latest month on the left and the values on the right in Arabic", () => {
+    document.body.innerHTML = renderToString(still("ar"));
+    const wide = document.querySelector(".still-wide svg")!;
+    const width = Number(wide.getAttribute("viewBox")!.split(" ")[2]);
+    // Month labels in the order of the months: each later one further left.
+    const months = [...wide.querySelectorAll("text[text-anchor='middle']")].map((t) => Number(t.getAttribute("x")));
+    expect(months.length).toBeGreaterThan(3);
+    expect(months).toEqual([...months].sort((a, b) => b - a));
+    // The value axis's labels beside the right edge.
+    const values = [...wide.querySelectorAll("text[dominant-baseline]")].map((t) => Number(t.getAttribute("x")));
+    expect(values.length).toBeGreaterThan(2);
+    for (const x of values) expect(x).toBeGreaterThan(width * 0.85);
+  });
+});

@@ -3,7 +3,9 @@ import type { Unit } from "../definitions/schema";
 import { useT } from "../i18n/use-t";
 import { useHydrated } from "./client-only";
 import { useFormat } from "./format";
+import type { ForecastPoint, TrendPoint } from "./chart-parts";
 import { PREPARE_PRINT_EVENT, PRINT_CHART_WIDTH, usePrinting } from "./printing";
+import { StaticTrendChart } from "./static-trend-chart";
 
 // recharts lives in its own chunk, fetched once a page with a chart has hydrated and the chart
 // is about to be seen (app/components/chart-drawing.tsx).
@@ -11,24 +13,7 @@ const TrendDrawing = lazy(() =>
   import("./chart-drawing").then((m) => ({ default: m.TrendDrawing })),
 );
 
-export interface TrendPoint {
-  period: string;
-  actual: number | null;
-  target: number | null;
-}
-
-export interface ForecastPoint {
-  period: string;
-  value: number;
-}
-
-/** Okabe–Ito colours: told apart with every common colour blindness. */
-export const CHART_COLOURS = {
-  actual: "#0072B2",
-  target: "#D55E00",
-  forecast: "#009E73",
-  grid: "#d5dbe3",
-} as const;
+export { CHART_COLOURS, type ForecastPoint, type TrendPoint } from "./chart-parts";
 
 /** "Dec 18" for 2018-12: the month in the middle, so no time zone can move it. */
 export function useMonthShort() {
@@ -177,12 +162,19 @@ export function TrendChart({
   series,
   forecast,
   height = 280,
+  still = false,
 }: {
   title: string;
   unit: Unit;
   series: TrendPoint[];
   forecast?: ForecastPoint[];
   height?: number;
+  /**
+   * Drawn in the server's page as plain SVG (StaticTrendChart, as in the briefing book), without
+   * recharts: for a page where the chart is read, not explored. It has no tooltip; the table
+   * below it has every figure, as always.
+   */
+  still?: boolean;
 }) {
   const f = useFormat();
   const t = useT();
@@ -226,18 +218,37 @@ export function TrendChart({
 
   return (
     <div className="chart">
-      <ChartBox label={summary} height={height}>
-        {(width, fixed) => (
-          <TrendDrawing
-            rows={chartRows}
-            width={width}
-            fixed={fixed}
-            height={height}
-            unit={unit}
-            hasForecast={hasForecast}
-          />
-        )}
-      </ChartBox>
+      {still ? (
+        // Drawn twice, for a wide column and a phone's; the stylesheet shows one (.still-chart).
+        <div className="still-chart">
+          {[1000, 420].map((width) => (
+            <div key={width} className={width > 500 ? "still-wide" : "still-narrow"}>
+              <StaticTrendChart
+                label={summary}
+                emptyText={t("chart.summaryNoData", { title })}
+                unit={unit}
+                series={series}
+                forecast={forecast}
+                height={height}
+                width={width}
+              />
+            </div>
+          ))}
+        </div>
+      ) : (
+        <ChartBox label={summary} height={height}>
+          {(width, fixed) => (
+            <TrendDrawing
+              rows={chartRows}
+              width={width}
+              fixed={fixed}
+              height={height}
+              unit={unit}
+              hasForecast={hasForecast}
+            />
+          )}
+        </ChartBox>
+      )}
       <ChartDataDetails>
         <table className="data-table chart-table">
           <caption>{title}</caption>

@@ -161,6 +161,9 @@ export default function Overview() {
             unit={headline.kpi.unit}
             series={headline.series}
             forecast={headline.forecast}
+            // On the first screen of every visit: drawn in the page, without recharts' 95 KB
+            // (decision 26). The KPI's own page has the chart to explore.
+            still
           />
         </section>
       ) : null}
