@@ -3,9 +3,9 @@
 // A page is rendered on one core, so the server runs WEB_CONCURRENCY web workers (node:cluster,
 // one per core by default, at most two) sharing the port. The first process, the primary,
 // migrates and seeds the database before any worker starts, sends the notices and takes the
-// backups, and on SIGTERM stops the workers and is the last to close the database. With WEB_CONCURRENCY=1 the one
-// process does all of it. SQLite in WAL mode lets the workers read at once; writes queue on its
-// lock, as they would from the command line.
+// backups, and on SIGTERM stops the workers and is the last to close the database. With
+// WEB_CONCURRENCY=1 the one process does all of it. SQLite in WAL mode lets the workers read at
+// once; writes queue on its lock, as they would from the command line.
 import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
 import { format } from "node:util";

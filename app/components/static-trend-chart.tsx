@@ -3,7 +3,7 @@ import { useFormat } from "./format";
 import { CHART_COLOURS, type ForecastPoint, type TrendPoint } from "./chart-parts";
 
 /** The drawing's own units; the SVG scales to its box, so these only set the proportions. */
-const DEFAULT_WIDTH = 1000;
+const WIDTH = 1000;
 const FONT = 13;
 /** A label's width in drawing units, from its length: generous, so no axis label is ever cut. */
 const textWidth = (text: string) => text.length * FONT * 0.62;
@@ -38,7 +38,7 @@ export function StaticTrendChart({
   series,
   forecast = [],
   height = 300,
-  width: WIDTH = DEFAULT_WIDTH,
+  width = WIDTH,
   emptyText,
 }: {
   /** The chart's accessible name: what it shows, in a sentence. */
@@ -80,7 +80,7 @@ export function StaticTrendChart({
   const top = 10;
   const bottom = height - FONT * 2 - 4;
   const left = rtl ? half : Math.max(axisWidth, half);
-  const right = rtl ? WIDTH - Math.max(axisWidth, half) : WIDTH - half;
+  const right = rtl ? width - Math.max(axisWidth, half) : width - half;
 
   const last = periods.length - 1;
   const x = (i: number) => {
@@ -135,7 +135,7 @@ export function StaticTrendChart({
       <svg
         role="img"
         aria-label={label}
-        viewBox={`0 0 ${WIDTH} ${height}`}
+        viewBox={`0 0 ${width} ${height}`}
         width="100%"
         preserveAspectRatio="xMidYMid meet"
         fontSize={FONT}

@@ -216,24 +216,25 @@ export function TrendChart({
       : row,
   );
 
+  const drawnAt = (width: number) => (
+    <StaticTrendChart
+      label={summary}
+      emptyText={t("chart.summaryNoData", { title })}
+      unit={unit}
+      series={series}
+      forecast={forecast}
+      height={height}
+      width={width}
+    />
+  );
+
   return (
     <div className="chart">
       {still ? (
         // Drawn twice, for a wide column and a phone's; the stylesheet shows one (.still-chart).
         <div className="still-chart">
-          {[1000, 420].map((width) => (
-            <div key={width} className={width > 500 ? "still-wide" : "still-narrow"}>
-              <StaticTrendChart
-                label={summary}
-                emptyText={t("chart.summaryNoData", { title })}
-                unit={unit}
-                series={series}
-                forecast={forecast}
-                height={height}
-                width={width}
-              />
-            </div>
-          ))}
+          <div className="still-wide">{drawnAt(1000)}</div>
+          <div className="still-narrow">{drawnAt(420)}</div>
         </div>
       ) : (
         <ChartBox label={summary} height={height}>
