@@ -7,7 +7,6 @@ import {
   Link,
   Links,
   Meta,
-  NavLink,
   Outlet,
   Scripts,
   ScrollRestoration,
@@ -17,8 +16,9 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
-import { IntlProvider } from "react-intl";
-import { DEFAULT_LOCALE, direction, intlLocale, messagesFor, type Locale } from "./i18n/locale";
+import { RawIntlProvider } from "react-intl";
+import { DEFAULT_LOCALE, direction, type Locale } from "./i18n/locale";
+import { intlFor } from "./i18n/format";
 import { resolveLocale } from "./i18n/locale.server";
 import { useT } from "./i18n/use-t";
 import { en, type MessageId } from "./i18n/messages";
@@ -27,6 +27,8 @@ import { currentUser } from "./auth/guard.server";
 import { can } from "./auth/permissions";
 import { csrfToken } from "./auth/csrf.server";
 import { CsrfInput } from "./components/csrf-input";
+import { useFollowLinks } from "./components/follow-links";
+import { navItems, type NavItem } from "./components/nav-items";
 import { installPrintListeners } from "./components/printing";
 import { databaseFacts } from "./models/kpis.server";
 import { pageTitle } from "./utils/meta";
@@ -34,7 +36,6 @@ import { useNonce } from "./utils/nonce";
 import styles from "./styles/app.css?url";
 import { db } from "./utils/db.server";
 import { unreadCount } from "./notices/outbox.server";
-import { TIME_ZONE } from "./figures/month";
 
 export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
@@ -100,12 +101,18 @@ function LanguageSwitch({ locale }: { locale: Locale }) {
 }
 
 /** The way to one's notices, with how many are unread: in words for a screen reader. */
-function NoticesLink({ unread }: { unread: number }) {
+function NoticesLink({ unread, item }: { unread: number; item: NavItem }) {
   const t = useT();
+  const { className, "aria-current": current } = item("/notices", { className: "notices-link" });
   return (
-    <NavLink to="/notices" className="notices-link" aria-label={unread > 0 ? t("notices.nav.unread", { count: unread }) : undefined}>
+    <Link
+      to="/notices"
+      className={className}
+      aria-current={current}
+      aria-label={unread > 0 ? t("notices.nav.unread", { count: unread }) : undefined}
+    >
       {unread > 0 ? t("notices.nav.count", { count: unread }) : t("notices.nav")}
-    </NavLink>
+    </Link>
   );
 }
 
@@ -114,6 +121,8 @@ type RootData = ReturnType<typeof useRouteLoaderData<typeof loader>>;
 function Shell({ locale, root, children }: { locale: Locale; root: RootData; children: ReactNode }) {
   const t = useT();
   const user = root?.user ?? null;
+  const item = navItems(useLocation().pathname);
+  const follow = useFollowLinks();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -128,23 +137,22 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
           <span className="brand-subtitle">{t("app.subtitle")}</span>
         </div>
         {user ? (
-          <nav aria-label={t("nav.label")} className="app-nav">
-            {user.role !== "executive" ? <NavLink to="/round">{t("nav.round")}</NavLink> : null}
-            <NavLink to="/" end>
-              {t("nav.overview")}
-            </NavLink>
+          // Its links pass on their clicks, which the keyboard reaches and activates.
+          <nav aria-label={t("nav.label")} className="app-nav" onClick={follow}>
+            {user.role !== "executive" ? <a {...item("/round")}>{t("nav.round")}</a> : null}
+            <a {...item("/", { end: true })}>{t("nav.overview")}</a>
             {user.role === "focal-point" && user.entityCode ? (
-              <NavLink to={`/entities/${user.entityCode}`}>{t("nav.myScorecard")}</NavLink>
+              <a {...item(`/entities/${user.entityCode}`)}>{t("nav.myScorecard")}</a>
             ) : null}
-            <NavLink to="/kpis">{t("nav.catalogue")}</NavLink>
-            <NavLink to="/figures">{t("nav.figures")}</NavLink>
-            {root?.canReview ? <NavLink to="/review">{t("nav.review")}</NavLink> : null}
-            {root?.canExport ? <NavLink to="/reports">{t("nav.reports")}</NavLink> : null}
-            {root?.canReadBriefing ? <NavLink to="/briefing">{t("nav.briefing")}</NavLink> : null}
-            {root?.canUseTokens ? <NavLink to="/settings/tokens">{t("nav.tokens")}</NavLink> : null}
-            {root?.canLock ? <NavLink to="/periods">{t("nav.periods")}</NavLink> : null}
-            {root?.canManageUsers ? <NavLink to="/admin/users">{t("nav.users")}</NavLink> : null}
-            {root?.canReadOutbox ? <NavLink to="/outbox">{t("outbox.nav")}</NavLink> : null}
+            <a {...item("/kpis")}>{t("nav.catalogue")}</a>
+            <a {...item("/figures")}>{t("nav.figures")}</a>
+            {root?.canReview ? <a {...item("/review")}>{t("nav.review")}</a> : null}
+            {root?.canExport ? <a {...item("/reports")}>{t("nav.reports")}</a> : null}
+            {root?.canReadBriefing ? <a {...item("/briefing")}>{t("nav.briefing")}</a> : null}
+            {root?.canUseTokens ? <a {...item("/settings/tokens")}>{t("nav.tokens")}</a> : null}
+            {root?.canLock ? <a {...item("/periods")}>{t("nav.periods")}</a> : null}
+            {root?.canManageUsers ? <a {...item("/admin/users")}>{t("nav.users")}</a> : null}
+            {root?.canReadOutbox ? <a {...item("/outbox")}>{t("outbox.nav")}</a> : null}
           </nav>
         ) : (
           <span className="app-nav" />
@@ -153,7 +161,7 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
         {user ? (
           <form method="post" action="/logout" className="sign-out">
             <span className="signed-in-as">{t("nav.signedInAs", { name: user.name, role: t(`role.${user.role}`) })}</span>
-            <NoticesLink unread={root?.unread ?? 0} />
+            <NoticesLink unread={root?.unread ?? 0} item={item} />
             <Link to="/settings/password" className="password-link">
               {t("nav.password")}
             </Link>
@@ -192,16 +200,11 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <IntlProvider
-          locale={intlLocale(locale)}
-          messages={messagesFor(locale)}
-          timeZone={TIME_ZONE}
-          defaultLocale={intlLocale(DEFAULT_LOCALE)}
-        >
+        <RawIntlProvider value={intlFor(locale)}>
           <Shell locale={locale} root={root}>
             {children}
           </Shell>
-        </IntlProvider>
+        </RawIntlProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

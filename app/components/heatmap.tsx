@@ -1,5 +1,4 @@
-import { useNavigate } from "@remix-run/react";
-import { useMemo, type MouseEvent } from "react";
+import { useMemo } from "react";
 import { useIntl } from "react-intl";
 import { STATUSES, type Status } from "../compliance/types";
 import type { Unit } from "../definitions/schema";
@@ -7,6 +6,7 @@ import type { Bilingual, Formatter } from "../i18n/format";
 import type { MessageId } from "../i18n/messages";
 import { FSI, PDI } from "../i18n/bidi";
 import { escapeHtml } from "../utils/html";
+import { useFollowLinks } from "./follow-links";
 import { useFormat } from "./format";
 import type { HeatmapRows, HeatmapTuple } from "../compliance/heatmap";
 
@@ -229,16 +229,8 @@ export function Heatmap({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [entities, kpis, rows, f.locale]);
 
-  // Each cell and entity is a link; followed here through the router (one listener for
-  // thousands of links), so it is a page change, not a full load.
-  const navigate = useNavigate();
-  const follow = (event: MouseEvent<HTMLTableElement>) => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const link = (event.target as Element).closest?.("a.heatmap-link, a.heatmap-entity");
-    if (!link) return;
-    event.preventDefault();
-    navigate(link.getAttribute("href")!);
-  };
+  // Each cell and entity is a link, followed through the router by one listener.
+  const follow = useFollowLinks();
 
   return (
     <div className="table-scroll heatmap-scroll">

@@ -3,6 +3,7 @@ import type { Compliance } from "../compliance/types";
 import type { Timeliness } from "../compliance/timeliness";
 import type { StatusCounts } from "../models/scorecards.server";
 import { StatusBadge } from "./status";
+import { useFollowLinks } from "./follow-links";
 import { useFormat } from "./format";
 
 interface LeagueEntity {
@@ -24,6 +25,8 @@ type Sort = (typeof SORTS)[number];
  */
 export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]; entityHref: (code: string) => string | null }) {
   const f = useFormat();
+  // A hundred entities' links: plain anchors followed by one listener.
+  const follow = useFollowLinks();
   const { t } = f;
   const location = useLocation();
   const params = new URLSearchParams(location.search);
@@ -68,7 +71,8 @@ export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]
 
   return (
     <div className="table-scroll">
-      <table className="data-table league stack-on-phone">
+      {/* The table only passes on clicks of its links, which the keyboard reaches and activates. */}
+      <table className="data-table league stack-on-phone" onClick={follow}>
         <caption className="visually-hidden">{t("overview.leagueCaption")}</caption>
         <thead>
           <tr>
@@ -86,7 +90,7 @@ export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]
             return (
               <tr key={e.code}>
                 <th scope="row">
-                  {href ? <Link to={href}>{f.name(e)}</Link> : f.name(e)}
+                  {href ? <a href={href}>{f.name(e)}</a> : f.name(e)}
                   {e.sample ? <span className="badge">{t("entity.sample")}</span> : null}
                 </th>
                 <td className="number" data-label={t("col.score")}>{c?.score !== null && c?.score !== undefined ? f.share(c.score) : t("value.none")}</td>

@@ -1,10 +1,10 @@
-import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { explainForecast } from "../compliance/explain";
 import type { ReportRow } from "../compliance/types";
 import type { Unit } from "../definitions/schema";
 import { Sparkline } from "./sparkline";
 import { RowStatus, StatusLegend } from "./status";
+import { useFollowLinks } from "./follow-links";
 import { useFormat } from "./format";
 
 export interface ScorecardLine {
@@ -45,7 +45,22 @@ export function ScorecardTable({
 }) {
   const f = useFormat();
   const { t } = f;
+  // The rows' links (a hundred on a scorecard) are plain anchors followed by one listener.
+  const follow = useFollowLinks();
   const withSparkline = lines.some((l) => l.sparkline);
+  // Looked up once: each cell carries its column's name too (for phones), fifty rows of them.
+  const label = {
+    actual: t("col.actual"),
+    target: t("col.target"),
+    achievement: t("col.achievement"),
+    status: t("col.status"),
+    trend: t("col.trend"),
+    changeMonth: t("col.changeMonth"),
+    forecast: t("col.forecast"),
+    why: t("col.why"),
+    whyShow: t("why.show"),
+    history: t("entry.history"),
+  };
   const change = (line: ScorecardLine) => {
     const v = line.row.trend.change;
     if (v === null) return t("value.none");
@@ -54,19 +69,20 @@ export function ScorecardTable({
 
   return (
     <div className="table-scroll">
-      <table className="data-table scorecard stack-on-phone">
+      {/* The table only passes on clicks of its links, which the keyboard reaches and activates. */}
+      <table className="data-table scorecard stack-on-phone" onClick={follow}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
             <th scope="col">{rowHeading ?? t("col.kpi")}</th>
-            <th scope="col">{t("col.actual")}</th>
-            <th scope="col">{t("col.target")}</th>
-            <th scope="col">{t("col.achievement")}</th>
-            <th scope="col">{t("col.status")}</th>
-            {withSparkline ? <th scope="col">{t("col.trend")}</th> : null}
-            <th scope="col">{t("col.changeMonth")}</th>
-            <th scope="col">{t("col.forecast")}</th>
-            <th scope="col">{t("col.why")}</th>
+            <th scope="col">{label.actual}</th>
+            <th scope="col">{label.target}</th>
+            <th scope="col">{label.achievement}</th>
+            <th scope="col">{label.status}</th>
+            {withSparkline ? <th scope="col">{label.trend}</th> : null}
+            <th scope="col">{label.changeMonth}</th>
+            <th scope="col">{label.forecast}</th>
+            <th scope="col">{label.why}</th>
           </tr>
         </thead>
         <tbody>
@@ -78,11 +94,11 @@ export function ScorecardTable({
               className={line.key === selected ? "row-selected" : undefined}
               aria-current={line.key === selected ? "true" : undefined}
             >
-              <th scope="row">{line.href ? <Link to={line.href}>{line.label}</Link> : line.label}</th>
-              <td className="number" data-value={line.row.actual ?? ""} data-label={t("col.actual")}>
+              <th scope="row">{line.href ? <a href={line.href}>{line.label}</a> : line.label}</th>
+              <td className="number" data-value={line.row.actual ?? ""} data-label={label.actual}>
                 {f.value(line.unit, line.row.actual)}
               </td>
-              <td className="number" data-value={line.row.target ?? ""} data-label={t("col.target")}>
+              <td className="number" data-value={line.row.target ?? ""} data-label={label.target}>
                 {line.row.target !== null ? (
                   <>
                     {f.value(line.unit, line.row.target)}{" "}
@@ -92,15 +108,15 @@ export function ScorecardTable({
                   t("target.none")
                 )}
               </td>
-              <td className="number" data-value={line.row.achievement ?? ""} data-label={t("col.achievement")}>
+              <td className="number" data-value={line.row.achievement ?? ""} data-label={label.achievement}>
                 {line.row.achievement !== null ? f.share(line.row.achievement) : t("value.none")}
               </td>
-              <td data-status={line.row.status} data-label={t("col.status")}>
+              <td data-status={line.row.status} data-label={label.status}>
                 <RowStatus row={line.row} />
                 {line.followUp ? <div className="followup-note">{line.followUp}</div> : null}
               </td>
               {withSparkline ? (
-                <td data-label={t("col.trend")}>
+                <td data-label={label.trend}>
                   {line.sparkline ? (
                     <Sparkline
                       values={line.sparkline}
@@ -111,17 +127,17 @@ export function ScorecardTable({
                   ) : null}
                 </td>
               ) : null}
-              <td className="number" data-label={t("col.changeMonth")}>{change(line)}</td>
-              <td data-label={t("col.forecast")}>{explainForecast(line.row.forecast, { unit: line.unit, f })}</td>
-              <td className="why" data-label={t("col.why")}>
+              <td className="number" data-label={label.changeMonth}>{change(line)}</td>
+              <td data-label={label.forecast}>{explainForecast(line.row.forecast, { unit: line.unit, f })}</td>
+              <td className="why" data-label={label.why}>
                 <details>
-                  <summary>{t("why.show")}</summary>
+                  <summary>{label.whyShow}</summary>
                   <p>{line.explanation}</p>
                 </details>
                 {line.historyHref ? (
-                  <Link to={line.historyHref} className="history-link">
-                    {t("entry.history")}
-                  </Link>
+                  <a href={line.historyHref} className="history-link">
+                    {label.history}
+                  </a>
                 ) : null}
               </td>
             </tr>

@@ -47,7 +47,13 @@ describe("an executive's month", () => {
       await page.waitForURL(/period=2016-06/);
       await page.waitForFunction((month) => document.querySelector(".lead")?.textContent?.includes(month), ar ? "يونيو 2016" : "June 2016");
 
-      // Open an entity from the league table.
+      // The menu marks where one is.
+      const menu = page.getByRole("navigation", { name: ar ? "التنقل الرئيسي" : "Main", exact: true });
+      expect(await menu.locator("[aria-current='page']").textContent()).toBe(ar ? "نظرة عامة على المدينة" : "City overview");
+
+      // Open an entity from the league table. Its links, the scorecard's and the menu's are plain
+      // anchors followed by one listener: each is a page change, not a full load (the mark stays).
+      await page.evaluate(() => Object.assign(window, { loadedOnce: true }));
       await page.locator(".league").getByRole("link", { name: ar ? "بلدية دبي" : "Dubai Municipality" }).click();
       await page.waitForURL(/\/entities\/DM\?period=2016-06/);
       await page.getByRole("heading", { level: 1, name: ar ? "بلدية دبي: بطاقة الأداء" : "Dubai Municipality: scorecard" }).waitFor();
@@ -58,6 +64,10 @@ describe("an executive's month", () => {
       await page.waitForURL(/\/kpis\/[A-Z_]+\?period=2016-06/);
       await page.locator(".scorecard").waitFor();
       await screenshot(page, `kpi-page-${ar ? "ar" : "en"}`);
+      expect(await menu.locator("[aria-current='page']").textContent()).toBe(ar ? "دليل المؤشرات" : "KPI catalogue");
+      await menu.getByRole("link", { name: ar ? "دليل المؤشرات" : "KPI catalogue" }).click();
+      await page.waitForURL(/\/kpis$/);
+      expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
       expect(await page.getAttribute("html", "dir")).toBe(ar ? "rtl" : "ltr");
       await context.close();
     });
