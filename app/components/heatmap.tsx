@@ -229,7 +229,7 @@ export function Heatmap({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [entities, kpis, rows, f.locale]);
 
-  // Each cell and entity is a link, followed through the router by one listener.
+  // Each cell and entity is a link, followed through the router by one listener (decision 27).
   const follow = useFollowLinks();
 
   return (

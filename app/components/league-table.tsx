@@ -25,7 +25,7 @@ type Sort = (typeof SORTS)[number];
  */
 export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]; entityHref: (code: string) => string | null }) {
   const f = useFormat();
-  // A hundred entities' links: plain anchors followed by one listener.
+  // A hundred entities' links: plain anchors followed by one listener (decision 27).
   const follow = useFollowLinks();
   const { t } = f;
   const location = useLocation();

@@ -45,7 +45,7 @@ export function ScorecardTable({
 }) {
   const f = useFormat();
   const { t } = f;
-  // The rows' links (a hundred on a scorecard) are plain anchors followed by one listener.
+  // The rows' links (a hundred on a scorecard) are plain anchors followed by one listener (decision 27).
   const follow = useFollowLinks();
   const withSparkline = lines.some((l) => l.sparkline);
   // Looked up once: each cell carries its column's name too (for phones), fifty rows of them.

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
 import { timeliness } from "~/compliance/timeliness";
+import { useFollowLinks } from "~/components/follow-links";
 import { useFormat } from "~/components/format";
 import { MonthPicker } from "~/components/month-picker";
 import { isLocked, submissionStates, submissionsOf } from "~/models/entry.server";
@@ -67,6 +68,8 @@ function Counts({ row }: { row: { draft: number; submitted: number; returned: nu
 export default function FiguresIndex() {
   const data = useLoaderData<typeof loader>();
   const f = useFormat();
+  // Its tables' links, one a row and up to hundreds, are followed by one listener (decision 27).
+  const follow = useFollowLinks();
   const { t } = f;
   const head = (
     <>
@@ -91,7 +94,7 @@ export default function FiguresIndex() {
           <button type="submit">{t("figures.open")}</button>
         </Form>
         <div className="table-scroll">
-          <table className="data-table">
+          <table className="data-table" onClick={follow}>
             <caption className="visually-hidden">{t("figures.monthsCaption")}</caption>
             <thead>
               <tr>
@@ -104,7 +107,7 @@ export default function FiguresIndex() {
               {data.months.map((m) => (
                 <tr key={m.period}>
                   <th scope="row">
-                    <Link to={`/figures/${data.entity.code}/${m.period}`}>{f.period(m.period)}</Link>
+                    <a href={`/figures/${data.entity.code}/${m.period}`}>{f.period(m.period)}</a>
                   </th>
                   <td>{f.dateTime(m.due)}</td>
                   <Counts row={m} />
@@ -130,7 +133,7 @@ export default function FiguresIndex() {
         <MonthPicker period={data.period} first={data.first} last={data.last} />
       </div>
       <div className="table-scroll">
-        <table className="data-table">
+        <table className="data-table" onClick={follow}>
           <caption className="visually-hidden">{t("figures.statesCaption")}</caption>
           <thead>
             <tr>
@@ -143,7 +146,7 @@ export default function FiguresIndex() {
             {data.states.map((e) => (
               <tr key={e.code}>
                 <th scope="row">
-                  <Link to={`/figures/${e.code}/${data.period}`}>{f.name(e)}</Link>
+                  <a href={`/figures/${e.code}/${data.period}`}>{f.name(e)}</a>
                 </th>
                 <td className="number">{f.number(e.expected)}</td>
                 <Counts row={e} />

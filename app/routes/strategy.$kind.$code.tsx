@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/guard.server";
 import { can } from "~/auth/permissions";
+import { useFollowLinks } from "~/components/follow-links";
 import { useFormat } from "~/components/format";
 import { ExportLinks } from "~/components/export-links";
 import { MonthPicker } from "~/components/month-picker";
@@ -35,6 +36,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function StrategyPage() {
   const { page, first, last, openable, printedAt } = useLoaderData<typeof loader>();
   const f = useFormat();
+  // Its tables' links, one a row and up to hundreds, are followed by one listener (decision 27).
+  const follow = useFollowLinks();
   const { t } = f;
   const month = f.period(page.period);
   const kindWord = t(`strategy.${page.kind}`);
@@ -79,7 +82,7 @@ export default function StrategyPage() {
           <p className="empty-state">{t("strategy.none")}</p>
         ) : (
           <div className="table-scroll">
-            <table className="data-table">
+            <table className="data-table" onClick={follow}>
               <caption className="visually-hidden">{t("strategy.kpisCaption")}</caption>
               <thead>
                 <tr>
@@ -93,7 +96,7 @@ export default function StrategyPage() {
                 {page.kpis.map((kpi) => (
                   <tr key={kpi.code}>
                     <th scope="row">
-                      <Link to={`/kpis/${kpi.code}?period=${page.period}`}>{f.name(kpi)}</Link>
+                      <a href={`/kpis/${kpi.code}?period=${page.period}`}>{f.name(kpi)}</a>
                     </th>
                     <td className="number">{f.value(kpi.unit, kpi.city?.actual ?? null)}</td>
                     <td className="number">{kpi.city?.target != null ? f.value(kpi.unit, kpi.city.target) : t("target.none")}</td>
@@ -109,7 +112,7 @@ export default function StrategyPage() {
       <section aria-labelledby="entities-title">
         <h2 id="entities-title">{t("strategy.entities")}</h2>
         <div className="table-scroll">
-          <table className="data-table">
+          <table className="data-table" onClick={follow}>
             <caption className="visually-hidden">{t("strategy.entitiesCaption")}</caption>
             <thead>
               <tr>
@@ -124,7 +127,7 @@ export default function StrategyPage() {
                 <tr key={e.code}>
                   <th scope="row">
                     {openable.includes(e.code) ? (
-                      <Link to={`/entities/${e.code}?period=${page.period}`}>{f.name(e)}</Link>
+                      <a href={`/entities/${e.code}?period=${page.period}`}>{f.name(e)}</a>
                     ) : (
                       f.name(e)
                     )}
