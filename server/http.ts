@@ -1,5 +1,6 @@
 // The web server of one process: Express in front of the Remix build, listening on PORT. With
 // several workers (server/index.ts) each runs one of these on the port they share.
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { pathToFileURL } from "node:url";
@@ -70,7 +71,14 @@ export async function startWebServer(env: Env, log: Logger): Promise<WebServer> 
     res.sendFile(path.join(assetsDir, `${req.path}.br`), { immutable: true, maxAge: "1y" });
   });
   app.use("/assets", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
+  // The files beside the assets (from public/: the icon). Only names found in the folder at
+  // start reach the file system: asking it about every page's address was a stat per request.
+  const clientDir = path.join(buildDir, "client");
+  const clientFiles = existsSync(clientDir)
+    ? new Set(readdirSync(clientDir, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => `/${entry.name}`))
+    : new Set<string>();
+  const serveClientFile = express.static(clientDir, { maxAge: "1h" });
+  app.use((req, res, next) => (clientFiles.has(req.path) ? serveClientFile(req, res, next) : next()));
   app.use(requestGuards({ uploadMaxBytes: env.UPLOAD_MAX_BYTES }));
   // Everything below is per person (pages behind sign-in, downloads, the API): no cache keeps it,
   // so a shared computer's back button does not show the last person's pages.

@@ -193,6 +193,21 @@ describe("static assets", () => {
       }
     }
   });
+
+  it("the icon beside the assets is served; any other name there is a page's address, never a file", async () => {
+    const icon = await asBytes(`${server.url}/favicon.svg`, "identity");
+    expect(icon.status).toBe(200);
+    expect(icon.headers["content-type"]).toMatch(/^image\/svg\+xml/);
+    expect(icon.headers["cache-control"]).toBe("public, max-age=3600");
+    expect(icon.body.equals(readFileSync(path.resolve(__dirname, "../../build/client/favicon.svg")))).toBe(true);
+    const bundle = readFileSync(path.resolve(__dirname, "../../build/start.js"));
+    for (const address of ["/start.js", "/..%2fstart.js", "/%2e%2e/start.js", "/assets", "/favicon.svg%00", "/FAVICON.SVG"]) {
+      const answer = await asBytes(`${server.url}${address}`, "identity");
+      expect(answer.status, address).toBeGreaterThanOrEqual(300);
+      expect(answer.status, address).toBeLessThan(500);
+      expect(answer.body.includes(bundle.subarray(0, 200)), address).toBe(false);
+    }
+  });
 });
 
 describe("web workers", () => {
