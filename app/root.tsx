@@ -137,7 +137,7 @@ function Shell({ locale, root, children }: { locale: Locale; root: RootData; chi
           <span className="brand-subtitle">{t("app.subtitle")}</span>
         </div>
         {user ? (
-          // Its links pass on their clicks, which the keyboard reaches and activates.
+          // Plain anchors marked as NavLink marked them, followed by one listener (decision 27).
           <nav aria-label={t("nav.label")} className="app-nav" onClick={follow}>
             {user.role !== "executive" ? <a {...item("/round")}>{t("nav.round")}</a> : null}
             <a {...item("/", { end: true })}>{t("nav.overview")}</a>

@@ -71,7 +71,6 @@ export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]
 
   return (
     <div className="table-scroll">
-      {/* The table only passes on clicks of its links, which the keyboard reaches and activates. */}
       <table className="data-table league stack-on-phone" onClick={follow}>
         <caption className="visually-hidden">{t("overview.leagueCaption")}</caption>
         <thead>

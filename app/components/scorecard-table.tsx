@@ -45,7 +45,7 @@ export function ScorecardTable({
 }) {
   const f = useFormat();
   const { t } = f;
-  // The rows' links (a hundred on a scorecard) are plain anchors followed by one listener (decision 27).
+  // The rows' links, a hundred on a scorecard, are plain anchors followed by one listener (decision 27).
   const follow = useFollowLinks();
   const withSparkline = lines.some((l) => l.sparkline);
   // Looked up once: each cell carries its column's name too (for phones), fifty rows of them.
@@ -69,7 +69,6 @@ export function ScorecardTable({
 
   return (
     <div className="table-scroll">
-      {/* The table only passes on clicks of its links, which the keyboard reaches and activates. */}
       <table className="data-table scorecard stack-on-phone" onClick={follow}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>

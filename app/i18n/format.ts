@@ -18,13 +18,18 @@ const intls = new Map<Locale, IntlShape>();
 
 /**
  * A language's IntlShape, made once for the life of the process and shared by every page
- * (RawIntlProvider in root.tsx) and report: it holds nothing of a request, and an IntlProvider
- * made one per page, 0.1 ms of every request.
+ * (RawIntlProvider in root.tsx) and report: it holds nothing of a request. An IntlProvider made
+ * a new one for every page, 0.1 ms of each request.
  */
 export function intlFor(locale: Locale): IntlShape {
   let intl = intls.get(locale);
   if (intl === undefined) {
-    intl = createIntl({ locale: intlLocale(locale), messages: messagesFor(locale), timeZone: TIME_ZONE, defaultLocale: intlLocale(DEFAULT_LOCALE) });
+    intl = createIntl({
+      locale: intlLocale(locale),
+      messages: messagesFor(locale),
+      timeZone: TIME_ZONE,
+      defaultLocale: intlLocale(DEFAULT_LOCALE),
+    });
     intls.set(locale, intl);
   }
   return intl;

@@ -79,7 +79,8 @@ const envSchema = z.object({
   /**
    * How many processes answer requests, sharing the port: each page is rendered on one core, so a
    * second process doubles what a two-core server answers at once. Default: the machine's cores,
-   * at most 2 (decision 25). 1 serves from the one process that also sends notices and takes backups.
+   * at most 2 (decision 25). 1 serves from the one process that also sends notices and takes
+   * backups.
    */
   WEB_CONCURRENCY: z.coerce.number({ error: "expected a number of processes" }).int().min(1).max(32).optional(),
   /** The least important log line the server writes. */
