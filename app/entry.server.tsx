@@ -4,6 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { logError } from "./utils/log.server";
 import { NonceProvider } from "./utils/nonce";
+import { DocumentMarkupProvider } from "./utils/server-markup";
 
 // Loaders here answer before rendering starts and nothing is deferred, so an abort only ever
 // cut off pages that waited in a queue under load (500s at 10 connections with 5 s). The limit
@@ -27,7 +28,9 @@ export default function handleRequest(
     // complete document is what print, screen readers and the browser tests read.
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <DocumentMarkupProvider value={loadContext.documentMarkup ?? null}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </DocumentMarkupProvider>
       </NonceProvider>,
       {
         nonce,

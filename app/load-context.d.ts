@@ -6,5 +6,10 @@ declare module "@remix-run/node" {
     cspNonce?: string;
     /** The address the request came from, for sign-in throttling. */
     clientIp?: string | null;
+    /**
+     * Present when the request is for a whole document (not a client navigation's data): where
+     * loaders leave markup the page writes once (utils/server-markup.tsx, decision 28).
+     */
+    documentMarkup?: string[];
   }
 }

@@ -88,7 +88,12 @@ export async function startWebServer(env: Env, log: Logger): Promise<WebServer> 
     remixHandler({
       build,
       mode: process.env.NODE_ENV,
-      getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.ip ?? null }),
+      getLoadContext: (req, res) => ({
+        cspNonce: res.locals.cspNonce as string,
+        clientIp: req.ip ?? null,
+        // A client navigation asks for a page's data at its address plus ".data" (single fetch).
+        documentMarkup: req.path.endsWith(".data") ? undefined : [],
+      }),
     }),
   );
 

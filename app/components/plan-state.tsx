@@ -20,6 +20,8 @@ export function PlanState({ state }: { state: PlanStateName }) {
 /**
  * Where a KPI's plan stands, wherever a plan is shown beside a KPI: its state, linked to the plan,
  * or the plan owed by (overdue since) its due date. `exact` gives the time as well as the day.
+ * `plainLink` where the link is followed by the listener of a table around it (decision 27), or
+ * written as markup outside the page's router (decision 28).
  */
 export function PlanStanding({
   planId,
@@ -27,16 +29,22 @@ export function PlanStanding({
   overdue,
   dueAt,
   exact = false,
+  plainLink = false,
 }: {
   planId: number | null;
   state: PlanStateName | null;
   overdue: boolean;
   dueAt: string;
   exact?: boolean;
+  plainLink?: boolean;
 }) {
   const f = useFormat();
   if (planId !== null && state) {
-    return (
+    return plainLink ? (
+      <a href={`/plans/${planId}`}>
+        <PlanState state={state} />
+      </a>
+    ) : (
       <Link to={`/plans/${planId}`}>
         <PlanState state={state} />
       </Link>

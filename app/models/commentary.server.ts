@@ -2,7 +2,7 @@
 // their entity's KPIs in a month and their entity's summary of the month, reviewed by an analyst
 // as figures are; the month's executive summary, written by analysts. Every version is a row
 // (append-only): a review writes the version it approves or returns again, with its verdict.
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { CommentarySubject } from "../../db/schema";
@@ -10,6 +10,7 @@ import type { Actor } from "../auth/permissions";
 import { can } from "../auth/permissions";
 
 import { CITY } from "../follow-up/limits";
+import { preparedQuery } from "../utils/statements.server";
 
 export { CITY, COMMENTARY_MAX } from "../follow-up/limits";
 
@@ -50,12 +51,20 @@ export function seesDrafts(actor: Actor, entity: string): boolean {
 
 /** Every subject of the given entities (and CITY) in a month, newest version and newest approved. */
 export function commentaryOf(db: Db, period: string, entities: string[]): Map<string, CommentaryNow> {
-  const rows = db
-    .select()
-    .from(s.commentary)
-    .where(and(eq(s.commentary.period, period), inArray(s.commentary.entityCode, entities)))
-    .orderBy(asc(s.commentary.id))
-    .all();
+  // One statement for any number of entities: the codes go in as one JSON array.
+  const rows = preparedQuery(db, "commentaryOf", (d) =>
+    d
+      .select()
+      .from(s.commentary)
+      .where(
+        and(
+          eq(s.commentary.period, sql.placeholder("period")),
+          sql`${s.commentary.entityCode} IN (SELECT value FROM json_each(${sql.placeholder("entities")}))`,
+        ),
+      )
+      .orderBy(asc(s.commentary.id))
+      .prepare(),
+  ).all({ period, entities: JSON.stringify(entities) });
   const out = new Map<string, CommentaryNow>();
   for (const row of rows) {
     const key = keyOf(row);

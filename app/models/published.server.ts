@@ -1,9 +1,10 @@
 // Which months are published, and their editions as readers get them: the report of a published
 // month is read from its latest edition, never recomputed (editions.server.ts writes them).
-import { and, asc, countDistinct, desc, eq, gte, lte } from "drizzle-orm";
+import { and, asc, countDistinct, desc, eq, gte, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/index";
 import * as s from "../../db/schema";
 import type { ComplianceReport } from "../compliance/types";
+import { preparedQuery } from "../utils/statements.server";
 
 /** What is known of an edition without its (large) report and figures. */
 const infoColumns = {
@@ -17,7 +18,9 @@ const infoColumns = {
 
 /** The latest edition of a month, without its report and figures. */
 export function latestEditionRow(db: Db, period: string) {
-  return db.select(infoColumns).from(s.editions).where(eq(s.editions.period, period)).orderBy(desc(s.editions.number)).limit(1).get();
+  return preparedQuery(db, "latestEditionRow", (d) =>
+    d.select(infoColumns).from(s.editions).where(eq(s.editions.period, sql.placeholder("period"))).orderBy(desc(s.editions.number)).limit(1).prepare(),
+  ).get({ period });
 }
 
 export interface EditionInfo {

@@ -2,16 +2,15 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/auth/guard.server";
 import { SCORE_CAP } from "~/compliance/engine";
-import { explainRow } from "~/compliance/explain";
 import { EditionNote } from "~/components/edition-note";
 import { useFormat } from "~/components/format";
 import { ExportLinks } from "~/components/export-links";
 import { MonthPicker } from "~/components/month-picker";
 import { PrintHeader } from "~/components/print-header";
-import { ScorecardTable } from "~/components/scorecard-table";
+import { ScorecardTableMarkup } from "~/components/scorecard-table";
+import { entityScorecardMarkup } from "~/components/scorecard-markup.server";
 import { listEntities } from "~/models/kpis.server";
 import { Commentary, toCommentaryView } from "~/components/commentary";
-import { PlanStanding } from "~/components/plan-state";
 import { commentaryOf, keyOf, seesDrafts, shownTo } from "~/models/commentary.server";
 import { followUpsFor } from "~/models/plans.server";
 import { latestPublicEdition } from "~/models/published.server";
@@ -20,6 +19,8 @@ import { db } from "~/utils/db.server";
 import { env, planSettings } from "~/utils/env.server";
 import { pageTitle } from "~/utils/meta";
 import { periodFromRequest } from "~/utils/period-param.server";
+import { resolveLocale } from "~/i18n/locale.server";
+import { shipMarkup } from "~/utils/server-markup.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
   const root = matches.find((m) => m.id === "root")?.data as { locale?: string } | undefined;
@@ -28,7 +29,7 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
   return pageTitle(matches, "entity.score", name && data ? `${name} · ${data.scorecard.period}` : name);
 };
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const code = params.code ?? "";
   // Asked first: a focal point learns nothing, not even whether another entity exists.
   const user = requirePermission(request, "entity:read", code);
@@ -47,11 +48,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       { planId: f.plan?.id ?? null, state: f.plan?.state ?? null, overdue: f.overdue, dueAt: f.dueAt },
     ]),
   );
-  return { scorecard, parent, edition, first, last, summary, plans, printedAt: now.toISOString() };
+  // The table is markup made once per scorecard and language (decision 28); the page's data
+  // carries what the rest of the page shows.
+  const table = shipMarkup(context, entityScorecardMarkup(scorecard, plans, resolveLocale(request)));
+  const { rows: _rows, figureIds: _figureIds, months: _months, ...head } = scorecard;
+  return { scorecard: head, table, parent, edition, first, last, summary, printedAt: now.toISOString() };
 }
 
 export default function EntityScorecard() {
-  const { scorecard, parent, edition, first, last, summary, plans, printedAt } = useLoaderData<typeof loader>();
+  const { scorecard, table, parent, edition, first, last, summary, printedAt } = useLoaderData<typeof loader>();
   const f = useFormat();
   const { t } = f;
   const entity = f.name(scorecard.entity);
@@ -115,21 +120,7 @@ export default function EntityScorecard() {
         </p>
       </section>
 
-      <ScorecardTable
-        caption={t("entity.caption", { entity })}
-        months={scorecard.months}
-        lines={scorecard.rows.map(({ row, kpi, sparkline }) => ({
-          key: kpi.code,
-          label: f.name(kpi),
-          href: `/kpis/${kpi.code}?period=${scorecard.period}`,
-          unit: kpi.unit,
-          row,
-          sparkline,
-          explanation: explainRow(row, { unit: kpi.unit, period: scorecard.period, f }),
-          historyHref: scorecard.figureIds[kpi.code] ? `/history/${scorecard.figureIds[kpi.code]}` : null,
-          followUp: plans[kpi.code] ? <PlanStanding {...plans[kpi.code]} /> : null,
-        }))}
-      />
+      <ScorecardTableMarkup markup={table} />
       <p className="print-hide">
         <Link to={`/?period=${scorecard.period}`}>{t("nav.overview")}</Link>
       </p>

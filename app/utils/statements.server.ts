@@ -17,3 +17,20 @@ export function statement(db: Db, sql: string): Database.Statement {
   }
   return found;
 }
+
+const queries = new WeakMap<Db, Map<string, unknown>>();
+
+/**
+ * A drizzle query with placeholders (`sql.placeholder`), built and prepared once per connection
+ * under `name`: a read on every page of a month, built anew each time, cost 0.1–0.2 ms of it.
+ */
+export function preparedQuery<T>(db: Db, name: string, build: (db: Db) => T): T {
+  let byName = queries.get(db);
+  if (!byName) queries.set(db, (byName = new Map()));
+  let found = byName.get(name) as T | undefined;
+  if (found === undefined) {
+    found = build(db);
+    byName.set(name, found);
+  }
+  return found;
+}
