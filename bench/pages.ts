@@ -4,7 +4,7 @@
 // spends on top of it (engine, React rendering, serialisation, HTTP).
 import type Database from "better-sqlite3";
 import { addMonths, periodRange } from "../app/figures/month";
-import { BENCH_PERIOD } from "./synthetic";
+import { BENCH_PERIOD, entityCode } from "./synthetic";
 
 /** Who asks: the admin's browser session, or the admin's personal access token. */
 export type Audience = "session" | "token";
@@ -76,6 +76,37 @@ function overviewFloor(sql: Database.Database, period: string) {
   ];
 }
 
+/** The entity page's floor: the definitions and the entity's figures for the thirteen months read. */
+function entityFloor(sql: Database.Database, code: string, period: string) {
+  const months = monthsRead(period);
+  return [
+    definitionRows(sql),
+    sql
+      .prepare(`SELECT ${FIGURE_COLUMNS} FROM figures WHERE entity_code = ? AND period IN (${months.map(() => "?").join(",")}) AND status = 'approved'`)
+      .all(code, ...months),
+  ];
+}
+
+/** A case whose address changes from one request to the next (`round` counts them). */
+export interface RotatingCase {
+  path: (round: number) => string;
+  floor: (sql: Database.Database, round: number) => unknown;
+}
+
+/**
+ * The entity page as the first person to open it in a while sees it: a different entity each
+ * request, so nothing the server made for an earlier one (the entity's scorecard, its table's
+ * markup: decision 28) answers it. The server keeps 32 computations; the entities come round
+ * again only after `entities` requests.
+ */
+export function entityFirstView(period: string, entities: number): RotatingCase {
+  const code = (round: number) => entityCode(round % entities);
+  return {
+    path: (round) => `/entities/${code(round)}?period=${period}`,
+    floor: (sql, round) => entityFloor(sql, code(round), period),
+  };
+}
+
 export function pageCases(period = BENCH_PERIOD): PageCase[] {
   const q = `period=${period}`;
   return [
@@ -91,15 +122,7 @@ export function pageCases(period = BENCH_PERIOD): PageCase[] {
       name: "entity /entities/E007",
       path: `/entities/E007?${q}`,
       audience: "session",
-      floor: (sql) => {
-        const months = monthsRead(period);
-        return [
-          definitionRows(sql),
-          sql
-            .prepare(`SELECT ${FIGURE_COLUMNS} FROM figures WHERE entity_code = ? AND period IN (${months.map(() => "?").join(",")}) AND status = 'approved'`)
-            .all("E007", ...months),
-        ];
-      },
+      floor: (sql) => entityFloor(sql, "E007", period),
     },
     {
       // Floor: the KPI's definition and its figures for every entity from the first month to

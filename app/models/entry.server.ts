@@ -446,10 +446,10 @@ function arrivedAt(
 
 /**
  * When each of an entity's figures for a month reached the office: a focal point's
- * submission, or for imported and generated figures the moment they were loaded.
+ * submission, or for imported and generated figures the moment they were loaded. `figures`:
+ * the month's figures when the caller has read them already.
  */
-export function submissionsOf(db: Db, entity: string, period: string) {
-  const figures = figuresOf(db, entity, [period]);
+export function submissionsOf(db: Db, entity: string, period: string, figures = figuresOf(db, entity, [period])) {
   return reportedKpis(db, entity).map((kpi) => {
     const f = figures.find((x) => x.kpiCode === kpi.code);
     const at = arrivedAt(f ?? null);

@@ -430,11 +430,10 @@ function computeEntityScorecard(db: Db, entityCode: string, period: string, roun
         sparkline: months.map((m) => byPeriod.get(m) ?? null),
       };
     });
-  // Every figure of the month, approved or not, for its history link.
-  const figureIds = Object.fromEntries(
-    figuresOf(db, entityCode, [period]).map((f) => [f.kpiCode, f.id]),
-  );
-  const submissions = submissionsOf(db, entityCode, period);
+  // Every figure of the month, approved or not: its history link, and when the month arrived.
+  const monthFigures = figuresOf(db, entityCode, [period]);
+  const figureIds = Object.fromEntries(monthFigures.map((f) => [f.kpiCode, f.id]));
+  const submissions = submissionsOf(db, entityCode, period, monthFigures);
   return {
     entity,
     period,
