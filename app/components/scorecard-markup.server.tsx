@@ -12,20 +12,23 @@ type EntityScorecard = NonNullable<ReturnType<typeof entityScorecardFor>>;
 /** Where each off-track KPI's plan stands (followUpsFor), by KPI. */
 export type PlanStandings = Record<string, { planId: number | null; state: PlanStateName | null; overdue: boolean; dueAt: string }>;
 
-/** Markup made, by scorecard: it lives as long as the engine's result it was made from. */
-const made = new WeakMap<EntityScorecard, Map<string, string>>();
-/** Languages × plan standings for one scorecard; more is a plan changing many times a minute. */
-const PER_SCORECARD = 4;
+/**
+ * Markup made, by the scorecard's rows: `entityScorecardFor` keeps them, one array with the
+ * month, months, names and figure ids they came with, until the figures or definitions change
+ * (read-only). The markup lives as long as they do.
+ */
+const made = new WeakMap<EntityScorecard["rows"], Map<string, string>>();
+/** Both languages, with the plans' standing; another standing takes the oldest one's place. */
+const PER_SCORECARD = 2;
 
 /**
  * An entity's scorecard table and legend as markup (decision 28). It is a function of the
- * scorecard, the plans' standing and the language only, and the scorecard is the engine's result
- * as `entityScorecardFor` keeps it (per figures version and minute, read-only): so the markup is
- * made once per scorecard, language and standing, and a page asked for again only looks it up.
+ * scorecard's rows (and what came with them), the plans' standing and the language only: made
+ * once for each, and a page asked for again only looks it up.
  */
 export function entityScorecardMarkup(scorecard: EntityScorecard, plans: PlanStandings, locale: Locale): string {
-  let byInput = made.get(scorecard);
-  if (!byInput) made.set(scorecard, (byInput = new Map()));
+  let byInput = made.get(scorecard.rows);
+  if (!byInput) made.set(scorecard.rows, (byInput = new Map()));
   const key = `${locale}:${JSON.stringify(plans)}`;
   let html = byInput.get(key);
   if (html === undefined) {

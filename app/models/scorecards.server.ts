@@ -372,25 +372,29 @@ function headlineReach(rows: ReportRow[], kpi: string, visible: EntityFilter, en
   };
 }
 
-/** An entity's scorecard for a month, kept per version of the figures and per minute (its timeliness). */
+/**
+ * An entity's scorecard for a month. What its figures decide is kept per version of the figures:
+ * the same object, its rows the same array, until a figure or a definition changes (the table's
+ * markup is kept with them, decision 28). Whether the month arrived on time also depends on the
+ * clock: worked out for each request from when each figure arrived.
+ */
 export function entityScorecardFor(
   db: Db,
   entityCode: string,
   period: string,
   round: RoundOptions = DEFAULT_ROUND,
 ) {
-  const minute = startOfMinute(round.now).toISOString();
-  return cachedForFigures(
-    db,
-    `entityScorecard:${entityCode}:${period}:${round.dueDay}`,
-    () => computeEntityScorecard(db, entityCode, period, round),
-    minute,
+  const kept = cachedForFigures(db, `entityScorecard:${entityCode}:${period}`, () =>
+    computeEntityScorecard(db, entityCode, period),
   );
+  if (!kept) return null;
+  const { submissions, ...scorecard } = kept;
+  return { ...scorecard, timeliness: timeliness(submissions, period, round.dueDay, round.now.toISOString()) };
 }
 
 const pickKpi = ({ code, nameEn, nameAr, unit }: ReturnType<typeof listKpis>[number]) => ({ code, nameEn, nameAr, unit });
 
-function computeEntityScorecard(db: Db, entityCode: string, period: string, round: RoundOptions) {
+function computeEntityScorecard(db: Db, entityCode: string, period: string) {
   const entity = listEntities(db).find((e) => e.code === entityCode);
   if (!entity) return null;
   const catalogue = listKpis(db);
@@ -441,7 +445,7 @@ function computeEntityScorecard(db: Db, entityCode: string, period: string, roun
     rows,
     months,
     figureIds,
-    timeliness: timeliness(submissions, period, round.dueDay, round.now.toISOString()),
+    submissions,
     hasFigures: rows.some((r) => r.row.actual !== null),
   };
 }

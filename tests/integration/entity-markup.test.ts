@@ -20,6 +20,7 @@ import { and, eq } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { createSession } from "~/auth/session.server";
 import { reviewFigure } from "~/models/entry.server";
+import { entityScorecardFor } from "~/models/scorecards.server";
 import { loader as entityLoader } from "~/routes/entities.$code";
 import { db } from "~/utils/db.server";
 import type { ServerMarkup } from "~/utils/server-markup";
@@ -103,6 +104,28 @@ describe("the entity scorecard's table, made by its loader", () => {
     expect(rowText(ar, "SMART_ADOPTION")).toContain("نسبة المعاملات المنجزة عبر القنوات الإلكترونية والذكية — 80\u200e%\u200e (نهائي) — ? لا توجد بيانات");
     const en = markupOf(await entityPage(context, "en"), context);
     expect(rowText(en, "SMART_ADOPTION")).toContain("Transactions through e-/smart channels — 80% (final) — ? No data");
+  });
+
+  it("writes a hostile KPI name as text, and a renamed KPI as soon as definitions change", async () => {
+    const hostile = `<img src=x onerror="alert(1)">&copy;</td><script>alert(2)</script>`;
+    db().update(s.kpis).set({ nameEn: hostile }).where(eq(s.kpis.code, "OPEN_DATASETS")).run();
+    // What `kpi sync` does with every change of definitions: a new version.
+    db().update(s.meta).set({ value: "renamed-for-the-test" }).where(eq(s.meta.key, "definitions_version")).run();
+    const context: AppLoadContext = {};
+    const html = markupOf(await entityPage(context), context);
+    expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;copy;&lt;/td&gt;&lt;script&gt;alert(2)&lt;/script&gt;");
+    expect(html).not.toMatch(/<img|<script/);
+    // The row is still one row of nine cells.
+    const row = html.slice(html.indexOf('<tr data-kpi="OPEN_DATASETS"'), html.indexOf("</tr>", html.indexOf('<tr data-kpi="OPEN_DATASETS"')));
+    expect(row.match(/<td/g)).toHaveLength(8);
+  });
+
+  it("keeps the scorecard's rows, and so their markup, from one minute to the next until a figure changes", () => {
+    const at = (minutes: number) => entityScorecardFor(db(), "DM", MONTH, { dueDay: 15, now: new Date(NOW.getTime() + minutes * 60_000) })!;
+    expect(at(5).rows).toBe(at(0).rows);
+    // Timeliness is the clock's: worked out each time, against the due day asked for.
+    expect(at(0).timeliness).toBe("on-time");
+    expect(entityScorecardFor(db(), "DM", MONTH, { dueDay: 1, now: NOW })!.timeliness).toBe("late");
   });
 
   it("shows a figure as soon as it is approved, not the markup made before", async () => {
