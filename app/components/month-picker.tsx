@@ -21,8 +21,11 @@ export function MonthPicker({ period, first, last }: { period: string; first: st
   };
   // The page's other parameters (filters, a language) go with the month.
   const kept = [...new URLSearchParams(location.search)].filter(([name]) => name !== "period");
+  // The month shown is always one of the choices, even before the first month with figures or
+  // after the last: otherwise the list would show its first month, and "Show" would go there.
+  const listed = period >= first && period <= last ? periodRange(first, last) : [...periodRange(first, last), period].sort();
   const years = new Map<string, string[]>();
-  for (const p of periodRange(first, last).reverse()) {
+  for (const p of listed.reverse()) {
     const year = p.slice(0, 4);
     years.set(year, [...(years.get(year) ?? []), p]);
   }
