@@ -1,7 +1,7 @@
 // The built server and command line, for tests that need real processes (a SIGTERM, a kill -9).
 // `npm test` runs before `npm run build` in CI, and a developer's build/ may be older than the
 // code: the build is made again when any source is newer than it.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -63,14 +63,20 @@ export interface RunningServer {
   exited: Promise<number | null>;
 }
 
-/** `node build/start.js` on `databasePath`, once it answers /healthz. */
-export async function startServer(databasePath: string, env: Record<string, string> = {}): Promise<RunningServer> {
+/**
+ * `node build/start.js` on `databasePath`, once it answers /healthz. With `shellCommand`, that
+ * command through `sh -c` instead, as npm runs a script, in a process group of its own.
+ */
+export async function startServer(databasePath: string, env: Record<string, string> = {}, shellCommand?: string): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["build/start.js"], {
+  const options: SpawnOptions = {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
     stdio: ["ignore", "pipe", "pipe"],
-  });
+  };
+  const child: ChildProcess = shellCommand
+    ? spawn("sh", ["-c", shellCommand], { ...options, detached: true })
+    : spawn(process.execPath, ["build/start.js"], options);
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));

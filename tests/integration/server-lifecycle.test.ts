@@ -330,3 +330,28 @@ describe("SIGTERM", () => {
     expect(lines.at(-1)).toMatchObject({ msg: "stopped", code: 0 });
   });
 });
+
+describe("npm start", () => {
+  it("hands a SIGTERM to the server itself: it stops as it would on its own, and leaves nothing running", async () => {
+    // The script as npm runs it, through sh, without the build (made above): npm passes a
+    // SIGTERM to that shell, which would die and leave the server running without `exec`.
+    const script = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
+    expect(script.startsWith("npm run build && ")).toBe(true);
+    const otherDir = mkdtempSync(path.join(tmpdir(), "npm-start-"));
+    const started = await startServer(path.join(otherDir, "kpi.db"), { SEED_DEMO: "true", WEB_CONCURRENCY: "1" }, script.slice("npm run build && ".length));
+    try {
+      started.child.kill("SIGTERM");
+      expect(await started.exited).toBe(0);
+      expect(JSON.parse(started.lines().at(-1)!)).toMatchObject({ msg: "stopped", code: 0 });
+      await expect(fetch(`${started.url}/healthz`)).rejects.toThrow();
+    } finally {
+      // Whatever the outcome, nothing of it is left: the whole process group.
+      try {
+        process.kill(-started.child.pid!, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
