@@ -8,6 +8,7 @@ export default defineConfig({
       "db/**/*.test.ts",
       "seeds/**/*.test.ts",
       "cli/**/*.test.ts",
+      "bench/**/*.test.ts",
       "tests/integration/**/*.test.ts",
     ],
     environment: "node",
