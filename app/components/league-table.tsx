@@ -14,6 +14,8 @@ interface LeagueEntity {
   compliance: Compliance | null;
   counts: StatusCounts;
   timeliness: Timeliness;
+  /** The month's figures sent and not yet approved. */
+  awaitingReview: number;
 }
 
 const SORTS = ["name", "score", "compliance", "off-track"] as const;
@@ -114,6 +116,7 @@ export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]
                 </td>
                 <td data-label={t("figures.col.timeliness")}>
                   <span className={`timeliness timeliness-${e.timeliness}`}>{t(`timeliness.${e.timeliness}`)}</span>
+                  {e.awaitingReview > 0 ? <span className="awaiting-review">{t("overview.awaitingReview", { count: e.awaitingReview })}</span> : null}
                 </td>
               </tr>
             );

@@ -232,9 +232,7 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
 
   const entityRows = report.rows.filter((r) => r.entity !== null);
   const shownRows = entityRows.filter((r) => visible(r.entity!));
-  const states = new Map(
-    submissionStates(db, period, round.dueDay, round.now).map((s) => [s.code, s.timeliness]),
-  );
+  const states = new Map(submissionStates(db, period, round.dueDay, round.now).map((s) => [s.code, s]));
   // Grouped once: filtering 5,000 rows for each of 100 entities was a quarter of the loader.
   const rowsOf = new Map<string, ReportRow[]>();
   for (const row of entityRows) {
@@ -252,7 +250,9 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
         ...entity,
         compliance: compliance ?? null,
         counts: countStatuses(rows),
-        timeliness: states.get(entity.code) ?? "not-due",
+        timeliness: states.get(entity.code)?.timeliness ?? "not-due",
+        // Why a score may read 0%: figures sent and not yet approved count for nothing.
+        awaitingReview: states.get(entity.code)?.submitted ?? 0,
       };
     });
 
@@ -389,7 +389,12 @@ export function entityScorecardFor(
   );
   if (!kept) return null;
   const { submissions, ...scorecard } = kept;
-  return { ...scorecard, timeliness: timeliness(submissions, period, round.dueDay, round.now.toISOString()) };
+  return {
+    ...scorecard,
+    timeliness: timeliness(submissions, period, round.dueDay, round.now.toISOString()),
+    // Submitted and not yet approved: they count for nothing until they are.
+    awaitingReview: submissions.filter((s) => s.status === "submitted").length,
+  };
 }
 
 const pickKpi = ({ code, nameEn, nameAr, unit }: ReturnType<typeof listKpis>[number]) => ({ code, nameEn, nameAr, unit });

@@ -111,6 +111,7 @@ export default function EntityScorecard() {
       </section>
 
       {!scorecard.hasFigures ? <p className="empty-state">{t("entity.empty", { entity, month })}</p> : null}
+      {scorecard.awaitingReview > 0 ? <p className="notice">{t("entity.awaitingReview", { count: scorecard.awaitingReview, month })}</p> : null}
 
       <section className="entity-summary" aria-labelledby="entity-summary-title">
         <h2 id="entity-summary-title">{t("followUp.summaryTitle")}</h2>

@@ -1,14 +1,15 @@
 // The entity scorecard's table as its loader makes it (decision 28): written into a whole
 // document once, not carried again in the data the page hydrates from; sent as a string to a
-// client navigation; and made again as soon as a figure of it changes. On the demo database,
-// through the route's loader as Remix calls it.
+// client navigation; and made again as soon as a figure of it changes. And what awaits review,
+// on the scorecard and in the overview's league. On the demo database, through the routes'
+// loaders as Remix calls them.
 import { beforeAll, afterAll, describe, expect, it, vi } from "vitest";
 
 const tmp = await vi.hoisted(async () => {
   const { mkdtempSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
-  const dir = mkdtempSync(join(tmpdir(), "entity-markup-"));
+  const dir = mkdtempSync(join(tmpdir(), "entity-page-"));
   process.env.DATABASE_PATH = join(dir, "app.db");
   return { dir };
 });
@@ -21,6 +22,7 @@ import * as s from "../../db/schema";
 import { createSession } from "~/auth/session.server";
 import { reviewFigure } from "~/models/entry.server";
 import { entityScorecardFor } from "~/models/scorecards.server";
+import { loader as overviewLoader } from "~/routes/_index";
 import { loader as entityLoader } from "~/routes/entities.$code";
 import { db } from "~/utils/db.server";
 import type { ServerMarkup } from "~/utils/server-markup";
@@ -33,7 +35,7 @@ const MONTH = "2026-10";
 let cookie = "";
 
 interface EntityPage {
-  scorecard: Record<string, unknown>;
+  scorecard: Record<string, unknown> & { awaitingReview: number };
   table: ServerMarkup;
 }
 
@@ -47,6 +49,15 @@ async function entityPage(context: AppLoadContext, lang = "en") {
   );
   expect(answer.status).toBe(200);
   return answer.body as EntityPage;
+}
+
+/** An entity's row in the overview's league for the month. */
+async function leagueRow(code: string) {
+  const answer = await settle(() =>
+    overviewLoader({ request: new Request(`http://localhost/?period=${MONTH}`, { headers: { Cookie: cookie } }), params: {}, context: {} }),
+  );
+  expect(answer.status).toBe(200);
+  return (answer.body as { league: Array<{ code: string }> }).league.find((e) => e.code === code);
 }
 
 /** The markup of the table, whichever way it was shipped. */
@@ -86,7 +97,7 @@ describe("the entity scorecard's table, made by its loader", () => {
     expect(html.match(/<tr data-kpi=/g)).toHaveLength(9);
     expect(html).toContain('<div class="status-legend">');
     // The data keeps what the rest of the page shows: no rows, months or figure ids.
-    expect(Object.keys(page.scorecard).sort()).toEqual(["compliance", "entity", "hasFigures", "period", "timeliness"]);
+    expect(Object.keys(page.scorecard).sort()).toEqual(["awaitingReview", "compliance", "entity", "hasFigures", "period", "timeliness"]);
     expect(JSON.stringify(page).length).toBeLessThan(2_000);
   });
 
@@ -128,8 +139,11 @@ describe("the entity scorecard's table, made by its loader", () => {
     expect(entityScorecardFor(db(), "DM", MONTH, { dueDay: 1, now: NOW })!.timeliness).toBe("late");
   });
 
-  it("shows a figure as soon as it is approved, not the markup made before", async () => {
+  it("shows a figure as soon as it is approved, not the markup made before; the office's review is said to be awaited until then", async () => {
     const context: AppLoadContext = {};
+    expect((await entityPage(context)).scorecard.awaitingReview).toBe(9);
+    expect(await leagueRow("DM")).toMatchObject({ awaitingReview: 9, timeliness: "on-time", compliance: { score: 0 } });
+    expect(await leagueRow("RTA")).toMatchObject({ awaitingReview: 0 });
     const before = rowText(markupOf(await entityPage(context), context), "SMART_ADOPTION");
     expect(before).toContain("? No data");
 
@@ -144,5 +158,7 @@ describe("the entity scorecard's table, made by its loader", () => {
     const after = rowText(markupOf(await entityPage(context), context), "SMART_ADOPTION");
     expect(after).toContain("Transactions through e-/smart channels 87.3% 80% (final) 109.1% ✔ Met");
     expect(after).toContain("Figure: 1,435,773 ÷ 1,644,748.");
+    expect((await entityPage(context)).scorecard.awaitingReview).toBe(8);
+    expect(await leagueRow("DM")).toMatchObject({ awaitingReview: 8 });
   });
 });
