@@ -23,6 +23,14 @@ export interface WebServer {
   inFlight(): number;
 }
 
+/**
+ * A client navigation's request for a page's data: its address plus ".data" (single fetch).
+ * Asked of the very request Remix is given, in the words Remix asks it, so the two never disagree.
+ */
+export function isDataRequest(request: globalThis.Request): boolean {
+  return new URL(request.url).pathname.endsWith(".data");
+}
+
 export async function startWebServer(env: Env, log: Logger): Promise<WebServer> {
   const buildDir = path.resolve("build");
   const build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
@@ -88,11 +96,10 @@ export async function startWebServer(env: Env, log: Logger): Promise<WebServer> 
     remixHandler({
       build,
       mode: process.env.NODE_ENV,
-      getLoadContext: (req, res) => ({
+      getLoadContext: (req, res, request) => ({
         cspNonce: res.locals.cspNonce as string,
         clientIp: req.ip ?? null,
-        // A client navigation asks for a page's data at its address plus ".data" (single fetch).
-        documentMarkup: req.path.endsWith(".data") ? undefined : [],
+        documentMarkup: isDataRequest(request) ? undefined : [],
       }),
     }),
   );

@@ -93,7 +93,8 @@ export async function sendResponse(res: ExpressResponse, response: globalThis.Re
 export function remixHandler(options: {
   build: ServerBuild;
   mode: string | undefined;
-  getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext;
+  /** `request`: the Fetch request Remix is given. */
+  getLoadContext: (req: ExpressRequest, res: ExpressResponse, request: globalThis.Request) => AppLoadContext;
 }) {
   const handle = createRequestHandler(options.build, options.mode);
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
@@ -103,7 +104,7 @@ export function remixHandler(options: {
         res.status(400).type("text").send("Bad request");
         return;
       }
-      const response = await handle(request, options.getLoadContext(req, res));
+      const response = await handle(request, options.getLoadContext(req, res, request));
       await sendResponse(res, response);
     } catch (error) {
       next(error);

@@ -210,6 +210,38 @@ describe("static assets", () => {
   });
 });
 
+describe("a scorecard's table, made by its loader (decision 28)", () => {
+  it("is in a document once, not again in the data it hydrates from; a navigation's data carries it, whatever the address says", async () => {
+    const client = new Client(server.url);
+    const csrf = csrfOf((await client.fetch("/login")).body);
+    // The analyst: the SIGTERM test below counts the executive's sessions.
+    expect((await client.post("/login", { email: "analyst@example.com", password: DEMO_PASSWORD, csrf, redirectTo: "/" })).status).toBe(302);
+    const rows = (text: string) => text.match(/<tr data-kpi="/g)?.length ?? 0;
+    const escapedRows = (text: string) => text.match(/<tr data-kpi=\\"/g)?.length ?? 0;
+
+    const page = await client.fetch("/entities/RTA?period=2018-12");
+    expect(page.status).toBe(200);
+    expect(rows(page.body)).toBe(9);
+    expect(escapedRows(page.body)).toBe(0);
+
+    const data = await client.fetch("/entities/RTA.data?period=2018-12");
+    expect(data.status).toBe(200);
+    expect(rows(data.body)).toBe(0);
+    expect(escapedRows(data.body)).toBe(9);
+
+    // Addresses Remix reads as a page's data (its dots resolved) get the table in the data too;
+    // ones it reads as a document get it in the page.
+    for (const path of ["/figures/../entities/RTA.data?period=2018-12", "/entities/RTA.data?x=.html#y"]) {
+      const answer = await client.fetch(path);
+      expect([path, answer.status, escapedRows(answer.body)]).toEqual([path, 200, 9]);
+    }
+    for (const path of ["/entities/RTA?x=.data", "/entities/RTA.data/../RTA?period=2018-12"]) {
+      const answer = await client.fetch(path);
+      expect([path, answer.status, rows(answer.body), escapedRows(answer.body)]).toEqual([path, 200, 9, 0]);
+    }
+  });
+});
+
 describe("web workers", () => {
   it("answer on the one port, each holding its own lock beside the primary's; the primary answers no request", async () => {
     const ready = logLines().find((l) => l.msg.startsWith("Smart compliance dashboard at"));
