@@ -25,7 +25,8 @@ export interface WebServer {
 
 /**
  * A client navigation's request for a page's data: its address plus ".data" (single fetch).
- * Asked of the very request Remix is given, in the words Remix asks it, so the two never disagree.
+ * Asked of the very request Remix is given, as Remix asks it. (Remix also still takes the older
+ * `?_data=`, and in this single-fetch app answers it with an empty body: no markup either way.)
  */
 export function isDataRequest(request: globalThis.Request): boolean {
   return new URL(request.url).pathname.endsWith(".data");

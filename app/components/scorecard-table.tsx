@@ -68,7 +68,6 @@ export function ScorecardGrid({
 
   return (
     <table className="data-table scorecard stack-on-phone">
-
       <caption className="visually-hidden">{caption}</caption>
       <thead>
         <tr>
@@ -165,5 +164,5 @@ export function ScorecardTable(props: Parameters<typeof ScorecardGrid>[0]) {
  */
 export function ScorecardTableMarkup({ markup }: { markup: ServerMarkup }) {
   const follow = useFollowLinks();
-  return <div className="table-scroll" onClick={follow} {...useServerMarkup(markup)} />;
+  return <div className="table-scroll" onClick={follow} {...useServerMarkup(markup, "scorecard-table")} />;
 }

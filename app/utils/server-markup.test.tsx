@@ -10,7 +10,17 @@ import { DocumentMarkupProvider, useServerMarkup, type ServerMarkup } from "./se
 import { shipMarkup } from "./server-markup.server";
 
 function Placed({ markup }: { markup: ServerMarkup }) {
-  return <div className="placed" {...useServerMarkup(markup)} />;
+  return <div className="placed" {...useServerMarkup(markup, "placed")} />;
+}
+
+/** A page around it, whose first line the browser may render differently from the server. */
+function Page({ line, markup }: { line: string; markup: ServerMarkup }) {
+  return (
+    <main>
+      <p>{line}</p>
+      <Placed markup={markup} />
+    </main>
+  );
 }
 
 // React's act() warns unless the environment says it supports it.
@@ -43,9 +53,34 @@ describe("placing markup", () => {
         <Placed markup={{ slot: 0 }} />
       </DocumentMarkupProvider>,
     );
-    expect(html).toBe(`<div class="placed">${TABLE}</div>`);
-    // A slot the context does not hold (no document context) places nothing rather than failing.
-    expect(renderToString(<Placed markup={{ slot: 3 }} />)).toBe('<div class="placed"></div>');
+    expect(html).toBe(`<div class="placed" id="placed">${TABLE}</div>`);
+    // A slot the context does not hold places nothing rather than failing.
+    expect(
+      renderToString(
+        <DocumentMarkupProvider value={[]}>
+          <Placed markup={{ slot: 3 }} />
+        </DocumentMarkupProvider>,
+      ),
+    ).toBe('<div class="placed" id="placed"></div>');
+  });
+
+  it("keeps the table when React gives up hydrating the page over a mismatch elsewhere, and renders it all again", () => {
+    const container = document.createElement("div");
+    container.innerHTML = renderToString(
+      <DocumentMarkupProvider value={[TABLE]}>
+        <Page line="Printed 1 December 2026, 10:00" markup={{ slot: 0 }} />
+      </DocumentMarkupProvider>,
+    );
+    document.body.append(container);
+    // React reports the mismatch in development; what matters is what the reader is left with.
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const recoverable = vi.fn();
+    act(() => {
+      root = hydrateRoot(container, <Page line="Printed 1 December 2026, 14:00" markup={{ slot: 0 }} />, { onRecoverableError: recoverable });
+    });
+    expect(recoverable).toHaveBeenCalled();
+    expect(container.querySelector("p")!.textContent).toBe("Printed 1 December 2026, 14:00");
+    expect(container.querySelector(".placed")!.innerHTML).toBe(TABLE);
   });
 
   it("keeps the server's markup through hydration, without a word from React, and replaces it when given another", () => {

@@ -1,4 +1,4 @@
-import { createContext, useContext, type ReactNode } from "react";
+import { createContext, useContext, useState, type ReactNode } from "react";
 
 // Markup a loader made on the server from the app's own components (decision 28), and how it
 // reaches the page. In a client navigation it travels in the page's data as the string. In a
@@ -15,12 +15,17 @@ export function DocumentMarkupProvider({ value, children }: { value: readonly st
 }
 
 /**
- * The props that place the markup in an element. When the browser hydrates the document it
- * has no string (the markup is already in the page): an empty `__html` keeps what the server
- * wrote, untouched, and React writes the element again only once it is given another string.
+ * The props that place the markup in an element, `id` (one per page) naming it. In the browser
+ * a document's markup is only in the page: it is read from there when the element is first
+ * rendered, so a render of the page from scratch (React gives up hydrating the whole document
+ * at any mismatch, wherever it is) writes the same table back rather than an empty box. React
+ * writes the element again only once it is given another string.
  */
-export function useServerMarkup(markup: ServerMarkup) {
+export function useServerMarkup(markup: ServerMarkup, id: string) {
   const slots = useContext(DocumentMarkupContext);
-  const html = "html" in markup ? markup.html : (slots?.[markup.slot] ?? "");
-  return { dangerouslySetInnerHTML: { __html: html }, suppressHydrationWarning: true };
+  const [inPage] = useState(() =>
+    "slot" in markup && slots === null && typeof document !== "undefined" ? (document.getElementById(id)?.innerHTML ?? "") : "",
+  );
+  const html = "html" in markup ? markup.html : (slots?.[markup.slot] ?? inPage);
+  return { id, dangerouslySetInnerHTML: { __html: html }, suppressHydrationWarning: true };
 }

@@ -20,7 +20,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { and, eq } from "drizzle-orm";
 import * as s from "../../db/schema";
 import { createSession } from "~/auth/session.server";
-import { reviewFigure } from "~/models/entry.server";
+import { lockPeriod, reviewFigure } from "~/models/entry.server";
 import { entityScorecardFor } from "~/models/scorecards.server";
 import { loader as overviewLoader } from "~/routes/_index";
 import { loader as entityLoader } from "~/routes/entities.$code";
@@ -160,5 +160,11 @@ describe("the entity scorecard's table, made by its loader", () => {
     expect(after).toContain("Figure: 1,435,773 ÷ 1,644,748.");
     expect((await entityPage(context)).scorecard.awaitingReview).toBe(8);
     expect(await leagueRow("DM")).toMatchObject({ awaitingReview: 8 });
+  });
+
+  it("says nothing awaits review once the month is locked: nothing more can be approved until it is reopened", async () => {
+    expect(lockPeriod(db(), MONTH, "admin@example.com", NOW)).toBe(true);
+    expect((await entityPage({})).scorecard.awaitingReview).toBe(0);
+    expect(await leagueRow("DM")).toMatchObject({ awaitingReview: 0 });
   });
 });

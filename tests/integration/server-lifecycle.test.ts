@@ -239,6 +239,9 @@ describe("a scorecard's table, made by its loader (decision 28)", () => {
       const answer = await client.fetch(path);
       expect([path, answer.status, rows(answer.body), escapedRows(answer.body)]).toEqual([path, 200, 9, 0]);
     }
+    // The older `?_data=`: Remix answers it with nothing in a single-fetch app.
+    const old = await client.fetch("/entities/RTA?period=2018-12&_data=routes%2Fentities.%24code");
+    expect([old.status, old.body]).toEqual([200, ""]);
   });
 });
 
