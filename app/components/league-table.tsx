@@ -25,7 +25,16 @@ type Sort = (typeof SORTS)[number];
  * Every entity's score, compliance and status counts. Sorting is in the address (`?sort=&dir=`),
  * so it works without JavaScript and a sorted view can be shared.
  */
-export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]; entityHref: (code: string) => string | null }) {
+export function LeagueTable({
+  entities,
+  entityHref,
+  locked = false,
+}: {
+  entities: LeagueEntity[];
+  entityHref: (code: string) => string | null;
+  /** The month is locked: figures not yet approved never will be (until it is reopened). */
+  locked?: boolean;
+}) {
   const f = useFormat();
   // A hundred entities' links: plain anchors followed by one listener (decision 27).
   const follow = useFollowLinks();
@@ -116,7 +125,7 @@ export function LeagueTable({ entities, entityHref }: { entities: LeagueEntity[]
                 </td>
                 <td data-label={t("figures.col.timeliness")}>
                   <span className={`timeliness timeliness-${e.timeliness}`}>{t(`timeliness.${e.timeliness}`)}</span>
-                  {e.awaitingReview > 0 ? <span className="awaiting-review">{t("overview.awaitingReview", { count: e.awaitingReview })}</span> : null}
+                  {e.awaitingReview > 0 ? <span className="awaiting-review">{t(locked ? "overview.unreviewedLocked" : "overview.awaitingReview", { count: e.awaitingReview })}</span> : null}
                 </td>
               </tr>
             );

@@ -15,7 +15,7 @@ import type { ComplianceReport, EngineKpi, ReportRow, Status } from "../complian
 import { missedDue } from "../compliance/missed";
 import { addMonths, monthsBetween, periodRange } from "../figures/month";
 import { listEntities, listKpis, type Named } from "./kpis.server";
-import { figuresOf, isLocked, submissionStates, submissionsOf } from "./entry.server";
+import { figuresOf, submissionStates, submissionsOf } from "./entry.server";
 import { timeliness } from "../compliance/timeliness";
 import { cachedForFigures } from "./definitions-cache.server";
 import { editionReport } from "./published.server";
@@ -241,7 +241,6 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
     else rowsOf.set(row.entity!, [row]);
   }
   const complianceOf = new Map(report.entities.map((e) => [e.code, e]));
-  const locked = isLocked(db, period);
   const league = listEntities(db)
     .filter((entity) => visible(entity.code))
     .map((entity) => {
@@ -252,7 +251,8 @@ function computeOverview(db: Db, period: string, firstPeriod: string, round: Rou
         compliance: compliance ?? null,
         counts: countStatuses(rows),
         timeliness: states.get(entity.code)?.timeliness ?? "not-due",
-        awaitingReview: awaitingReview(states.get(entity.code)?.submitted ?? 0, locked),
+        // Counted as on the entity's scorecard: the month's figures sent and not approved.
+        awaitingReview: states.get(entity.code)?.submitted ?? 0,
       };
     });
 
@@ -373,15 +373,6 @@ function headlineReach(rows: ReportRow[], kpi: string, visible: EntityFilter, en
 }
 
 /**
- * How many of an entity's figures of the month wait for the office's review, out of `submitted`:
- * why a month sent on time may score 0%, since they count for nothing until approved. None in a
- * locked month, where nothing can be approved until it is reopened.
- */
-function awaitingReview(submitted: number, locked: boolean): number {
-  return locked ? 0 : submitted;
-}
-
-/**
  * An entity's scorecard for a month. What its figures decide is kept per version of the figures:
  * the same object, its rows the same array, until a figure or a definition changes (the table's
  * markup is kept with them, decision 28). Whether the month arrived on time also depends on the
@@ -458,7 +449,8 @@ function computeEntityScorecard(db: Db, entityCode: string, period: string) {
     months,
     figureIds,
     submissions,
-    awaitingReview: awaitingReview(monthFigures.filter((f) => f.status === "submitted").length, isLocked(db, period)),
+    // Sent and not approved: why a month sent on time may score 0% (they count for nothing).
+    awaitingReview: monthFigures.filter((f) => f.status === "submitted").length,
     hasFigures: rows.some((r) => r.row.actual !== null),
   };
 }

@@ -180,7 +180,7 @@ export default function Overview() {
       <section aria-labelledby="league-title">
         <h2 id="league-title">{t("overview.league")}</h2>
         <p className="muted">{t("overview.leagueIntro")}</p>
-        <LeagueTable entities={data.league} entityHref={entityHref} />
+        <LeagueTable entities={data.league} entityHref={entityHref} locked={data.edition !== null} />
         <StatusLegend scores />
       </section>
 

@@ -111,7 +111,10 @@ export default function EntityScorecard() {
       </section>
 
       {!scorecard.hasFigures ? <p className="empty-state">{t("entity.empty", { entity, month })}</p> : null}
-      {scorecard.awaitingReview > 0 ? <p className="notice">{t("entity.awaitingReview", { count: scorecard.awaitingReview, month })}</p> : null}
+      {scorecard.awaitingReview > 0 ? (
+        // A locked month's figures can no longer be approved (until it is reopened).
+        <p className="notice">{t(edition ? "entity.unreviewedLocked" : "entity.awaitingReview", { count: scorecard.awaitingReview, month })}</p>
+      ) : null}
 
       <section className="entity-summary" aria-labelledby="entity-summary-title">
         <h2 id="entity-summary-title">{t("followUp.summaryTitle")}</h2>

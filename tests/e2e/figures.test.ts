@@ -49,6 +49,47 @@ async function fillMonth(page: Page, last: Map<string, number>) {
   }
 }
 
+/**
+ * What an executive reads of Dubai Municipality in the month before last, in English and Arabic:
+ * its nine figures were sent on time and wait for an analyst in the demo (seeds/demo.ts), so its
+ * score is 0%. The league says why under its timeliness, and so does its scorecard.
+ */
+async function readWhyDmScoresNothing(locked: boolean) {
+  const month = addMonths(MONTH, -2);
+  for (const locale of ["en-US", "ar-AE"] as const) {
+    const ar = locale === "ar-AE";
+    const { context, page } = await newPage(browser, locale);
+    await signIn(page, baseURL, "executive@example.com");
+    await page.goto(`${baseURL}/?period=${month}`);
+    const rowOf = (name: string) => page.locator(".league tbody tr", { has: page.getByRole("link", { name, exact: true }) });
+    const dm = rowOf(ar ? "بلدية دبي" : "Dubai Municipality");
+    expect(plain(await dm.locator("td").first().textContent())).toBe("0%");
+    expect(plain(await dm.locator(".timeliness").textContent())).toBe(ar ? "في الموعد" : "On time");
+    const said = locked
+      ? ar ? "9 أرقام لم تُراجَع قبل الإقفال" : "9 figures not reviewed before the lock"
+      : ar ? "9 أرقام بانتظار المراجعة" : "9 figures awaiting review";
+    expect(plain(await dm.locator(".awaiting-review").textContent())).toBe(said);
+    // Roads and Transport's figures of the month are approved: nothing to say.
+    expect(await rowOf(ar ? "هيئة الطرق والمواصلات" : "Roads and Transport Authority").locator(".awaiting-review").count()).toBe(0);
+    await dm.locator(".awaiting-review").scrollIntoViewIfNeeded();
+    await screenshot(page, `league-${locked ? "unreviewed" : "awaiting"}-${ar ? "ar" : "en"}`);
+
+    await dm.getByRole("link").click();
+    await page.waitForURL(new RegExp(`/entities/DM\\?period=${month}`));
+    const notice = page.locator("p.notice", { hasText: locked ? (ar ? "لم تُراجَع قبل إقفال الشهر" : "Not reviewed before the month was locked") : ar ? "بانتظار مراجعة المكتب" : "Awaiting the office's review" });
+    const expected = locked
+      ? ar
+        ? /^لم تُراجَع قبل إقفال الشهر: 9 أرقام لشهر \S+ \d{4}، فلا تُحتسب في نتائجه\.$/
+        : /^Not reviewed before the month was locked: 9 figures for [A-Z][a-z]+ \d{4}, which count for nothing in its results\.$/
+      : ar
+        ? /^بانتظار مراجعة المكتب: 9 أرقام لشهر \S+ \d{4}، تُحتسب بعد اعتمادها\.$/
+        : /^Awaiting the office's review: 9 figures for [A-Z][a-z]+ \d{4}, counted once approved\.$/;
+    expect(plain(await notice.textContent())).toMatch(expected);
+    await screenshot(page, `entity-${locked ? "unreviewed" : "awaiting"}-${ar ? "ar" : "en"}`);
+    await context.close();
+  }
+}
+
 describe("the monthly round", () => {
   it("a focal point submits, an analyst returns one figure, it is corrected and approved, and the scorecard shows it with its history", async () => {
     const last = lastFigures();
@@ -247,6 +288,10 @@ describe("the monthly round", () => {
     await executive.context.close();
   });
 
+  it("an executive reads why a month sent on time scores 0%: its figures await the office's review", async () => {
+    await readWhyDmScoresNothing(false);
+  });
+
   it("an administrator locks a ready month from the round, and a month still in review only after the checklist", async () => {
     const { context, page } = await newPage(browser, "en-US");
     await signIn(page, baseURL, "admin@example.com");
@@ -271,5 +316,9 @@ describe("the monthly round", () => {
     await page.getByRole("button", { name: /^Lock / }).click();
     await page.getByText(/ is locked\.$/).waitFor();
     await context.close();
+  });
+
+  it("once that month is locked, an executive reads that its figures were not reviewed before the lock", async () => {
+    await readWhyDmScoresNothing(true);
   });
 });

@@ -162,9 +162,12 @@ describe("the entity scorecard's table, made by its loader", () => {
     expect(await leagueRow("DM")).toMatchObject({ awaitingReview: 8 });
   });
 
-  it("says nothing awaits review once the month is locked: nothing more can be approved until it is reopened", async () => {
+  it("still counts what was not reviewed once the month is locked, and the month has its edition", async () => {
     expect(lockPeriod(db(), MONTH, "admin@example.com", NOW)).toBe(true);
-    expect((await entityPage({})).scorecard.awaitingReview).toBe(0);
-    expect(await leagueRow("DM")).toMatchObject({ awaitingReview: 0 });
+    const page = (await entityPage({})) as EntityPage & { edition: { number: number } | null };
+    expect(page.scorecard.awaitingReview).toBe(8);
+    // The page words it by the edition: not reviewed before the lock, rather than awaiting review.
+    expect(page.edition).toMatchObject({ number: 1 });
+    expect(await leagueRow("DM")).toMatchObject({ awaitingReview: 8 });
   });
 });
