@@ -28,7 +28,7 @@ export interface WebServer {
  * Asked of the very request Remix is given, as Remix asks it. (Remix also still takes the older
  * `?_data=`, and in this single-fetch app answers it with an empty body: no markup either way.)
  */
-export function isDataRequest(request: globalThis.Request): boolean {
+function isDataRequest(request: globalThis.Request): boolean {
   return new URL(request.url).pathname.endsWith(".data");
 }
 

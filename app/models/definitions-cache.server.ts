@@ -2,25 +2,13 @@
 // and report reads them. Keeping the parsed catalogue per database and version turns eight
 // queries and their mapping into one lookup, and a sync (from any process) invalidates it.
 import type { Db } from "../../db/index";
+import { readValue } from "../utils/statements.server";
 
 const caches = new WeakMap<Db, { version: string; values: Map<string, unknown> }>();
-const versionStatements = new WeakMap<Db, Map<string, { get: () => unknown }>>();
-
-/**
- * A version read on nearly every request (one value), prepared once per connection: built anew
- * each time, the definitions' version alone was 0.14 ms of an entity page's 10.
- */
-export function readVersion(db: Db, sql: string): unknown {
-  let statements = versionStatements.get(db);
-  if (!statements) versionStatements.set(db, (statements = new Map()));
-  let statement = statements.get(sql);
-  if (!statement) statements.set(sql, (statement = db.$client.prepare(sql).pluck()));
-  return statement.get();
-}
 
 /** The version `kpi sync` stamped; null before the first sync. */
 export function definitionsVersionOf(db: Db): string | null {
-  const value = readVersion(db, "SELECT value FROM meta WHERE key = 'definitions_version'");
+  const value = readValue(db, "SELECT value FROM meta WHERE key = 'definitions_version'");
   return value === undefined || value === null ? null : String(value);
 }
 
@@ -50,7 +38,7 @@ const figureCaches = new WeakMap<Db, { version: string; entries: Map<string, { s
  */
 export function figuresVersionOf(db: Db): string {
   return String(
-    readVersion(
+    readValue(
       db,
       "SELECT IFNULL((SELECT value FROM meta WHERE key = 'definitions_version'), '') || ':' || IFNULL((SELECT max(id) FROM figure_history), 0)",
     ),

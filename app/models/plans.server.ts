@@ -13,7 +13,8 @@ import { can } from "../auth/permissions";
 import type { ReportRow } from "../compliance/types";
 import { addMonths, dueMoment, periodOf } from "../figures/month";
 import { startOfMinute } from "date-fns/startOfMinute";
-import { cachedForFigures, readVersion } from "./definitions-cache.server";
+import { cachedForFigures } from "./definitions-cache.server";
+import { readValue } from "../utils/statements.server";
 import { statusReportFor } from "./scorecards.server";
 import { missedDue } from "../compliance/missed";
 
@@ -119,7 +120,7 @@ export interface OverdueAction {
  * its snapshot) in the same transaction, so the last event's id moves exactly when they do.
  */
 function plansVersionOf(db: Db): number {
-  return readVersion(db, "SELECT IFNULL(max(id), 0) FROM plan_events") as number;
+  return readValue(db, "SELECT IFNULL(max(id), 0) FROM plan_events") as number;
 }
 
 export function overdueActions(db: Db, now: Date, entity?: string): OverdueAction[] {
